@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings shared by every KrakenBridge target: Swift 6 mode with strict concurrency is the
+/// package default; these upcoming features keep imports and existentials explicit.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "KrakenBridge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "krakenbridge", targets: ["krakenbridge"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+        .library(name: "ZeroMQHub", targets: ["ZeroMQHub"]),
+        .library(name: "WireFormat", targets: ["WireFormat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libzmq from Debian's libzmq3-dev; pkg-config is left out on purpose (it drags in
+        // prohibited -isystem flags from libzmq.pc's private requirements).
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        // Owns the C library: context, sockets, options, CURVE keys, poll, monitor events.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strictSettings),
+        // The one thread that owns every socket: outbox, inbound streams, ZAP, monitors.
+        .target(name: "ZeroMQHub", dependencies: ["ZeroMQ", "CZeroMQ"], swiftSettings: strictSettings),
+        // The versioned frame contract: topics, fixed header, protobuf payloads.
+        .target(
+            name: "WireFormat",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "krakenbridge",
+            dependencies: [
+                "ZeroMQ", "ZeroMQHub", "WireFormat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings),
+        // Release-mode throughput benchmarks; run by scripts/bench.sh, never by the test command.
+        .executableTarget(
+            name: "krakenbridge-bench",
+            dependencies: ["ZeroMQ", "ZeroMQHub", "WireFormat", "CZeroMQ"],
+            swiftSettings: strictSettings),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
+        .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WireFormatTests",
+            dependencies: ["WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,209 @@
+import Synchronization
+import ZeroMQ
+
+/// The owner thread's state: every socket of the hub lives here and nowhere else. Created on
+/// the thread, never shared (not `Sendable`).
+final class HubLoop {
+    private let core: HubCore
+    private let specs: [HubSocketSpec]
+    private var sockets: [ZMQSocket] = []
+    private var monitors: [(socket: Int, pair: ZMQSocket)] = []
+    private var zapHandler: ZMQSocket?
+    private var poller = ZMQPoller()
+    private var wakeIndex = 0
+    private var socketPollIndex: [Int: Int] = [:]
+    private var zapPollIndex: Int?
+    private var monitorPollIndex: [Int] = []
+    private var pending = OutboundBatch()
+    private var replies = OutboundBatch()
+    private var tally = HubCounters()
+    private var tallyDirty = false
+    // Declared last so it is released after the sockets: terminating needs them closed.
+    private let context: ZMQContext
+
+    static let zapEndpoint = "inproc://zeromq.zap.01"
+    static let inboundBurst = 512
+
+    /// Creates and wires every socket; returns the resolved bound endpoints per socket.
+    init(core: HubCore) throws(ZMQError) {
+        self.core = core
+        self.specs = core.configuration.sockets
+        self.context = try ZMQContext(ioThreads: core.configuration.ioThreads)
+        pending = OutboundBatch(reservingMessages: min(core.configuration.outboxCapacity, 1 << 16))
+        tally.connections = Array(repeating: SocketConnectionCounters(), count: specs.count)
+        wakeIndex = poller.add(fileDescriptor: core.wake.descriptor)
+
+        // The ZAP handler must be bound before any secured socket accepts a connection.
+        if specs.contains(where: { if case .server = $0.curve { true } else { false } }) {
+            let zap = try ZMQSocket(context: context, type: .rep)
+            try zap.set(.linger, 0)
+            try zap.bind(Self.zapEndpoint)
+            zapPollIndex = poller.add(zap)
+            zapHandler = zap
+        }
+        for (index, spec) in specs.enumerated() {
+            let socket = try ZMQSocket(context: context, type: spec.type)
+            sockets.append(socket)
+            try spec.settings.apply(to: socket)
+            switch spec.curve {
+            case .server(let secretKey, let zapDomain):
+                try socket.set(.curveServer, true)
+                try socket.set(.curveSecretKey, secretKey)
+                try socket.set(.zapDomain, zapDomain)
+            case .client(let serverKey, let keys):
+                try socket.set(.curveServerKey, serverKey)
+                try socket.set(.curvePublicKey, keys.publicKey)
+                try socket.set(.curveSecretKey, keys.secretKey)
+            case nil:
+                break
+            }
+            if spec.monitored {
+                let endpoint = "inproc://krakenbridge.monitor.\(ObjectIdentifier(core).hashValue).\(index)"
+                try socket.startMonitor(endpoint: endpoint)
+                let pair = try ZMQSocket(context: context, type: .pair)
+                try pair.set(.linger, 0)
+                try pair.connect(endpoint)
+                monitorPollIndex.append(poller.add(pair))
+                monitors.append((index, pair))
+            }
+            for topic in spec.subscriptions { try socket.set(.subscribe, topic) }
+            if spec.deliversInbound { socketPollIndex[index] = poller.add(socket) }
+        }
+    }
+
+    /// Binds and connects (after every option, monitor and the ZAP handler are in place).
+    func openEndpoints() throws(ZMQError) -> [[String]] {
+        var bound: [[String]] = []
+        for (index, spec) in specs.enumerated() {
+            var endpoints: [String] = []
+            for endpoint in spec.binds { endpoints.append(try sockets[index].bind(endpoint)) }
+            for endpoint in spec.connects { try sockets[index].connect(endpoint) }
+            bound.append(endpoints)
+        }
+        return bound
+    }
+
+    /// Runs until the hub is asked to stop. Queued messages taken before the stop are sent;
+    /// linger settings bound how long libzmq keeps unsent ones afterwards.
+    func run() {
+        var busy = false
+        while true {
+            let (gotWork, stopping) = core.takeQueued(into: &pending, replies: &replies)
+            if gotWork {
+                sendAll(&replies, isReply: true)
+                sendAll(&pending, isReply: false)
+            }
+            if stopping { break }
+            busy = gotWork
+            do {
+                try poller.poll(timeoutMilliseconds: busy ? 0 : 1_000)
+            } catch {
+                if error.isTerminated { break }
+                continue
+            }
+            if poller.events(at: wakeIndex).contains(.readable) { core.wake.drain() }
+            serviceZAP()
+            serviceMonitors()
+            serviceInbound()
+            flushTally()
+        }
+        flushTally()
+    }
+
+    private func sendAll(_ batch: inout OutboundBatch, isReply: Bool) {
+        guard !batch.isEmpty else { return }
+        for message in batch.messages {
+            let socket = sockets[message.socket]
+            var failed = false
+            batch.forEachFrame(of: message) { frame, more in
+                guard !failed else { return }
+                do {
+                    if try !socket.send(frame, more: more, dontWait: true) {
+                        failed = true
+                        tally.sendWouldBlock += 1
+                    }
+                } catch {
+                    failed = true
+                    tally.sendFailed += 1
+                    tally.lastSendError = "\(specs[message.socket].name): \(error)"
+                }
+            }
+            if !failed {
+                tally.sent += 1
+                if isReply { tally.repliesSent += 1 }
+            }
+        }
+        tallyDirty = true
+        batch.removeAll()
+    }
+
+    private func serviceInbound() {
+        for (index, pollIndex) in socketPollIndex where poller.events(at: pollIndex).contains(.readable) {
+            let socket = sockets[index]
+            let readsUserID = if case .server = specs[index].curve { true } else { false }
+            for _ in 0..<Self.inboundBurst {
+                guard let message = try? socket.receiveMessage(dontWait: true, readUserID: readsUserID) else { break }
+                tally.received += 1
+                tallyDirty = true
+                let id = HubSocketID(index: index)
+                let item: HubInbound
+                if socket.type == .xpub, let first = message.frames.first, let flag = first.first, flag <= 1 {
+                    if flag == 1 { tally.connections[index].subscriptions += 1 } else { tally.connections[index].unsubscriptions += 1 }
+                    item = .subscription(id, subscribe: flag == 1, topic: Array(first.dropFirst()))
+                } else {
+                    item = .message(id, message)
+                }
+                if case .dropped = core.inboundContinuation.yield(item) { tally.inboundDropped += 1 }
+            }
+        }
+    }
+
+    private func serviceZAP() {
+        guard let zap = zapHandler, let index = zapPollIndex, poller.events(at: index).contains(.readable) else { return }
+        while let request = try? zap.receiveMessage(dontWait: true) {
+            let reply: [[UInt8]]
+            if let parsed = ZAPRequest(frames: request.frames) {
+                let decision = parsed.decide(with: core.configuration.allowlist)
+                if case .allow = decision { tally.zapAccepted += 1 } else { tally.zapRejected += 1 }
+                reply = parsed.reply(to: decision)
+            } else {
+                tally.zapRejected += 1
+                let requestID = request.frames.count > 1 ? request.frames[1] : []
+                reply = [Array("1.0".utf8), requestID, Array("500".utf8), Array("malformed ZAP request".utf8), [], []]
+            }
+            tallyDirty = true
+            _ = try? zap.send(multipart: reply)
+        }
+    }
+
+    private func serviceMonitors() {
+        for (position, monitor) in monitors.enumerated() where poller.events(at: monitorPollIndex[position]).contains(.readable) {
+            while let message = try? monitor.pair.receiveMessage(dontWait: true) {
+                guard let event = ZMQMonitorEvent(frames: message.frames) else { continue }
+                record(event, on: monitor.socket)
+                core.monitorContinuation.yield(HubMonitorEvent(socket: HubSocketID(index: monitor.socket), event: event))
+            }
+        }
+    }
+
+    private func record(_ event: ZMQMonitorEvent, on socket: Int) {
+        tallyDirty = true
+        let kind = event.kind
+        if kind.contains(.connected) { tally.connections[socket].connected += 1 }
+        if kind.contains(.accepted) { tally.connections[socket].accepted += 1 }
+        if kind.contains(.disconnected) { tally.connections[socket].disconnected += 1 }
+        if kind.contains(.handshakeSucceeded) { tally.connections[socket].handshakeSucceeded += 1 }
+        if kind.contains(.handshakeFailedAuth) { tally.connections[socket].handshakeFailedAuth += 1 }
+        if !kind.isDisjoint(with: [.handshakeFailedProtocol, .handshakeFailedNoDetail]) {
+            tally.connections[socket].handshakeFailedOther += 1
+        }
+    }
+
+    /// Publishes the thread's counters once per loop pass, not per message.
+    private func flushTally() {
+        guard tallyDirty else { return }
+        tallyDirty = false
+        let snapshot = tally
+        core.threadCounters.withLock { $0 = snapshot }
+    }
+}

@@ -1,0 +1,68 @@
+import ZeroMQ
+
+/// Identifies one socket of a hub, in the order the sockets were configured.
+public struct HubSocketID: Sendable, Hashable, CustomStringConvertible {
+    public let index: Int
+    public var description: String { "socket#\(index)" }
+}
+
+/// CURVE security for one socket.
+public enum CurveSecurity: Sendable, Equatable {
+    /// A CURVE server: clients must know `secretKey`'s public half and be on the allowlist of
+    /// `zapDomain` (checked by the hub's ZAP handler). Without the handler libzmq would accept
+    /// any client that knows the public server key.
+    case server(secretKey: CurveKey, zapDomain: String)
+    /// A CURVE client of a server with public key `serverKey`, identifying as `keys`.
+    case client(serverKey: CurveKey, keys: CurveKeyPair)
+}
+
+/// Everything the owner thread needs to create, configure and wire up one socket.
+public struct HubSocketSpec: Sendable {
+    public var name: String
+    public var type: ZMQSocketType
+    public var binds: [String]
+    public var connects: [String]
+    public var settings: SocketSettings
+    /// SUB only: the topic prefixes to subscribe to (empty prefix = everything).
+    public var subscriptions: [[UInt8]]
+    public var curve: CurveSecurity?
+    /// Deliver received messages (and XPUB subscription changes) on `ZMQHub.inbound`.
+    public var deliversInbound: Bool
+    /// Watch connection events (connected, disconnected, handshake failures) for diagnostics.
+    public var monitored: Bool
+
+    public init(
+        name: String, type: ZMQSocketType, binds: [String] = [], connects: [String] = [],
+        settings: SocketSettings = SocketSettings(), subscriptions: [[UInt8]] = [],
+        curve: CurveSecurity? = nil, deliversInbound: Bool = false, monitored: Bool = true
+    ) {
+        self.name = name
+        self.type = type
+        self.binds = binds
+        self.connects = connects
+        self.settings = settings
+        self.subscriptions = subscriptions
+        self.curve = curve
+        self.deliversInbound = deliversInbound
+        self.monitored = monitored
+    }
+
+    /// A market-data publisher (XPUB so subscriptions are visible to diagnostics).
+    public static func publisher(name: String, bind endpoints: [String], curve: CurveSecurity? = nil) -> HubSocketSpec {
+        HubSocketSpec(name: name, type: .xpub, binds: endpoints, settings: .marketData, curve: curve, deliversInbound: true)
+    }
+
+    /// A REQ/DEALER-compatible control endpoint.
+    public static func control(name: String, bind endpoints: [String], curve: CurveSecurity? = nil) -> HubSocketSpec {
+        HubSocketSpec(name: name, type: .router, binds: endpoints, settings: .control, curve: curve, deliversInbound: true)
+    }
+
+    /// A subscriber delivering the messages of the given topic prefixes.
+    public static func subscriber(
+        name: String, connect endpoints: [String], topics: [[UInt8]], curve: CurveSecurity? = nil
+    ) -> HubSocketSpec {
+        HubSocketSpec(
+            name: name, type: .sub, connects: endpoints, settings: .subscriber, subscriptions: topics,
+            curve: curve, deliversInbound: true)
+    }
+}

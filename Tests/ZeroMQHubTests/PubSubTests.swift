@@ -1,0 +1,98 @@
+import Testing
+import ZeroMQ
+@testable import ZeroMQHub
+
+@Suite("publish and subscribe through the hub", .serialized)
+struct PubSubTests {
+    /// Publisher and subscriber in separate hubs (separate contexts), as across processes.
+    func roundTrip(bind: String, connect: (String) -> String) async throws {
+        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
+            .publisher(name: "md", bind: [bind]),
+        ]))
+        let endpoint = try #require(hub.endpoint(of: hub.socket(0)))
+        let subscriberHub = try await ZMQHub.start(HubConfiguration(sockets: [
+            .subscriber(name: "tap", connect: [connect(endpoint)], topics: [Array("trade:BTC/USD:".utf8)]),
+        ]))
+        let publisherEvents = InboundCollector(hub)
+        let subscriberEvents = InboundCollector(subscriberHub)
+
+        #expect(await publisherEvents.wait { _ in publisherEvents.subscriptions == [Array("trade:BTC/USD:".utf8)] })
+        for sequence in 1...100 as ClosedRange<UInt64> {
+            #expect(hub.publish(to: hub.socket(0), frames: testFrames(topic: "trade:BTC/USD:", sequence: sequence)) == .queued)
+            // A longer symbol sharing the prefix must not reach a subscriber of the terminated topic.
+            hub.publish(to: hub.socket(0), frames: testFrames(topic: "trade:BTC/USDT:", sequence: sequence))
+        }
+        #expect(await subscriberEvents.wait { _ in subscriberEvents.messages.count >= 100 })
+        let received = subscriberEvents.messages
+        #expect(received.count == 100)
+        #expect(received.map(sequence(of:)) == Array(1...100))
+        #expect(received.allSatisfy { $0.frames.count == 3 && $0.frames[0] == Array("trade:BTC/USD:".utf8) })
+        await hub.shutdown()
+        await subscriberHub.shutdown()
+    }
+
+    @Test("XPUB to SUB over tcp delivers every message in order, topic-filtered")
+    func tcpRoundTrip() async throws {
+        try await roundTrip(bind: "tcp://127.0.0.1:*") { $0 }
+    }
+
+    @Test("XPUB to SUB over ipc delivers every message in order, topic-filtered")
+    func ipcRoundTrip() async throws {
+        let endpoint = temporaryIPCEndpoint("md")
+        try await roundTrip(bind: endpoint) { _ in endpoint }
+    }
+
+    @Test("XPUB to SUB over inproc within one hub delivers every message in order")
+    func inprocRoundTrip() async throws {
+        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
+            .publisher(name: "md", bind: ["inproc://md"]),
+            .subscriber(name: "tap", connect: ["inproc://md"], topics: [Array("book:".utf8)]),
+        ]))
+        let events = InboundCollector(hub)
+        #expect(await events.wait { _ in events.subscriptions == [Array("book:".utf8)] })
+        for sequence in 1...50 as ClosedRange<UInt64> {
+            hub.publish(to: hub.socket(0), frames: testFrames(topic: "book:ETH/USD:10:", sequence: sequence))
+            hub.publish(to: hub.socket(0), frames: testFrames(topic: "trade:ETH/USD:", sequence: sequence))
+        }
+        #expect(await events.wait { _ in events.messages.count >= 50 })
+        #expect(events.messages.map(sequence(of:)) == Array(1...50))
+        #expect(events.messages.allSatisfy { $0.frames[0] == Array("book:ETH/USD:10:".utf8) })
+        await hub.shutdown()
+    }
+
+    @Test("multipart messages of any shape arrive frame for frame, empty and large frames included")
+    func multipartShapes() async throws {
+        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
+            .publisher(name: "md", bind: ["inproc://shapes"]),
+            .subscriber(name: "tap", connect: ["inproc://shapes"], topics: [[]]),
+        ]))
+        let events = InboundCollector(hub)
+        #expect(await events.wait { _ in !events.subscriptions.isEmpty })
+        let shapes: [[[UInt8]]] = [
+            [Array("a:".utf8)],
+            [Array("b:".utf8), []],
+            [Array("c:".utf8), [], [1], []],
+            [Array("d:".utf8), Array(repeating: 7, count: 1 << 20), [0, 0, 0]],
+            (0..<20).map { [UInt8($0)] },
+        ]
+        for shape in shapes { #expect(hub.publish(to: hub.socket(0), frames: shape) == .queued) }
+        #expect(await events.wait { _ in events.messages.count >= shapes.count })
+        #expect(events.messages.map(\.frames) == shapes)
+        await hub.shutdown()
+    }
+
+    @Test("the [topic][header][payload] publish path sends exactly those three frames")
+    func threeFramePublish() async throws {
+        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
+            .publisher(name: "md", bind: ["inproc://three"]),
+            .subscriber(name: "tap", connect: ["inproc://three"], topics: [[]]),
+        ]))
+        let events = InboundCollector(hub)
+        #expect(await events.wait { _ in !events.subscriptions.isEmpty })
+        hub.publish(to: hub.socket(0), topic: Array("x:".utf8), header: [1, 2, 3], payload: [])
+        #expect(await events.wait { _ in events.messages.count == 1 })
+        #expect(events.messages.first?.frames == [Array("x:".utf8), [1, 2, 3], []])
+        #expect(hub.counters().sent == 1)
+        await hub.shutdown()
+    }
+}
