@@ -1,0 +1,1 @@
+"""KrakenBridge Python client: decode bus frames, track sequences, use the control socket."""

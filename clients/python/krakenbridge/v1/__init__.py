@@ -1,0 +1,1 @@
+"""Generated protobuf modules of the KrakenBridge wire contract, major version 1."""

@@ -1,0 +1,50 @@
+# Shared helpers for the project's scripts: installing what they need on a fresh Debian
+# machine with Swift (apt packages, a Python venv) so every script works from a clean clone.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VENV="${KRAKENBRIDGE_VENV:-$ROOT/.venv}"
+PYTHON="$VENV/bin/python"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Installs Debian packages that are missing (uses sudo when not root).
+ensure_apt_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing ${missing[*]} (apt)"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_system_libraries() {
+    ensure_apt_packages libzmq3-dev libsodium-dev
+}
+
+# Creates the project venv and installs the pinned Python requirements when they changed.
+ensure_python_env() {
+    local requirements="$ROOT/clients/python/requirements-dev.txt"
+    local stamp="$VENV/.requirements.sha256"
+    local wanted
+    wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+    if [ ! -x "$PYTHON" ]; then
+        log "creating Python venv in $VENV"
+        python3 -m venv "$VENV"
+    fi
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+        log "installing Python requirements"
+        "$PYTHON" -m pip install -q --disable-pip-version-check -r "$requirements"
+        "$PYTHON" -m pip install -q --disable-pip-version-check --no-deps -e "$ROOT/clients/python"
+        echo "$wanted" > "$stamp"
+    fi
+}
+
+# The debug binary directory of the Swift package.
+swift_bin_path() {
+    (cd "$ROOT" && swift build --show-bin-path "$@")
+}
