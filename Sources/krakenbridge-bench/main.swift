@@ -1,0 +1,25 @@
+// krakenbridge-bench: release-mode benchmarks, run by scripts/bench.sh (never by the tests).
+//
+//   krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
+//
+// Prints a Markdown table; scripts/bench.sh writes it into docs/performance.md.
+
+import Foundation
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+func option(_ name: String, default value: String) -> String {
+    guard let index = arguments.firstIndex(of: "--\(name)"), index + 1 < arguments.count else { return value }
+    return arguments[index + 1]
+}
+
+switch arguments.first {
+case "zmq-throughput":
+    let frames = Int(option("frames", default: "1000000")) ?? 1_000_000
+    let sizes = option("sizes", default: "100,200,300").split(separator: ",").compactMap { Int($0) }
+    let runs = Int(option("runs", default: "3")) ?? 3
+    try await ZMQThroughputBenchmark(frames: frames, sizes: sizes, runs: runs).run()
+default:
+    FileHandle.standardError.write(Data("usage: krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]\n".utf8))
+    exit(2)
+}

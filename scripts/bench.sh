@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the benchmarks in release mode, runs them and writes the figures into
+# docs/performance.md (between the markers of each section). Not part of the test command.
+#   scripts/bench.sh [--frames N] [--runs R]
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+frames=1000000
+runs=5
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --frames) frames="$2"; shift 2 ;;
+        --runs) runs="$2"; shift 2 ;;
+        *) echo "usage: scripts/bench.sh [--frames N] [--runs R]" >&2; exit 2 ;;
+    esac
+done
+
+ensure_system_libraries
+cd "$ROOT"
+log "building benchmarks (release)"
+swift build -c release --product krakenbridge-bench 2>&1 | grep -E 'error|warning: ' || true
+bench="$(swift build -c release --show-bin-path)/krakenbridge-bench"
+
+log "ZeroMQ layer throughput ($frames messages, $runs runs per size)"
+result="$(mktemp)"
+trap 'rm -f "$result"' EXIT
+"$bench" zmq-throughput --frames "$frames" --runs "$runs" | tee "$result"
+
+# Replace the section between the markers in docs/performance.md.
+"$PYTHON" - "$ROOT/docs/performance.md" "$result" "$(date -u +%Y-%m-%d)" "$(uname -m)" <<'PY'
+import sys
+path, result_path, day, arch = sys.argv[1:]
+text = open(path).read()
+begin, end = "<!-- zmq-throughput:begin -->", "<!-- zmq-throughput:end -->"
+body = open(result_path).read().strip()
+section = f"{begin}\nMeasured {day} on this machine ({arch}) by `scripts/bench.sh`:\n\n{body}\n{end}"
+head, rest = text.split(begin, 1)
+_, tail = rest.split(end, 1)
+open(path, "w").write(head + section + tail)
+PY
+log "updated docs/performance.md"
