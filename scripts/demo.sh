@@ -25,10 +25,10 @@ bin="$(swift_bin_path)/krakenbridge"
 
 workdir="$(mktemp -d)"
 endpoint="ipc://$workdir/market-data.sock"
-"$bin" synth --bind "$endpoint" --pairs "BTC/USD,ETH/USD,XRP/USD,DOGE/USD" --rate 4 &
+"$bin" synth --bind "$endpoint" --pairs "BTC/USD,ETH/USD,XRP/USD,DOGE/USD" --rate 4 --wait-subscribers 1 &
 publisher=$!
 cleanup() {
-    kill -INT "$publisher" 2>/dev/null || true
+    kill -TERM "$publisher" 2>/dev/null || true
     wait "$publisher" 2>/dev/null || true
     rm -rf "$workdir"
 }

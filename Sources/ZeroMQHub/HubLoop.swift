@@ -18,7 +18,7 @@ final class HubLoop {
     private var replies = OutboundBatch()
     private var tally = HubCounters()
     private var tallyDirty = false
-    // Declared last so it is released after the sockets: terminating needs them closed.
+    /// Every socket retains it too, so the context terminates only after the last socket closed.
     private let context: ZMQContext
 
     static let zapEndpoint = "inproc://zeromq.zap.01"

@@ -30,7 +30,9 @@ public final class ZMQHub: Sendable {
     public static func start(_ configuration: HubConfiguration) async throws -> ZMQHub {
         let core = try HubCore(configuration: configuration)
         let endpoints: [[String]] = try await withCheckedThrowingContinuation { continuation in
+            let threadName = configuration.threadName
             let thread = Thread {
+                Thread.current.name = threadName  // visible in top/ps (Linux applies it on the running thread)
                 let loop: HubLoop
                 do {
                     loop = try HubLoop(core: core)
@@ -44,7 +46,6 @@ public final class ZMQHub: Sendable {
                 withExtendedLifetime(loop) {}
                 core.markStopped()
             }
-            thread.name = configuration.threadName
             thread.start()
         }
         return ZMQHub(core: core, boundEndpoints: endpoints)

@@ -42,6 +42,13 @@ enum FrameFormatter {
         }.joined(separator: " ")
     }
 
+    /// Both sides of a book message as `bids[price×qty …] asks[…]`.
+    static func sides(
+        bids: ([Int64], [Int64]), asks: ([Int64], [Int64]), priceScale: UInt32, qtyScale: UInt32
+    ) -> String {
+        "bids[\(levels(bids.0, bids.1, priceScale, qtyScale))] asks[\(levels(asks.0, asks.1, priceScale, qtyScale))]"
+    }
+
     static func summary(_ payload: BusPayload) -> String {
         switch payload {
         case .trade(let t):
@@ -49,11 +56,14 @@ enum FrameFormatter {
         case .ticker(let t):
             return "bid \(t.bid.text)×\(t.bidQty.text) ask \(t.ask.text)×\(t.askQty.text) last \(t.last.text) vol \(t.volume.text)"
         case .bookSnapshot(let b):
-            return "gen \(b.generation) crc \(b.checksum) bids[\(levels(b.bidPrice, b.bidQty, b.priceScale, b.qtyScale))] asks[\(levels(b.askPrice, b.askQty, b.priceScale, b.qtyScale))]"
+            let book = sides(bids: (b.bidPrice, b.bidQty), asks: (b.askPrice, b.askQty), priceScale: b.priceScale, qtyScale: b.qtyScale)
+            return "gen \(b.generation) crc \(b.checksum) \(book)"
         case .bookUpdate(let b):
-            return "gen \(b.generation) crc \(b.checksum) bids[\(levels(b.bidPrice, b.bidQty, b.priceScale, b.qtyScale))] asks[\(levels(b.askPrice, b.askQty, b.priceScale, b.qtyScale))]"
+            let book = sides(bids: (b.bidPrice, b.bidQty), asks: (b.askPrice, b.askQty), priceScale: b.priceScale, qtyScale: b.qtyScale)
+            return "gen \(b.generation) crc \(b.checksum) \(book)"
         case .bookTop(let b):
-            return "top \(b.levels) of book #\(b.bookSequence) bids[\(levels(b.bidPrice, b.bidQty, b.priceScale, b.qtyScale))] asks[\(levels(b.askPrice, b.askQty, b.priceScale, b.qtyScale))]"
+            let book = sides(bids: (b.bidPrice, b.bidQty), asks: (b.askPrice, b.askQty), priceScale: b.priceScale, qtyScale: b.qtyScale)
+            return "top \(b.levels) of book #\(b.bookSequence) \(book)"
         case .executionReport(let r):
             return "\(r.orderStatus) order \(r.orderID) \(r.side) filled \(r.quantityFilled.text) @ \(r.averageFillPrice.text) exec \(r.execID)"
         case .fill(let f):

@@ -1,10 +1,24 @@
 import ArgumentParser
 
 /// The `krakenbridge` executable.
-@main
 struct KrakenBridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "krakenbridge",
         abstract: "Kraken WebSocket → exact books → versioned frames on ZeroMQ.",
         subcommands: [TapCommand.self, SynthCommand.self, KeygenCommand.self])
+
+    /// Parses the command line and runs the chosen command, as `AsyncParsableCommand.main`
+    /// does; main.swift calls it after setting up signal handling.
+    static func runFromCommandLine() async {
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

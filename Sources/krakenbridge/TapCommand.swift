@@ -48,7 +48,7 @@ struct TapCommand: AsyncParsableCommand {
                     if case .gap(let expected, let received) = tracker.observe(frame) {
                         printError("GAP \(frame.topic) expected #\(expected) received #\(received)")
                     }
-                    print(json ? FrameFormatter.json(frame) : FrameFormatter.line(frame))
+                    printLine(json ? FrameFormatter.json(frame) : FrameFormatter.line(frame))
                 } catch {
                     summary.recordMalformed()
                     printError("MALFORMED (\(message.frames.count) frames): \(error)")

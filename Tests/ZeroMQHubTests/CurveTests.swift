@@ -106,3 +106,25 @@ func waitFor(timeout: Duration = .seconds(10), _ condition: () -> Bool) async ->
     }
     return condition()
 }
+
+@Suite("control endpoint limits", .serialized)
+struct ControlLimitTests {
+    @Test("a request larger than the control socket's MAXMSGSIZE disconnects its sender and never reaches the handler")
+    func oversizedRequestIsRefused() async throws {
+        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
+            .control(name: "ctl", bind: ["tcp://127.0.0.1:*"]),
+        ]))
+        let endpoint = try #require(hub.endpoint(of: hub.socket(0)))
+        let client = try await ZMQHub.start(HubConfiguration(sockets: [
+            HubSocketSpec(name: "dealer", type: .dealer, connects: [endpoint], settings: .subscriber, deliversInbound: true),
+        ]))
+        let requests = InboundCollector(hub)
+        client.publish(to: client.socket(0), frames: [[], Array(repeating: 1, count: 100_000)])
+        #expect(await waitFor { hub.counters().connections[0].disconnected >= 1 })
+        client.publish(to: client.socket(0), frames: [[], Array("small".utf8)])
+        #expect(await requests.wait { _ in requests.messages.count == 1 })
+        #expect(requests.messages.map { $0.frames.last ?? [] } == [Array("small".utf8)], "only the small request arrived")
+        await client.shutdown()
+        await hub.shutdown()
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ZeroMQ
 @testable import ZeroMQHub
@@ -94,5 +95,29 @@ struct PubSubTests {
         #expect(events.messages.first?.frames == [Array("x:".utf8), [1, 2, 3], []])
         #expect(hub.counters().sent == 1)
         await hub.shutdown()
+    }
+}
+
+@Suite("hub start-up errors")
+struct HubStartupTests {
+    @Test("binding an endpoint that is already in use fails start with a typed error and leaves no thread behind")
+    func endpointInUse() async throws {
+        let first = try await ZMQHub.start(HubConfiguration(sockets: [.publisher(name: "md", bind: ["tcp://127.0.0.1:*"])]))
+        let endpoint = try #require(first.endpoint(of: first.socket(0)))
+        do {
+            _ = try await ZMQHub.start(HubConfiguration(sockets: [.publisher(name: "md", bind: [endpoint])]))
+            Issue.record("the second bind should have failed")
+        } catch let error as ZMQError {
+            #expect(error.code == EADDRINUSE)
+            #expect(error.operation == "zmq_bind(\(endpoint))")
+        }
+        await first.shutdown()
+    }
+
+    @Test("a malformed endpoint in the configuration is a typed error")
+    func malformedEndpoint() async {
+        await #expect(throws: ZMQError.self) {
+            _ = try await ZMQHub.start(HubConfiguration(sockets: [.publisher(name: "md", bind: ["tcp://nowhere"])]))
+        }
     }
 }

@@ -33,6 +33,8 @@ ensure_python_env() {
     local wanted
     wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
     if [ ! -x "$PYTHON" ]; then
+        # Debian's python3 ships venv/ensurepip separately.
+        python3 -c 'import venv, ensurepip' 2>/dev/null || ensure_apt_packages python3-venv
         log "creating Python venv in $VENV"
         python3 -m venv "$VENV"
     fi

@@ -4,6 +4,7 @@ import subprocess
 from pathlib import Path
 
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 from krakenbridge import decimals, topics
 from krakenbridge.subscriber import Subscriber
@@ -68,13 +69,19 @@ def keygen(binary: Path, directory: Path, name: str) -> tuple[bytes, bytes]:
     return public, secret
 
 
+def start_curve_synth(start_synth, binary: Path, directory: Path, count: int):
+    """A CURVE publisher allowing one client key; returns it with the server and client keys."""
+    server_public, _ = keygen(binary, directory, "server")
+    client_public, client_secret = keygen(binary, directory, "client")
+    publisher = start_synth("--count", str(count), "--rate", "100", "--wait-subscribers", "1",
+                            "--server-secret-key-file", str(directory / "server.key_secret"),
+                            "--allow-client-key", str(directory / "client.key"))
+    return publisher, server_public, client_public, client_secret
+
+
 def test_curve_allowlisted_python_client_receives_and_stranger_does_not(start_synth, krakenbridge_bin, tmp_path):
-    server_public, _ = keygen(krakenbridge_bin, tmp_path, "server")
-    client_public, client_secret = keygen(krakenbridge_bin, tmp_path, "client")
+    publisher, server_public, client_public, client_secret = start_curve_synth(start_synth, krakenbridge_bin, tmp_path, 40)
     stranger_public, stranger_secret = zmq.curve_keypair()
-    publisher = start_synth("--count", "40", "--rate", "100", "--wait-subscribers", "1",
-                            "--server-secret-key-file", str(tmp_path / "server.key_secret"),
-                            "--allow-client-key", str(tmp_path / "client.key"))
     with Subscriber(publisher.endpoint, [b""], server_key=stranger_public, public_key=stranger_public,
                     secret_key=stranger_secret) as stranger, \
          Subscriber(publisher.endpoint, [b""], server_key=server_public, public_key=client_public,
@@ -88,12 +95,8 @@ def test_curve_allowlisted_python_client_receives_and_stranger_does_not(start_sy
 
 
 def test_curve_unlisted_key_with_right_server_key_gets_nothing(start_synth, krakenbridge_bin, tmp_path):
-    server_public, _ = keygen(krakenbridge_bin, tmp_path, "server")
-    client_public, client_secret = keygen(krakenbridge_bin, tmp_path, "client")
+    publisher, server_public, client_public, client_secret = start_curve_synth(start_synth, krakenbridge_bin, tmp_path, 20)
     stranger_public, stranger_secret = zmq.curve_keypair()
-    publisher = start_synth("--count", "20", "--rate", "100", "--wait-subscribers", "1",
-                            "--server-secret-key-file", str(tmp_path / "server.key_secret"),
-                            "--allow-client-key", str(tmp_path / "client.key"))
     with Subscriber(publisher.endpoint, [b""], server_key=server_public, public_key=stranger_public,
                     secret_key=stranger_secret) as stranger:
         monitor = stranger.socket.get_monitor_socket()
@@ -103,7 +106,6 @@ def test_curve_unlisted_key_with_right_server_key_gets_nothing(start_synth, krak
         assert stranger.receive(300) is None
         events = []
         while monitor.poll(200):
-            from zmq.utils.monitor import recv_monitor_message
             events.append(recv_monitor_message(monitor)["event"])
         assert zmq.EVENT_HANDSHAKE_FAILED_AUTH in events
     publisher.wait()
