@@ -16,12 +16,18 @@ let package = Package(
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "ZeroMQHub", targets: ["ZeroMQHub"]),
         .library(name: "WireFormat", targets: ["WireFormat"]),
+        .library(name: "FixedPoint", targets: ["FixedPoint"]),
+        .library(name: "OrderBook", targets: ["OrderBook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
+        // Exact decimals: Int64 mantissa + scale, parsed from bytes, never through Double.
+        .target(name: "FixedPoint", swiftSettings: strictSettings),
+        // Kraken order books and their CRC32 checksums; pure values, no I/O.
+        .target(name: "OrderBook", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         // libzmq from Debian's libzmq3-dev; pkg-config is left out on purpose (it drags in
         // prohibited -isystem flags from libzmq.pc's private requirements).
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
@@ -32,7 +38,7 @@ let package = Package(
         // The versioned frame contract: topics, fixed header, protobuf payloads.
         .target(
             name: "WireFormat",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["FixedPoint", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "krakenbridge",
@@ -47,6 +53,8 @@ let package = Package(
             name: "krakenbridge-bench",
             dependencies: ["ZeroMQ", "ZeroMQHub", "WireFormat", "CZeroMQ"],
             swiftSettings: strictSettings),
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
+        .testTarget(name: "OrderBookTests", dependencies: ["OrderBook", "FixedPoint"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(

@@ -132,7 +132,7 @@ struct DecimalTextTests {
         #expect(decimal.text == text)
     }
 
-    @Test("anything but plain decimal text is refused", arguments: ["", "-", ".5", "5.", "1e5", "1.2.3", "abc", "99999999999999999999", "0.0000000000000000001"])
+    @Test("text that is not an exactly representable number is refused", arguments: ["", "-", "5.", "1.2.3", "abc", "99999999999999999999", "0.0000000000000000001"])
     func refusesNonDecimal(text: String) {
         #expect(KBDecimal(text: text) == nil)
     }

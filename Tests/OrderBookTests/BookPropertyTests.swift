@@ -1,0 +1,91 @@
+import FixedPoint
+import OrderBook
+import Testing
+
+/// The obvious, slow book: dictionaries, full sorts, and the checksum built as text exactly as
+/// Kraken's guide describes it. The real book must agree with it after every step.
+struct NaiveBook {
+    let depth: Int
+    let priceScale: UInt8
+    let quantityScale: UInt8
+    var bids: [Int64: Int64] = [:]
+    var asks: [Int64: Int64] = [:]
+
+    mutating func apply(bids newBids: [BookLevel], asks newAsks: [BookLevel]) {
+        for level in newBids { bids[level.price] = level.quantity == 0 ? nil : level.quantity }
+        for level in newAsks { asks[level.price] = level.quantity == 0 ? nil : level.quantity }
+        bids = Dictionary(uniqueKeysWithValues: sortedBids.prefix(depth).map { ($0.price, $0.quantity) })
+        asks = Dictionary(uniqueKeysWithValues: sortedAsks.prefix(depth).map { ($0.price, $0.quantity) })
+    }
+
+    var sortedBids: [BookLevel] { bids.map { BookLevel(price: $0.key, quantity: $0.value) }.sorted { $0.price > $1.price } }
+    var sortedAsks: [BookLevel] { asks.map { BookLevel(price: $0.key, quantity: $0.value) }.sorted { $0.price < $1.price } }
+
+    var checksum: UInt32 {
+        func text(_ mantissa: Int64, _ scale: UInt8) -> String {
+            let formatted = FixedDecimal(mantissa: mantissa, scale: scale).description
+            return String(formatted.filter { $0 != "." }.drop { $0 == "0" })
+        }
+        let levels = sortedAsks.prefix(10) + sortedBids.prefix(10)
+        let string = levels.map { text($0.price, priceScale) + text($0.quantity, quantityScale) }.joined()
+        return CRC32.checksum(Array(string.utf8))
+    }
+}
+
+@Suite("L2 book against a naive model")
+struct BookPropertyTests {
+    @Test("random updates agree on levels and checksum after every step", arguments: [10, 25, 100, 500, 1000])
+    func randomOperations(depth: Int) {
+        var generator = SeededGenerator(seed: UInt64(depth))
+        var book = L2Book(depth: depth, priceScale: 1, quantityScale: 8)
+        var model = NaiveBook(depth: depth, priceScale: 1, quantityScale: 8)
+        let mid: Int64 = 500_000
+        let steps = depth >= 500 ? 250 : 800
+        for step in 0..<steps {
+            // Mostly small updates near the top, sometimes a big burst or deletes of absent levels.
+            let count = step % 50 == 0 ? Int.random(in: 50...200, using: &generator) : Int.random(in: 1...5, using: &generator)
+            var bids: [BookLevel] = []
+            var asks: [BookLevel] = []
+            for _ in 0..<count {
+                let distance = Int64.random(in: 0...Int64(depth * 3), using: &generator)
+                let quantity = Int.random(in: 0..<4, using: &generator) == 0 ? 0 : Int64.random(in: 1...50_000_000_000, using: &generator)
+                if Bool.random(using: &generator) {
+                    bids.append(BookLevel(price: mid - 1 - distance, quantity: quantity))
+                } else {
+                    asks.append(BookLevel(price: mid + distance, quantity: quantity))
+                }
+            }
+            book.apply(bids: bids, asks: asks)
+            model.apply(bids: bids, asks: asks)
+            #expect(book.bids == model.sortedBids, "bids differ at step \(step)")
+            #expect(book.asks == model.sortedAsks, "asks differ at step \(step)")
+            #expect(book.checksum == model.checksum, "checksum differs at step \(step)")
+            if book.bids != model.sortedBids || book.checksum != model.checksum { return }
+        }
+        #expect(book.bids.count <= depth && book.asks.count <= depth)
+    }
+
+    @Test("levels pushed beyond the depth are dropped without a delete from Kraken")
+    func truncation() {
+        var book = L2Book(depth: 2, priceScale: 0, quantityScale: 0)
+        book.apply(bids: [BookLevel(price: 10, quantity: 1), BookLevel(price: 9, quantity: 1)], asks: [])
+        book.apply(bids: [BookLevel(price: 11, quantity: 1)], asks: [])
+        #expect(book.bids == [BookLevel(price: 11, quantity: 1), BookLevel(price: 10, quantity: 1)])
+        // The level 9 is gone for good: deleting 11 does not bring it back.
+        book.apply(bids: [BookLevel(price: 11, quantity: 0)], asks: [])
+        #expect(book.bids == [BookLevel(price: 10, quantity: 1)])
+    }
+}
+
+/// SplitMix64, so every run of a property test sees the same cases.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
