@@ -18,16 +18,22 @@ let package = Package(
         .library(name: "WireFormat", targets: ["WireFormat"]),
         .library(name: "FixedPoint", targets: ["FixedPoint"]),
         .library(name: "OrderBook", targets: ["OrderBook"]),
+        .library(name: "KrakenAuth", targets: ["KrakenAuth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Exact decimals: Int64 mantissa + scale, parsed from bytes, never through Double.
         .target(name: "FixedPoint", swiftSettings: strictSettings),
         // Kraken order books and their CRC32 checksums; pure values, no I/O.
         .target(name: "OrderBook", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
+        // Kraken REST authentication: API-Sign and nonces.
+        .target(
+            name: "KrakenAuth", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings),
         // libzmq from Debian's libzmq3-dev; pkg-config is left out on purpose (it drags in
         // prohibited -isystem flags from libzmq.pc's private requirements).
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
@@ -55,6 +61,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         .testTarget(name: "OrderBookTests", dependencies: ["OrderBook", "FixedPoint"], swiftSettings: strictSettings),
+        .testTarget(name: "KrakenAuthTests", dependencies: ["KrakenAuth"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(
