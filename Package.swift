@@ -57,7 +57,7 @@ let package = Package(
         // Release-mode throughput benchmarks; run by scripts/bench.sh, never by the test command.
         .executableTarget(
             name: "krakenbridge-bench",
-            dependencies: ["ZeroMQ", "ZeroMQHub", "WireFormat", "CZeroMQ"],
+            dependencies: ["ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "CZeroMQ"],
             swiftSettings: strictSettings),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         .testTarget(name: "OrderBookTests", dependencies: ["OrderBook", "FixedPoint"], swiftSettings: strictSettings),

@@ -21,21 +21,29 @@ log "building benchmarks (release)"
 swift build -c release --product krakenbridge-bench 2>&1 | grep -E 'error|warning: ' || true
 bench="$(swift build -c release --show-bin-path)/krakenbridge-bench"
 
-log "ZeroMQ layer throughput ($frames messages, $runs runs per size)"
-result="$(mktemp)"
-trap 'rm -f "$result"' EXIT
-"$bench" zmq-throughput --frames "$frames" --runs "$runs" | tee "$result"
-
-# Replace the section between the markers in docs/performance.md.
-"$PYTHON" - "$ROOT/docs/performance.md" "$result" "$(date -u +%Y-%m-%d)" "$(uname -m)" <<'PY'
+# Replaces the section between <!-- NAME:begin --> and <!-- NAME:end --> in docs/performance.md.
+write_section() {
+    "$PYTHON" - "$ROOT/docs/performance.md" "$1" "$2" "$(date -u +%Y-%m-%d)" "$(uname -m)" <<'PY'
 import sys
-path, result_path, day, arch = sys.argv[1:]
+path, name, result_path, day, arch = sys.argv[1:]
 text = open(path).read()
-begin, end = "<!-- zmq-throughput:begin -->", "<!-- zmq-throughput:end -->"
+begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
 body = open(result_path).read().strip()
 section = f"{begin}\nMeasured {day} on this machine ({arch}) by `scripts/bench.sh`:\n\n{body}\n{end}"
 head, rest = text.split(begin, 1)
 _, tail = rest.split(end, 1)
 open(path, "w").write(head + section + tail)
 PY
+}
+
+result="$(mktemp)"
+trap 'rm -f "$result"' EXIT
+
+log "ZeroMQ layer throughput ($frames messages, $runs runs per size)"
+"$bench" zmq-throughput --frames "$frames" --runs "$runs" | tee "$result"
+write_section zmq-throughput "$result"
+
+log "order book update + checksum"
+"$bench" book | tee "$result"
+write_section book-update "$result"
 log "updated docs/performance.md"

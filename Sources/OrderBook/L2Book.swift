@@ -86,16 +86,16 @@ public struct L2Book: Sendable, Equatable {
     /// level as price digits then quantity digits without the point or leading zeros. The same
     /// for API v1 and v2 once numbers carry the instrument's precision.
     public var checksum: UInt32 {
-        var crc = CRC32()
-        for level in asks.prefix(10) {
-            crc.updateDigits(of: level.price)
-            crc.updateDigits(of: level.quantity)
+        ChecksumText.checksum(capacity: 40 * 20 + ChecksumText.scratchSpace) { text in
+            for index in 0..<min(10, asks.count) {
+                text.append(asks[index].price)
+                text.append(asks[index].quantity)
+            }
+            for index in 0..<min(10, bids.count) {
+                text.append(bids[index].price)
+                text.append(bids[index].quantity)
+            }
         }
-        for level in bids.prefix(10) {
-            crc.updateDigits(of: level.price)
-            crc.updateDigits(of: level.quantity)
-        }
-        return crc.value
     }
 
     public func verify(checksum expected: UInt32) -> ChecksumResult {

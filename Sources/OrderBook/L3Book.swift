@@ -105,14 +105,16 @@ public struct L3Book: Sendable, Equatable {
     /// CRC32 over each order (price digits, quantity digits) of the top 10 ask levels
     /// (ascending), then of the top 10 bid levels (descending).
     public var checksum: UInt32 {
-        var crc = CRC32()
-        for level in asks.prefix(10) + bids.prefix(10) {
-            for order in level.orders {
-                crc.updateDigits(of: level.price)
-                crc.updateDigits(of: order.quantity)
+        let levels = asks.prefix(10) + bids.prefix(10)
+        let orders = levels.reduce(0) { $0 + $1.orders.count }
+        return ChecksumText.checksum(capacity: orders * 2 * 20 + ChecksumText.scratchSpace) { text in
+            for level in levels {
+                for order in level.orders {
+                    text.append(level.price)
+                    text.append(order.quantity)
+                }
             }
         }
-        return crc.value
     }
 
     public func verify(checksum expected: UInt32) -> ChecksumResult {

@@ -1,6 +1,7 @@
 // krakenbridge-bench: release-mode benchmarks, run by scripts/bench.sh (never by the tests).
 //
 //   krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
+//   krakenbridge-bench book [--updates N] [--runs R]
 //
 // Prints a Markdown table; scripts/bench.sh writes it into docs/performance.md.
 
@@ -19,7 +20,15 @@ case "zmq-throughput":
     let sizes = option("sizes", default: "100,200,300").split(separator: ",").compactMap { Int($0) }
     let runs = Int(option("runs", default: "3")) ?? 3
     try await ZMQThroughputBenchmark(frames: frames, sizes: sizes, runs: runs).run()
+case "book":
+    let updates = Int(option("updates", default: "1000000")) ?? 1_000_000
+    let runs = Int(option("runs", default: "9")) ?? 9
+    BookBenchmark(updates: updates, runs: runs).run()
 default:
-    FileHandle.standardError.write(Data("usage: krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]\n".utf8))
+    FileHandle.standardError.write(Data("""
+        usage: krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
+               krakenbridge-bench book [--updates N] [--runs R]
+
+        """.utf8))
     exit(2)
 }

@@ -22,6 +22,33 @@ struct ChecksumVectorTests {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
     }
 
+    @Test("the sliced CRC equals a bit-by-bit reference CRC for every length and alignment")
+    func slicedMatchesReference() {
+        func reference(_ bytes: [UInt8]) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+            }
+            return crc ^ 0xFFFF_FFFF
+        }
+        var generator = SeededGenerator(seed: 7)
+        for length in 0..<300 {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            #expect(CRC32.checksum(bytes) == reference(bytes), "length \(length)")
+        }
+    }
+
+    @Test("digits are written exactly for every magnitude, up to 19 digits", arguments: [
+        Int64(1), 9, 10, 99, 100, 12_345_678, 99_999_999, 100_000_000, 123_456_789_012, 9_999_999_999_999_999,
+        10_000_000_000_000_000, Int64.max,
+    ])
+    func digitsOfEveryMagnitude(quantity: Int64) {
+        var book = L2Book(depth: 10, priceScale: 0, quantityScale: 0)
+        book.apply(BookLevel(price: 7, quantity: quantity), side: .ask)
+        #expect(book.checksum == CRC32.checksum(Array("7\(quantity)".utf8)))
+    }
+
     @Test("v1 vector: 974947235")
     func v1Vector() throws {
         let asks = ["0.05005", "0.05010", "0.05015", "0.05020", "0.05025", "0.05030", "0.05035", "0.05040", "0.05045", "0.05050"]
