@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
+        // Repeatable randomness for synthetic data, benchmarks and property tests.
+        .target(name: "SeededRandom", swiftSettings: strictSettings),
         // Exact decimals: Int64 mantissa + scale, parsed from bytes, never through Double.
         .target(name: "FixedPoint", swiftSettings: strictSettings),
         // Kraken order books and their CRC32 checksums; pure values, no I/O.
@@ -49,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "krakenbridge",
             dependencies: [
-                "ZeroMQ", "ZeroMQHub", "WireFormat",
+                "ZeroMQ", "ZeroMQHub", "WireFormat", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -57,10 +59,11 @@ let package = Package(
         // Release-mode throughput benchmarks; run by scripts/bench.sh, never by the test command.
         .executableTarget(
             name: "krakenbridge-bench",
-            dependencies: ["ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "CZeroMQ"],
+            dependencies: ["ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "SeededRandom", "CZeroMQ"],
             swiftSettings: strictSettings),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
-        .testTarget(name: "OrderBookTests", dependencies: ["OrderBook", "FixedPoint"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "OrderBookTests", dependencies: ["OrderBook", "FixedPoint", "SeededRandom"], swiftSettings: strictSettings),
         .testTarget(name: "KrakenAuthTests", dependencies: ["KrakenAuth"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),

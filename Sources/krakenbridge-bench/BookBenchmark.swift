@@ -1,6 +1,7 @@
 import FixedPoint
 import Foundation
 import OrderBook
+import SeededRandom
 
 /// Applies Kraken-shaped book updates (2–5 levels near the top of a depth-10 book) and verifies
 /// the checksum after each, as the ingest path will; reports the median of per-batch averages.
@@ -10,7 +11,7 @@ struct BookBenchmark {
     let runs: Int
 
     func run() {
-        var generator = BenchmarkGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         // Pre-generate updates so the loop measures the book, not the generator.
         let mid: Int64 = 452_850
         var messages: [([BookLevel], [BookLevel])] = []
@@ -63,18 +64,5 @@ struct BookBenchmark {
         print(String(format: "| L2 depth 10: CRC32 checksum alone | %.0f | %.0f | %.0f |", checksumOnly[checksumOnly.count / 2], checksumOnly.first!, checksumOnly.last!))
         print("")
         print("\(updates) updates per run, \(runs) runs (checksum sink \(sink % 10)).")
-    }
-}
-
-/// SplitMix64 for reproducible inputs.
-struct BenchmarkGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

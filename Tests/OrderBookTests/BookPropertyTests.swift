@@ -1,5 +1,6 @@
 import FixedPoint
 import OrderBook
+import SeededRandom
 import Testing
 
 /// The obvious, slow book: dictionaries, full sorts, and the checksum built as text exactly as
@@ -36,7 +37,7 @@ struct NaiveBook {
 struct BookPropertyTests {
     @Test("random updates agree on levels and checksum after every step", arguments: [10, 25, 100, 500, 1000])
     func randomOperations(depth: Int) {
-        var generator = SeededGenerator(seed: UInt64(depth))
+        var generator = SplitMix64(seed: UInt64(depth))
         var book = L2Book(depth: depth, priceScale: 1, quantityScale: 8)
         var model = NaiveBook(depth: depth, priceScale: 1, quantityScale: 8)
         let mid: Int64 = 500_000
@@ -74,18 +75,5 @@ struct BookPropertyTests {
         // The level 9 is gone for good: deleting 11 does not bring it back.
         book.apply(bids: [BookLevel(price: 11, quantity: 0)], asks: [])
         #expect(book.bids == [BookLevel(price: 10, quantity: 1)])
-    }
-}
-
-/// SplitMix64, so every run of a property test sees the same cases.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

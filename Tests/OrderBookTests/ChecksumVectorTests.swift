@@ -1,5 +1,6 @@
 import FixedPoint
 import OrderBook
+import SeededRandom
 import Testing
 
 /// The official test vectors from Kraken's book guides (../shared/reference/kraken-protocol.md §4).
@@ -32,7 +33,7 @@ struct ChecksumVectorTests {
             }
             return crc ^ 0xFFFF_FFFF
         }
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for length in 0..<300 {
             let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             #expect(CRC32.checksum(bytes) == reference(bytes), "length \(length)")
