@@ -23,25 +23,30 @@ public struct CRC32: Sendable {
     public init() {}
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        Self.tables.withUnsafeBufferPointer { t in
-            var crc = state
-            var index = 0
-            let count = bytes.count
-            while index + 8 <= count {
-                let low = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self)) ^ crc
-                let high = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index + 4, as: UInt32.self))
-                crc = t[1792 + Int(low & 0xFF)] ^ t[1536 + Int((low >> 8) & 0xFF)]
-                    ^ t[1280 + Int((low >> 16) & 0xFF)] ^ t[1024 + Int(low >> 24)]
-                    ^ t[768 + Int(high & 0xFF)] ^ t[512 + Int((high >> 8) & 0xFF)]
-                    ^ t[256 + Int((high >> 16) & 0xFF)] ^ t[Int(high >> 24)]
-                index += 8
-            }
-            while index < count {
-                crc = t[Int((crc ^ UInt32(bytes[index])) & 0xFF)] ^ (crc >> 8)
-                index += 1
-            }
-            state = crc
+        Self.tables.withUnsafeBufferPointer { tables in
+            state = Self.advance(state, over: bytes, tables: tables.baseAddress!)
         }
+    }
+
+    @inline(__always)
+    static func advance(_ state: UInt32, over bytes: UnsafeRawBufferPointer, tables t: UnsafePointer<UInt32>) -> UInt32 {
+        var crc = state
+        var index = 0
+        let count = bytes.count
+        while index + 8 <= count {
+            let low = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self)) ^ crc
+            let high = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index + 4, as: UInt32.self))
+            crc = t[1792 + Int(low & 0xFF)] ^ t[1536 + Int((low >> 8) & 0xFF)]
+                ^ t[1280 + Int((low >> 16) & 0xFF)] ^ t[1024 + Int(low >> 24)]
+                ^ t[768 + Int(high & 0xFF)] ^ t[512 + Int((high >> 8) & 0xFF)]
+                ^ t[256 + Int((high >> 16) & 0xFF)] ^ t[Int(high >> 24)]
+            index += 8
+        }
+        while index < count {
+            crc = t[Int((crc ^ UInt32(bytes[index])) & 0xFF)] ^ (crc >> 8)
+            index += 1
+        }
+        return crc
     }
 
     public mutating func update(_ bytes: [UInt8]) {
@@ -57,10 +62,9 @@ public struct CRC32: Sendable {
     }
 }
 
-/// Kraken's checksum text built in one stack buffer: each number's decimal digits without the
-/// point or leading zeros, appended in order; then one CRC pass over the whole text. No
-/// allocation, no global lookups per number (this runs for every book update).
-struct ChecksumText {
+/// Decimal digits without leading zeros, written straight into memory: the pieces of
+/// Kraken's checksum text ("remove the point, strip leading zeros" of an exact mantissa).
+enum DigitWriter {
     /// "00", "01", … "99": two digits per division.
     private static let digitPairs: StaticString = """
         00010203040506070809101112131415161718192021222324252627282930313233343536373839\
@@ -68,9 +72,44 @@ struct ChecksumText {
         8081828384858687888990919293949596979899
         """
 
-    static func checksum(capacity: Int, _ fill: (inout ChecksumText) -> Void) -> UInt32 {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-            var text = ChecksumText(buffer: buffer, pairs: digitPairs.utf8Start)
+    /// The most bytes `write` produces.
+    static let maxDigits = 20
+
+    /// Writes the digits of `mantissa`'s magnitude at `target`; returns how many.
+    @inline(__always)
+    static func write(_ mantissa: Int64, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        var remaining = mantissa.magnitude
+        var digits = 1
+        var power: UInt64 = 10
+        while digits < 20 && remaining >= power {
+            digits += 1
+            power &*= 10
+        }
+        let pairs = digitPairs.utf8Start
+        var position = digits
+        while remaining >= 100 {
+            let pair = Int(remaining % 100) &* 2
+            remaining /= 100
+            position -= 2
+            target[position] = pairs[pair]
+            target[position + 1] = pairs[pair + 1]
+        }
+        if remaining >= 10 {
+            let pair = Int(remaining) &* 2
+            target[0] = pairs[pair]
+            target[1] = pairs[pair + 1]
+        } else {
+            target[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
+        }
+        return digits
+    }
+}
+
+/// Kraken's checksum text built in one stack buffer, then one CRC pass (level-3 books).
+struct ChecksumText {
+    static func checksum(numbers: Int, _ fill: (inout ChecksumText) -> Void) -> UInt32 {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, numbers) * DigitWriter.maxDigits) { buffer in
+            var text = ChecksumText(base: buffer.baseAddress!)
             fill(&text)
             var crc = CRC32()
             crc.update(UnsafeRawBufferPointer(start: buffer.baseAddress, count: text.count))
@@ -78,53 +117,11 @@ struct ChecksumText {
         }
     }
 
-    /// Room `append` needs past the text for its 24-byte scratch area.
-    static let scratchSpace = 48
-
-    let buffer: UnsafeMutableBufferPointer<UInt8>
-    let pairs: UnsafePointer<UInt8>
+    let base: UnsafeMutablePointer<UInt8>
     var count = 0
 
-    /// Appends the digits of a mantissa's magnitude, most significant first. Works in
-    /// 8-digit chunks whose four digit pairs are computed independently (short dependency
-    /// chains matter more than operation count here).
     @inline(__always)
     mutating func append(_ mantissa: Int64) {
-        let value = mantissa.magnitude
-        var digits = 1
-        var power: UInt64 = 10
-        while digits < 20 && value >= power {
-            digits += 1
-            power &*= 10
-        }
-        let base = buffer.baseAddress!
-        // Right-align all digits in a 24-byte scratch area past the current text, then move
-        // the significant ones into place.
-        let scratch = base + count + 24
-        let low = value % 100_000_000
-        let rest = value / 100_000_000
-        writeEight(low, to: scratch + 16)
-        if digits > 8 {
-            writeEight(rest % 100_000_000, to: scratch + 8)
-            if digits > 16 { writeEight(rest / 100_000_000, to: scratch) }
-        }
-        (base + count).update(from: scratch + 24 - digits, count: digits)
-        count += digits
-    }
-
-    /// Writes exactly eight digits (zero-padded) of `value` (< 10^8).
-    @inline(__always)
-    private func writeEight(_ value: UInt64, to target: UnsafeMutablePointer<UInt8>) {
-        let high = Int(value / 10_000)
-        let low = Int(value % 10_000)
-        let p1 = (high / 100) &* 2, p2 = (high % 100) &* 2, p3 = (low / 100) &* 2, p4 = (low % 100) &* 2
-        target[0] = pairs[p1]
-        target[1] = pairs[p1 + 1]
-        target[2] = pairs[p2]
-        target[3] = pairs[p2 + 1]
-        target[4] = pairs[p3]
-        target[5] = pairs[p3 + 1]
-        target[6] = pairs[p4]
-        target[7] = pairs[p4 + 1]
+        count += DigitWriter.write(mantissa, to: base + count)
     }
 }

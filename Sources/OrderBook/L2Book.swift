@@ -16,6 +16,9 @@ public struct L2Book: Sendable, Equatable {
     public private(set) var bids: [BookLevel] = []
     /// Best (lowest) first.
     public private(set) var asks: [BookLevel] = []
+    /// Checksum text of the best ten levels per side, maintained by `apply`.
+    private var bidText = TopLevelText()
+    private var askText = TopLevelText()
 
     public init(depth: Int, priceScale: UInt8, quantityScale: UInt8) {
         self.depth = depth
@@ -28,6 +31,8 @@ public struct L2Book: Sendable, Equatable {
     public mutating func removeAll() {
         bids.removeAll(keepingCapacity: true)
         asks.removeAll(keepingCapacity: true)
+        bidText.removeAll()
+        askText.removeAll()
     }
 
     /// Converts exchange decimals to this book's mantissas, padding to the instrument's
@@ -46,8 +51,8 @@ public struct L2Book: Sendable, Equatable {
     /// level of a message, before checking the checksum.
     public mutating func apply(_ level: BookLevel, side: BookSide) {
         switch side {
-        case .bid: Self.apply(level, to: &bids, better: >)
-        case .ask: Self.apply(level, to: &asks, better: <)
+        case .bid: Self.apply(level, to: &bids, text: &bidText, better: >)
+        case .ask: Self.apply(level, to: &asks, text: &askText, better: <)
         }
     }
 
@@ -55,6 +60,8 @@ public struct L2Book: Sendable, Equatable {
     public mutating func truncate() {
         if bids.count > depth { bids.removeSubrange(depth...) }
         if asks.count > depth { asks.removeSubrange(depth...) }
+        bidText.truncate(to: depth)
+        askText.truncate(to: depth)
     }
 
     /// Applies all levels of one message, then truncates.
@@ -64,7 +71,9 @@ public struct L2Book: Sendable, Equatable {
         truncate()
     }
 
-    private static func apply(_ level: BookLevel, to levels: inout [BookLevel], better: (Int64, Int64) -> Bool) {
+    private static func apply(
+        _ level: BookLevel, to levels: inout [BookLevel], text: inout TopLevelText, better: (Int64, Int64) -> Bool
+    ) {
         // Binary search for the first level not better than the new price.
         var low = 0
         var high = levels.count
@@ -74,11 +83,17 @@ public struct L2Book: Sendable, Equatable {
         }
         let found = low < levels.count && levels[low].price == level.price
         if level.quantity == 0 {
-            if found { levels.remove(at: low) }
+            guard found else { return }
+            levels.remove(at: low)
+            if low < TopLevelText.levels {
+                text.remove(at: low, next: levels.count >= TopLevelText.levels ? levels[TopLevelText.levels - 1] : nil)
+            }
         } else if found {
             levels[low].quantity = level.quantity
+            text.replace(level, at: low)
         } else {
             levels.insert(level, at: low)
+            text.insert(level, at: low)
         }
     }
 
@@ -86,21 +101,25 @@ public struct L2Book: Sendable, Equatable {
     /// level as price digits then quantity digits without the point or leading zeros. The same
     /// for API v1 and v2 once numbers carry the instrument's precision.
     public var checksum: UInt32 {
-        ChecksumText.checksum(capacity: 40 * 20 + ChecksumText.scratchSpace) { text in
-            for index in 0..<min(10, asks.count) {
-                text.append(asks[index].price)
-                text.append(asks[index].quantity)
-            }
-            for index in 0..<min(10, bids.count) {
-                text.append(bids[index].price)
-                text.append(bids[index].quantity)
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * TopLevelText.capacity) { buffer in
+            let base = buffer.baseAddress!
+            let askBytes = askText.copy(to: base)
+            let total = askBytes + bidText.copy(to: base + askBytes)
+            var crc = CRC32()
+            crc.update(UnsafeRawBufferPointer(start: base, count: total))
+            return crc.value
         }
     }
 
     public func verify(checksum expected: UInt32) -> ChecksumResult {
         let computed = checksum
         return computed == expected ? .match : .mismatch(expected: expected, computed: computed)
+    }
+
+    /// Books are equal when their levels are (the cached checksum text follows from them).
+    public static func == (lhs: L2Book, rhs: L2Book) -> Bool {
+        lhs.depth == rhs.depth && lhs.priceScale == rhs.priceScale && lhs.quantityScale == rhs.quantityScale
+            && lhs.bids == rhs.bids && lhs.asks == rhs.asks
     }
 
     public var bestBid: BookLevel? { bids.first }

@@ -107,7 +107,7 @@ public struct L3Book: Sendable, Equatable {
     public var checksum: UInt32 {
         let levels = asks.prefix(10) + bids.prefix(10)
         let orders = levels.reduce(0) { $0 + $1.orders.count }
-        return ChecksumText.checksum(capacity: orders * 2 * 20 + ChecksumText.scratchSpace) { text in
+        return ChecksumText.checksum(numbers: orders * 2) { text in
             for level in levels {
                 for order in level.orders {
                     text.append(level.price)

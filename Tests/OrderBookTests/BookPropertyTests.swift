@@ -75,5 +75,6 @@ struct BookPropertyTests {
         // The level 9 is gone for good: deleting 11 does not bring it back.
         book.apply(bids: [BookLevel(price: 11, quantity: 0)], asks: [])
         #expect(book.bids == [BookLevel(price: 10, quantity: 1)])
+        #expect(book.checksum == CRC32.checksum(Array("101".utf8)))
     }
 }
