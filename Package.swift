@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "FixedPoint", targets: ["FixedPoint"]),
         .library(name: "OrderBook", targets: ["OrderBook"]),
         .library(name: "KrakenAuth", targets: ["KrakenAuth"]),
+        .library(name: "KrakenREST", targets: ["KrakenREST"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
@@ -36,6 +37,8 @@ let package = Package(
         .target(
             name: "KrakenAuth", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings),
+        // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.
+        .target(name: "KrakenREST", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         // libzmq from Debian's libzmq3-dev; pkg-config is left out on purpose (it drags in
         // prohibited -isystem flags from libzmq.pc's private requirements).
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(
             name: "OrderBookTests", dependencies: ["OrderBook", "FixedPoint", "SeededRandom"], swiftSettings: strictSettings),
         .testTarget(name: "KrakenAuthTests", dependencies: ["KrakenAuth"], swiftSettings: strictSettings),
+        .testTarget(name: "KrakenRESTTests", dependencies: ["KrakenREST", "FixedPoint"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(
