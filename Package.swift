@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "OrderBook", targets: ["OrderBook"]),
         .library(name: "KrakenAuth", targets: ["KrakenAuth"]),
         .library(name: "KrakenREST", targets: ["KrakenREST"]),
+        .library(name: "KrakenWire", targets: ["KrakenWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
@@ -37,6 +38,8 @@ let package = Package(
         .target(
             name: "KrakenAuth", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings),
+        // Kraken WebSocket frames read straight from their bytes (no Foundation JSON, no Double).
+        .target(name: "KrakenWire", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.
         .target(name: "KrakenREST", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         // libzmq from Debian's libzmq3-dev; pkg-config is left out on purpose (it drags in
@@ -69,6 +72,7 @@ let package = Package(
             name: "OrderBookTests", dependencies: ["OrderBook", "FixedPoint", "SeededRandom"], swiftSettings: strictSettings),
         .testTarget(name: "KrakenAuthTests", dependencies: ["KrakenAuth"], swiftSettings: strictSettings),
         .testTarget(name: "KrakenRESTTests", dependencies: ["KrakenREST", "FixedPoint"], swiftSettings: strictSettings),
+        .testTarget(name: "KrakenWireTests", dependencies: ["KrakenWire", "FixedPoint"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(

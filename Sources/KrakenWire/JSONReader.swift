@@ -1,0 +1,312 @@
+import FixedPoint
+
+/// What was wrong with a Kraken frame, and where (byte offset into the frame).
+public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case unexpectedEnd
+        case unexpectedByte(UInt8)
+        case invalidUTF8
+        case nestingTooDeep(limit: Int)
+        case invalidNumber(DecimalParseError)
+        case invalidEscape
+        /// A value of the wrong JSON type for `field`.
+        case wrongType(field: String, expected: String)
+        case missingField(String)
+        case invalidValue(field: String, reason: String)
+    }
+
+    public var kind: Kind
+    public var offset: Int
+
+    public init(_ kind: Kind, at offset: Int) {
+        self.kind = kind
+        self.offset = offset
+    }
+
+    public var description: String { "\(kind) at byte \(offset)" }
+}
+
+/// A forward-only cursor over the raw bytes of one JSON text. It never builds a document tree,
+/// never allocates for numbers (they become `FixedDecimal` straight from their digits, never
+/// `Double`) and reports every fault as a `WireError` with its offset. Nesting is limited so a
+/// hostile frame cannot exhaust the stack.
+public struct JSONReader {
+    public static let maxDepth = 32
+
+    public let bytes: UnsafeRawBufferPointer
+    public private(set) var offset = 0
+    private var depth = 0
+
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// The next non-whitespace byte, without consuming it.
+    public mutating func peek() throws(WireError) -> UInt8 {
+        skipWhitespace()
+        guard offset < bytes.count else { throw WireError(.unexpectedEnd, at: offset) }
+        return bytes[offset]
+    }
+
+    mutating func skipWhitespace() {
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case 0x20, 0x0A, 0x0D, 0x09: offset += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func expect(_ byte: UInt8) throws(WireError) {
+        let next = try peek()
+        guard next == byte else { throw WireError(.unexpectedByte(next), at: offset) }
+        offset += 1
+    }
+
+    /// Fails unless only whitespace remains.
+    public mutating func expectEnd() throws(WireError) {
+        skipWhitespace()
+        guard offset == bytes.count else { throw WireError(.unexpectedByte(bytes[offset]), at: offset) }
+    }
+
+    // MARK: Containers
+
+    /// Reads an object, calling `member` with each key; `member` must consume the value.
+    public mutating func readObject(_ member: (RawString, inout JSONReader) throws(WireError) -> Void) throws(WireError) {
+        try expect(UInt8(ascii: "{"))
+        try enter()
+        if try peek() == UInt8(ascii: "}") {
+            offset += 1
+            depth -= 1
+            return
+        }
+        while true {
+            let key = try readRawString()
+            try expect(UInt8(ascii: ":"))
+            try member(key, &self)
+            let next = try peek()
+            offset += 1
+            if next == UInt8(ascii: "}") { break }
+            guard next == UInt8(ascii: ",") else { throw WireError(.unexpectedByte(next), at: offset - 1) }
+        }
+        depth -= 1
+    }
+
+    /// Reads an array, calling `element` for each element; `element` must consume it.
+    public mutating func readArray(_ element: (inout JSONReader) throws(WireError) -> Void) throws(WireError) {
+        try expect(UInt8(ascii: "["))
+        try enter()
+        if try peek() == UInt8(ascii: "]") {
+            offset += 1
+            depth -= 1
+            return
+        }
+        while true {
+            try element(&self)
+            let next = try peek()
+            offset += 1
+            if next == UInt8(ascii: "]") { break }
+            guard next == UInt8(ascii: ",") else { throw WireError(.unexpectedByte(next), at: offset - 1) }
+        }
+        depth -= 1
+    }
+
+    private mutating func enter() throws(WireError) {
+        depth += 1
+        guard depth <= Self.maxDepth else { throw WireError(.nestingTooDeep(limit: Self.maxDepth), at: offset) }
+    }
+
+    /// Skips any value (unknown fields are ignored, as Kraken may add them).
+    public mutating func skipValue() throws(WireError) {
+        switch try peek() {
+        case UInt8(ascii: "{"): try readObject { (_, reader) throws(WireError) in try reader.skipValue() }
+        case UInt8(ascii: "["): try readArray { (reader) throws(WireError) in try reader.skipValue() }
+        case UInt8(ascii: "\""): _ = try readRawString()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        default: _ = try readNumberToken()
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(WireError) {
+        let count = literal.utf8CodeUnitCount
+        guard offset + count <= bytes.count else { throw WireError(.unexpectedEnd, at: bytes.count) }
+        for index in 0..<count where bytes[offset + index] != literal.utf8Start[index] {
+            throw WireError(.unexpectedByte(bytes[offset + index]), at: offset + index)
+        }
+        offset += count
+    }
+
+    // MARK: Scalars
+
+    /// Reads a string without copying: its bytes between the quotes (escapes left as written,
+    /// flagged), after checking the UTF-8 is valid.
+    public mutating func readRawString() throws(WireError) -> RawString {
+        try expect(UInt8(ascii: "\""))
+        let start = offset
+        var hasEscapes = false
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                let raw = RawString(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), hasEscapes: hasEscapes)
+                offset += 1
+                return raw
+            }
+            if byte == UInt8(ascii: "\\") {
+                hasEscapes = true
+                guard offset + 1 < bytes.count else { throw WireError(.unexpectedEnd, at: bytes.count) }
+                switch bytes[offset + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    offset += 2
+                case UInt8(ascii: "u"):
+                    guard offset + 5 < bytes.count else { throw WireError(.unexpectedEnd, at: bytes.count) }
+                    for index in 2...5 where !Self.isHexDigit(bytes[offset + index]) {
+                        throw WireError(.invalidEscape, at: offset)
+                    }
+                    offset += 6
+                default:
+                    throw WireError(.invalidEscape, at: offset)
+                }
+            } else if byte < 0x20 {
+                throw WireError(.unexpectedByte(byte), at: offset)
+            } else if byte < 0x80 {
+                offset += 1
+            } else {
+                offset += try Self.validUTF8Length(bytes, at: offset)
+            }
+        }
+        throw WireError(.unexpectedEnd, at: bytes.count)
+    }
+
+    /// Reads a JSON number token (its raw bytes).
+    public mutating func readNumberToken() throws(WireError) -> UnsafeRawBufferPointer {
+        skipWhitespace()
+        let start = offset
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
+                offset += 1
+            default:
+                guard offset > start else { throw WireError(.unexpectedByte(bytes[offset]), at: offset) }
+                return UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
+            }
+        }
+        guard offset > start else { throw WireError(.unexpectedEnd, at: offset) }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
+    }
+
+    /// An exact decimal from a JSON number (v2) or a numeric string (v1, REST).
+    public mutating func readDecimal() throws(WireError) -> FixedDecimal {
+        let start = offset
+        let token: UnsafeRawBufferPointer
+        if try peek() == UInt8(ascii: "\"") {
+            let raw = try readRawString()
+            guard !raw.hasEscapes else { throw WireError(.invalidEscape, at: start) }
+            token = raw.bytes
+        } else {
+            token = try readNumberToken()
+        }
+        do {
+            return try FixedDecimal(parsing: token)
+        } catch {
+            throw WireError(.invalidNumber(error), at: start)
+        }
+    }
+
+    /// A non-negative integer from a JSON number or numeric string (ids, sequences, checksums).
+    public mutating func readUInt64(field: String) throws(WireError) -> UInt64 {
+        let start = offset
+        let value = try readDecimal()
+        guard value.scale == 0, value.mantissa >= 0 else {
+            throw WireError(.invalidValue(field: field, reason: "not a non-negative integer"), at: start)
+        }
+        return UInt64(value.mantissa)
+    }
+
+    public mutating func readBool(field: String) throws(WireError) -> Bool {
+        switch try peek() {
+        case UInt8(ascii: "t"): try expectLiteral("true"); return true
+        case UInt8(ascii: "f"): try expectLiteral("false"); return false
+        default: throw WireError(.wrongType(field: field, expected: "boolean"), at: offset)
+        }
+    }
+
+    /// A string value as Swift text (unescaped).
+    public mutating func readString(field: String) throws(WireError) -> String {
+        guard try peek() == UInt8(ascii: "\"") else { throw WireError(.wrongType(field: field, expected: "string"), at: offset) }
+        return try readRawString().string
+    }
+
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x66)
+    }
+
+    /// Length of the valid UTF-8 sequence starting at `index`, or an invalidUTF8 error.
+    static func validUTF8Length(_ bytes: UnsafeRawBufferPointer, at index: Int) throws(WireError) -> Int {
+        let lead = bytes[index]
+        let length: Int
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: throw WireError(.invalidUTF8, at: index)
+        }
+        guard index + length <= bytes.count else { throw WireError(.invalidUTF8, at: index) }
+        for continuation in 1..<length where bytes[index + continuation] & 0xC0 != 0x80 {
+            throw WireError(.invalidUTF8, at: index)
+        }
+        // Overlong and surrogate forms.
+        let second = bytes[index + 1]
+        if (lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) || (lead == 0xF0 && second < 0x90)
+            || (lead == 0xF4 && second > 0x8F) {
+            throw WireError(.invalidUTF8, at: index)
+        }
+        return length
+    }
+}
+
+/// The bytes of a JSON string as they appear in the frame (between the quotes).
+public struct RawString {
+    public let bytes: UnsafeRawBufferPointer
+    public let hasEscapes: Bool
+
+    /// Compares with an ASCII key without allocating.
+    public func equals(_ key: StaticString) -> Bool {
+        guard !hasEscapes, bytes.count == key.utf8CodeUnitCount else { return false }
+        for index in 0..<bytes.count where bytes[index] != key.utf8Start[index] { return false }
+        return true
+    }
+
+    /// The unescaped text.
+    public var string: String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard hasEscapes else { return text }
+        var result = ""
+        var iterator = text.unicodeScalars.makeIterator()
+        while let scalar = iterator.next() {
+            guard scalar == "\\", let escaped = iterator.next() else {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
+            switch escaped {
+            case "n": result += "\n"
+            case "t": result += "\t"
+            case "r": result += "\r"
+            case "b": result += "\u{08}"
+            case "f": result += "\u{0C}"
+            case "u":
+                let hex = String(String.UnicodeScalarView((0..<4).compactMap { _ in iterator.next() }))
+                if let value = UInt32(hex, radix: 16), let decoded = Unicode.Scalar(value) {
+                    result.unicodeScalars.append(decoded)
+                } else {
+                    result += "\u{FFFD}"
+                }
+            default: result.unicodeScalars.append(escaped)
+            }
+        }
+        return result
+    }
+}
