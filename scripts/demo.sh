@@ -16,12 +16,21 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+# Ctrl-C at any point ends the demo (after the live view it also runs the cleanup below).
+trap 'exit 130' INT
+
 ensure_system_libraries
 cd "$ROOT"
 log "building krakenbridge (debug)"
-swift build --product krakenbridge 2>&1 | grep -E 'error|warning: ' || true
+build_log="$(mktemp)"
+if ! swift build --product krakenbridge > "$build_log" 2>&1; then
+    cat "$build_log" >&2
+    rm -f "$build_log"
+    echo "build failed" >&2
+    exit 1
+fi
+rm -f "$build_log"
 bin="$(swift_bin_path)/krakenbridge"
-[ -x "$bin" ] || { echo "build failed" >&2; exit 1; }
 
 workdir="$(mktemp -d)"
 endpoint="ipc://$workdir/market-data.sock"
@@ -40,3 +49,4 @@ if [ -n "$seconds" ]; then
 else
     "$bin" tap --connect "$endpoint" || true
 fi
+exit 0
