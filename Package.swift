@@ -65,7 +65,9 @@ let package = Package(
         // Release-mode throughput benchmarks; run by scripts/bench.sh, never by the test command.
         .executableTarget(
             name: "krakenbridge-bench",
-            dependencies: ["ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "SeededRandom", "CZeroMQ"],
+            dependencies: [
+                "ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "KrakenWire", "SeededRandom", "CZeroMQ",
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         .testTarget(

@@ -2,8 +2,9 @@
 //
 //   krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
 //   krakenbridge-bench book [--updates N] [--runs R]
+//   krakenbridge-bench trade-parse [--iterations N] [--runs R]
 //
-// Prints a Markdown table; scripts/bench.sh writes it into docs/performance.md.
+// Each prints a Markdown table; scripts/bench.sh writes them into docs/performance.md.
 
 import Foundation
 
@@ -24,10 +25,15 @@ case "book":
     let updates = Int(option("updates", default: "1000000")) ?? 1_000_000
     let runs = Int(option("runs", default: "9")) ?? 9
     BookBenchmark(updates: updates, runs: runs).run()
+case "trade-parse":
+    let iterations = Int(option("iterations", default: "200000")) ?? 200_000
+    let runs = Int(option("runs", default: "7")) ?? 7
+    try TradeParseBenchmark(iterations: iterations, runs: runs).run()
 default:
     FileHandle.standardError.write(Data("""
         usage: krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
                krakenbridge-bench book [--updates N] [--runs R]
+               krakenbridge-bench trade-parse [--iterations N] [--runs R]
 
         """.utf8))
     exit(2)
