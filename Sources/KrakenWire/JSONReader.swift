@@ -73,39 +73,34 @@ public struct JSONReader {
 
     /// Reads an object, calling `member` with each key; `member` must consume the value.
     public mutating func readObject(_ member: (RawString, inout JSONReader) throws(WireError) -> Void) throws(WireError) {
-        try expect(UInt8(ascii: "{"))
-        try enter()
-        if try peek() == UInt8(ascii: "}") {
-            offset += 1
-            depth -= 1
-            return
+        try readSequence(open: UInt8(ascii: "{"), close: UInt8(ascii: "}")) { (reader) throws(WireError) in
+            let key = try reader.readRawString()
+            try reader.expect(UInt8(ascii: ":"))
+            try member(key, &reader)
         }
-        while true {
-            let key = try readRawString()
-            try expect(UInt8(ascii: ":"))
-            try member(key, &self)
-            let next = try peek()
-            offset += 1
-            if next == UInt8(ascii: "}") { break }
-            guard next == UInt8(ascii: ",") else { throw WireError(.unexpectedByte(next), at: offset - 1) }
-        }
-        depth -= 1
     }
 
     /// Reads an array, calling `element` for each element; `element` must consume it.
     public mutating func readArray(_ element: (inout JSONReader) throws(WireError) -> Void) throws(WireError) {
-        try expect(UInt8(ascii: "["))
+        try readSequence(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), element)
+    }
+
+    /// The shared shape of objects and arrays: open, comma-separated items, close.
+    private mutating func readSequence(
+        open: UInt8, close: UInt8, _ item: (inout JSONReader) throws(WireError) -> Void
+    ) throws(WireError) {
+        try expect(open)
         try enter()
-        if try peek() == UInt8(ascii: "]") {
+        if try peek() == close {
             offset += 1
             depth -= 1
             return
         }
         while true {
-            try element(&self)
+            try item(&self)
             let next = try peek()
             offset += 1
-            if next == UInt8(ascii: "]") { break }
+            if next == close { break }
             guard next == UInt8(ascii: ",") else { throw WireError(.unexpectedByte(next), at: offset - 1) }
         }
         depth -= 1

@@ -81,8 +81,6 @@ final class HubCore: Sendable {
         wake.signal()
     }
 
-    var isStopping: Bool { outbox.withLock { $0.stopping } }
-
     /// Owner thread, last act: closes the streams and releases everyone waiting for the stop.
     func markStopped() {
         outbox.withLock { $0.stopping = true }
