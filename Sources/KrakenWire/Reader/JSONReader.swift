@@ -1,31 +1,5 @@
 import FixedPoint
 
-/// What was wrong with a Kraken frame, and where (byte offset into the frame).
-public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
-        case unexpectedEnd
-        case unexpectedByte(UInt8)
-        case invalidUTF8
-        case nestingTooDeep(limit: Int)
-        case invalidNumber(DecimalParseError)
-        case invalidEscape
-        /// A value of the wrong JSON type for `field`.
-        case wrongType(field: String, expected: String)
-        case missingField(String)
-        case invalidValue(field: String, reason: String)
-    }
-
-    public var kind: Kind
-    public var offset: Int
-
-    public init(_ kind: Kind, at offset: Int) {
-        self.kind = kind
-        self.offset = offset
-    }
-
-    public var description: String { "\(kind) at byte \(offset)" }
-}
-
 /// A forward-only cursor over the raw bytes of one JSON text. It never builds a document tree,
 /// never allocates for numbers (they become `FixedDecimal` straight from their digits, never
 /// `Double`) and reports every fault as a `WireError` with its offset. Nesting is limited so a
@@ -39,6 +13,13 @@ public struct JSONReader {
 
     public init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
+    }
+
+    /// A reader positioned at `offset` of `bytes`, so errors keep frame-relative offsets (used
+    /// to come back to a value that was skipped because its meaning depended on a later key).
+    public init(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
+        self.bytes = bytes
+        self.offset = offset
     }
 
     /// The next non-whitespace byte, without consuming it.
@@ -260,48 +241,5 @@ public struct JSONReader {
             throw WireError(.invalidUTF8, at: index)
         }
         return length
-    }
-}
-
-/// The bytes of a JSON string as they appear in the frame (between the quotes).
-public struct RawString {
-    public let bytes: UnsafeRawBufferPointer
-    public let hasEscapes: Bool
-
-    /// Compares with an ASCII key without allocating.
-    public func equals(_ key: StaticString) -> Bool {
-        guard !hasEscapes, bytes.count == key.utf8CodeUnitCount else { return false }
-        for index in 0..<bytes.count where bytes[index] != key.utf8Start[index] { return false }
-        return true
-    }
-
-    /// The unescaped text.
-    public var string: String {
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard hasEscapes else { return text }
-        var result = ""
-        var iterator = text.unicodeScalars.makeIterator()
-        while let scalar = iterator.next() {
-            guard scalar == "\\", let escaped = iterator.next() else {
-                result.unicodeScalars.append(scalar)
-                continue
-            }
-            switch escaped {
-            case "n": result += "\n"
-            case "t": result += "\t"
-            case "r": result += "\r"
-            case "b": result += "\u{08}"
-            case "f": result += "\u{0C}"
-            case "u":
-                let hex = String(String.UnicodeScalarView((0..<4).compactMap { _ in iterator.next() }))
-                if let value = UInt32(hex, radix: 16), let decoded = Unicode.Scalar(value) {
-                    result.unicodeScalars.append(decoded)
-                } else {
-                    result += "\u{FFFD}"
-                }
-            default: result.unicodeScalars.append(escaped)
-            }
-        }
-        return result
     }
 }
