@@ -192,14 +192,34 @@ public struct JSONReader {
         }
     }
 
-    /// A non-negative integer from a JSON number or numeric string (ids, sequences, checksums).
+    /// A non-negative integer from a JSON number or numeric string (ids, sequences, checksums),
+    /// read digit by digit so the full `UInt64` range is available: Kraken's connection ids
+    /// exceed `Int64.max`.
     public mutating func readUInt64(field: String) throws(WireError) -> UInt64 {
         let start = offset
-        let value = try readDecimal()
-        guard value.scale == 0, value.mantissa >= 0 else {
-            throw WireError(.invalidValue(field: field, reason: "not a non-negative integer"), at: start)
+        let digits: UnsafeRawBufferPointer
+        switch try peek() {
+        case UInt8(ascii: "\""):
+            let raw = try readRawString()
+            guard !raw.hasEscapes else { throw WireError(.invalidEscape, at: start) }
+            digits = raw.bytes
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+            digits = try readNumberToken()
+        default:
+            throw WireError(.wrongType(field: field, expected: "number"), at: start)
         }
-        return UInt64(value.mantissa)
+        guard !digits.isEmpty else { throw WireError(.invalidValue(field: field, reason: "not a non-negative integer"), at: start) }
+        var value: UInt64 = 0
+        for byte in digits {
+            guard byte >= 0x30 && byte <= 0x39 else {
+                throw WireError(.invalidValue(field: field, reason: "not a non-negative integer"), at: start)
+            }
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowB) = shifted.addingReportingOverflow(UInt64(byte - 0x30))
+            guard !overflowA, !overflowB else { throw WireError(.invalidValue(field: field, reason: "exceeds 64 bits"), at: start) }
+            value = sum
+        }
+        return value
     }
 
     public mutating func readBool(field: String) throws(WireError) -> Bool {
