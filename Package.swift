@@ -40,6 +40,9 @@ let package = Package(
             swiftSettings: strictSettings),
         // Kraken WebSocket frames read straight from their bytes (no Foundation JSON, no Double).
         .target(name: "KrakenWire", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
+        // The libFuzzer harness for the frame parsers (body in a library so tests replay it).
+        .target(name: "KrakenWireFuzzing", dependencies: ["KrakenWire", "OrderBook", "FixedPoint"], swiftSettings: strictSettings),
+        .executableTarget(name: "krakenwire-fuzz", dependencies: ["KrakenWireFuzzing"], swiftSettings: strictSettings),
         // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.
         .target(name: "KrakenREST", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         // libzmq from Debian's libzmq3-dev; pkg-config is left out on purpose (it drags in
@@ -75,6 +78,9 @@ let package = Package(
         .testTarget(name: "KrakenAuthTests", dependencies: ["KrakenAuth"], swiftSettings: strictSettings),
         .testTarget(name: "KrakenRESTTests", dependencies: ["KrakenREST", "FixedPoint"], swiftSettings: strictSettings),
         .testTarget(name: "KrakenWireTests", dependencies: ["KrakenWire", "FixedPoint"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "KrakenWireFuzzingTests", dependencies: ["KrakenWireFuzzing", "SeededRandom"],
+            exclude: ["Corpus", "Regressions", "kraken.dict"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(

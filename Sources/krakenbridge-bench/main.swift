@@ -3,6 +3,7 @@
 //   krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
 //   krakenbridge-bench book [--updates N] [--runs R]
 //   krakenbridge-bench trade-parse [--iterations N] [--runs R]
+//   krakenbridge-bench book-parse [--updates N] [--runs R]
 //
 // Each prints a Markdown table; scripts/bench.sh writes them into docs/performance.md.
 
@@ -29,11 +30,16 @@ case "trade-parse":
     let iterations = Int(option("iterations", default: "200000")) ?? 200_000
     let runs = Int(option("runs", default: "7")) ?? 7
     try TradeParseBenchmark(iterations: iterations, runs: runs).run()
+case "book-parse":
+    let updates = Int(option("updates", default: "1000000")) ?? 1_000_000
+    let runs = Int(option("runs", default: "9")) ?? 9
+    try BookParseBenchmark(updates: updates, runs: runs).run()
 default:
     FileHandle.standardError.write(Data("""
         usage: krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
                krakenbridge-bench book [--updates N] [--runs R]
                krakenbridge-bench trade-parse [--iterations N] [--runs R]
+               krakenbridge-bench book-parse [--updates N] [--runs R]
 
         """.utf8))
     exit(2)

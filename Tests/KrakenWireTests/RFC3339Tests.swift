@@ -19,6 +19,8 @@ struct RFC3339Tests {
     @Test("anything else is refused", arguments: [
         "", "2023-09-25", "2023-09-25T07:49:37", "2023-13-25T07:49:37Z", "2023-09-25T25:49:37Z",
         "2023-09-25T07:49:37.Z", "2023-09-25T07:49:37Zjunk", "2023/09/25T07:49:37Z",
+        // Outside the Int64-nanosecond range (1677–2262): refused, not wrapped (found by fuzzing).
+        "9999-12-31T23:59:59Z", "1000-01-01T00:00:00Z",
     ])
     func refuses(text: String) {
         #expect(RFC3339.nanoseconds(text) == nil)

@@ -167,7 +167,9 @@ struct V1FaultTests {
         (#"[[],"ownTrades",{"seq":1}]"#, WireError(.missingField("sequence"), at: 16)),
         (#"[[],"ownTrades"]"#, WireError(.unexpectedShape("data array with fewer than 3 elements"), at: 0)),
         (#"[0,{},{},{},{},"book-10","XBT/USD"]"#, WireError(.unexpectedShape("more than 5 elements in a data array"), at: 15)),
-        (#"[0,[],[],"spread","XBT/USD"]"#, WireError(.unexpectedShape("spread with 2 payloads"), at: 6)),
+        (#"[0,[],[],"spread","XBT/USD"]"#, WireError(.unexpectedShape("spread with 2 payloads"), at: 3)),
+        // Found by fuzzing: a public data array with no payload between id and names.
+        (#"[0,"trade","XBT/USD"]"#, WireError(.unexpectedShape("data array without a payload"), at: 3)),
         (#""heartbeat""#, WireError(.wrongType(field: "message", expected: "object or array"), at: 0)),
         (#"[0,["1","2","1.1234567891","1","1"],"spread","XBT/USD"]"#,
          WireError(.invalidValue(field: "timestamp", reason: "not epoch seconds with at most 9 fraction digits"), at: 12)),

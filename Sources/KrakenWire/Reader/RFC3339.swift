@@ -58,7 +58,10 @@ public enum RFC3339 {
         guard index == bytes.count else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3_600 + minute * 60 + second) - Int64(offsetSeconds)
-        return seconds * 1_000_000_000 + fraction
+        // Int64 nanoseconds span 1677–2262; a date outside that is refused, not wrapped.
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, carry) = scaled.addingReportingOverflow(fraction)
+        return overflow || carry ? nil : total
     }
 
     public static func nanoseconds(_ text: String) -> Int64? {

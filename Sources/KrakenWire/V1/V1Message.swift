@@ -61,11 +61,13 @@ extension V1Message {
         let channel = try nameReader.readString(field: "channelName")
         let pair = try last.readString(field: "pair")
         let payloads = starts[1..<(starts.count - 2)]
-        let payloadStart = payloads.first!
+        guard let payloadStart = payloads.first else {
+            throw WireError(.unexpectedShape("data array without a payload"), at: starts[1])
+        }
         var payload = JSONReader(frame, at: payloadStart)
         func single() throws(WireError) {
             guard payloads.count == 1 else {
-                throw WireError(.unexpectedShape("\(channel) with \(payloads.count) payloads"), at: payloads.last!)
+                throw WireError(.unexpectedShape("\(channel) with \(payloads.count) payloads"), at: payloadStart)
             }
         }
         switch channel {
