@@ -17,9 +17,14 @@ public enum FuzzOneInput {
     @discardableResult
     public static func run(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         var outcome = Outcome.rejected
+        let general = try? V2Message(generalFrame: bytes)
         if let message = try? V2Message(frame: bytes) {
+            // The fast path may only ever agree with the general parser.
+            precondition(message == general, "fast path and general parser disagree")
             outcome = .v2
             exercise(message)
+        } else {
+            precondition(general == nil, "general parser accepts what V2Message(frame:) rejects")
         }
         if let message = try? V1Message(frame: bytes) {
             precondition(outcome == .rejected, "a frame parsed as both v1 and v2")

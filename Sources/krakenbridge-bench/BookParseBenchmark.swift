@@ -11,6 +11,10 @@ import SeededRandom
 struct BookParseBenchmark {
     let updates: Int
     let runs: Int
+    /// Off when profiling the KrakenWire path alone.
+    var compareWithFoundation = true
+    /// Parse only (no book work), for profiling.
+    var parseOnly = false
 
     static let depth = 10
     static let priceScale: UInt8 = 1
@@ -47,6 +51,7 @@ struct BookParseBenchmark {
                 if slot == 0 { book = initial }
                 try frames[slot].withUnsafeBytes { bytes in
                     guard case .book(let message) = try V2Message(frame: bytes) else { fatalError("not a book frame") }
+                    if parseOnly { return }
                     if try Self.apply(message, to: &book) != .match { mismatches += 1 }
                 }
             }
@@ -55,6 +60,10 @@ struct BookParseBenchmark {
             samples.append(Self.nanoseconds(elapsed) / Double(updates))
         }
         samples.sort()
+        guard compareWithFoundation else {
+            print(String(format: "KrakenWire path: median %.0f ns per update", samples[samples.count / 2]))
+            return
+        }
 
         let decoder = JSONDecoder()
         let data = frames.map { Data($0) }

@@ -29,11 +29,16 @@ case "book":
 case "trade-parse":
     let iterations = Int(option("iterations", default: "200000")) ?? 200_000
     let runs = Int(option("runs", default: "7")) ?? 7
-    try TradeParseBenchmark(iterations: iterations, runs: runs).run()
+    try TradeParseBenchmark(
+        iterations: iterations, runs: runs, compareWithFoundation: option("foundation", default: "yes") == "yes"
+    ).run()
 case "book-parse":
     let updates = Int(option("updates", default: "1000000")) ?? 1_000_000
     let runs = Int(option("runs", default: "9")) ?? 9
-    try BookParseBenchmark(updates: updates, runs: runs).run()
+    try BookParseBenchmark(
+        updates: updates, runs: runs, compareWithFoundation: option("foundation", default: "yes") == "yes",
+        parseOnly: option("parse-only", default: "no") == "yes"
+    ).run()
 default:
     FileHandle.standardError.write(Data("""
         usage: krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]

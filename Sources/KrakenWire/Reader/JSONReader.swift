@@ -23,12 +23,14 @@ public struct JSONReader {
     }
 
     /// The next non-whitespace byte, without consuming it.
+    @inline(__always)
     public mutating func peek() throws(WireError) -> UInt8 {
         skipWhitespace()
         guard offset < bytes.count else { throw WireError(.unexpectedEnd, at: offset) }
         return bytes[offset]
     }
 
+    @inline(__always)
     mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
@@ -38,6 +40,7 @@ public struct JSONReader {
         }
     }
 
+    @inline(__always)
     mutating func expect(_ byte: UInt8) throws(WireError) {
         let next = try peek()
         guard next == byte else { throw WireError(.unexpectedByte(next), at: offset) }
@@ -117,43 +120,75 @@ public struct JSONReader {
     // MARK: Scalars
 
     /// Reads a string without copying: its bytes between the quotes (escapes left as written,
-    /// flagged), after checking the UTF-8 is valid.
+    /// flagged), after checking the UTF-8 is valid. Plain ASCII — nearly every byte Kraken
+    /// sends — takes one table lookup per byte.
     public mutating func readRawString() throws(WireError) -> RawString {
         try expect(UInt8(ascii: "\""))
         let start = offset
         var hasEscapes = false
-        while offset < bytes.count {
-            let byte = bytes[offset]
-            if byte == UInt8(ascii: "\"") {
-                let raw = RawString(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), hasEscapes: hasEscapes)
-                offset += 1
-                return raw
-            }
-            if byte == UInt8(ascii: "\\") {
-                hasEscapes = true
-                guard offset + 1 < bytes.count else { throw WireError(.unexpectedEnd, at: bytes.count) }
-                switch bytes[offset + 1] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    offset += 2
-                case UInt8(ascii: "u"):
-                    guard offset + 5 < bytes.count else { throw WireError(.unexpectedEnd, at: bytes.count) }
-                    for index in 2...5 where !Self.isHexDigit(bytes[offset + index]) {
-                        throw WireError(.invalidEscape, at: offset)
-                    }
-                    offset += 6
-                default:
-                    throw WireError(.invalidEscape, at: offset)
+        let base = bytes.baseAddress!
+        let count = bytes.count
+        var index = offset
+        while index < count {
+            // Eight bytes at a time while none of them needs attention (SWAR: the lowest
+            // flagged byte of the mask is exact; flags above it may be spurious and are ignored).
+            if index + 8 <= count {
+                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let special = Self.specialBytes(in: word)
+                if special == 0 {
+                    index += 8
+                    continue
                 }
+                index += special.trailingZeroBitCount >> 3
+            }
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            // Printable ASCII other than the quote and the backslash.
+            if byte &- 0x20 < 0x60, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index += 1
+            } else if byte == UInt8(ascii: "\"") {
+                offset = index + 1
+                return RawString(bytes: UnsafeRawBufferPointer(start: base + start, count: index - start), hasEscapes: hasEscapes)
+            } else if byte == UInt8(ascii: "\\") {
+                hasEscapes = true
+                index += try Self.escapeLength(bytes, at: index)
             } else if byte < 0x20 {
-                throw WireError(.unexpectedByte(byte), at: offset)
-            } else if byte < 0x80 {
-                offset += 1
+                throw WireError(.unexpectedByte(byte), at: index)
             } else {
-                offset += try Self.validUTF8Length(bytes, at: offset)
+                index += try Self.validUTF8Length(bytes, at: index)
             }
         }
-        throw WireError(.unexpectedEnd, at: bytes.count)
+        throw WireError(.unexpectedEnd, at: count)
+    }
+
+    /// High bit set in each byte of `word` that is a quote, a backslash, a control character or
+    /// not ASCII.
+    @inline(__always)
+    static func specialBytes(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let quote = zeroBytes(word ^ (ones &* 0x22))
+        let backslash = zeroBytes(word ^ (ones &* 0x5C))
+        let control = (word &- ones &* 0x20) & ~word & highs
+        return quote | backslash | control | (word & highs)
+    }
+
+    /// Length of the escape sequence starting with the backslash at `index`.
+    static func escapeLength(_ bytes: UnsafeRawBufferPointer, at index: Int) throws(WireError) -> Int {
+        guard index + 1 < bytes.count else { throw WireError(.unexpectedEnd, at: bytes.count) }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return 2
+        case UInt8(ascii: "u"):
+            guard index + 5 < bytes.count else { throw WireError(.unexpectedEnd, at: bytes.count) }
+            for digit in 2...5 where !isHexDigit(bytes[index + digit]) {
+                throw WireError(.invalidEscape, at: index)
+            }
+            return 6
+        default:
+            throw WireError(.invalidEscape, at: index)
+        }
     }
 
     /// Reads a JSON number token (its raw bytes).
@@ -176,6 +211,7 @@ public struct JSONReader {
 
     /// An exact decimal from a JSON number (v2) or a numeric string (v1, REST).
     public mutating func readDecimal() throws(WireError) -> FixedDecimal {
+        if let value = readPlainDecimal() { return value }
         let start = offset
         let token: UnsafeRawBufferPointer
         if try peek() == UInt8(ascii: "\"") {
@@ -190,6 +226,55 @@ public struct JSONReader {
         } catch {
             throw WireError(.invalidNumber(error), at: start)
         }
+    }
+
+    /// The common case in one pass: `-?digits(.digits)?`, at most 18 digits, bare or quoted,
+    /// followed by a delimiter. Anything else (exponents, long numbers, malformed text) returns
+    /// nil without consuming, and the general parser reports it exactly.
+    @inline(__always)
+    private mutating func readPlainDecimal() -> FixedDecimal? {
+        skipWhitespace()
+        let base = bytes.baseAddress!
+        let count = bytes.count
+        var index = offset
+        guard index < count else { return nil }
+        let quoted = base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "\"")
+        if quoted { index += 1 }
+        guard index < count else { return nil }
+        let negative = base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "-")
+        if negative { index += 1 }
+        var mantissa: Int64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var seenPoint = false
+        while index < count {
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            let digit = byte &- 0x30
+            if digit < 10 {
+                mantissa = mantissa &* 10 &+ Int64(digit)
+                digits += 1
+                if seenPoint { fractionDigits += 1 }
+            } else if byte == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+                // A point needs digits on both sides.
+                guard digits > 0 else { return nil }
+            } else {
+                break
+            }
+            index += 1
+        }
+        guard digits > 0, digits <= 18, !seenPoint || fractionDigits > 0, index < count else { return nil }
+        if quoted {
+            guard base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "\"") else { return nil }
+            index += 1
+        } else {
+            switch base.load(fromByteOffset: index, as: UInt8.self) {
+            case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09: break
+            default: return nil
+            }
+        }
+        offset = index
+        return FixedDecimal(mantissa: negative ? -mantissa : mantissa, scale: UInt8(fractionDigits))
     }
 
     /// A non-negative integer from a JSON number or numeric string (ids, sequences, checksums),

@@ -4,6 +4,7 @@ public struct RawString {
     public let hasEscapes: Bool
 
     /// Compares with an ASCII key without allocating.
+    @inline(__always)
     public func equals(_ key: StaticString) -> Bool {
         guard !hasEscapes, bytes.count == key.utf8CodeUnitCount else { return false }
         for index in 0..<bytes.count where bytes[index] != key.utf8Start[index] { return false }

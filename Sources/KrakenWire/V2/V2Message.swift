@@ -10,8 +10,9 @@ public enum V2Message: Sendable, Equatable {
     case status(V2Status)
     case heartbeat
     /// The answer to any request: ping, subscribe/unsubscribe, trading methods.
-    case response(V2Response)
-    case ticker(V2TickerMessage)
+    // Large payloads are boxed so every message stays small to move around.
+    indirect case response(V2Response)
+    indirect case ticker(V2TickerMessage)
     case book(V2BookMessage)
     case trade(V2TradeMessage)
     case ohlc(V2OHLCMessage)
@@ -59,6 +60,16 @@ public enum V2Channel: Sendable, Equatable, CaseIterable {
 extension V2Message {
     /// Parses one complete frame.
     public init(frame: UnsafeRawBufferPointer) throws(WireError) {
+        if let message = V2FastPath.parse(frame) {
+            self = message
+            return
+        }
+        self = try Self(generalFrame: frame)
+    }
+
+    /// Parses a frame with the general parser only, never the layout-specific fast path —
+    /// for tests and the fuzz target, which check that both agree.
+    public init(generalFrame frame: UnsafeRawBufferPointer) throws(WireError) {
         var reader = JSONReader(frame)
         guard try reader.peek() == UInt8(ascii: "{") else {
             throw WireError(.wrongType(field: "message", expected: "object"), at: reader.offset)
@@ -81,8 +92,22 @@ struct V2Envelope {
     var timestampNs: Int64?
     var data: V2Data?
     var deferredData: Int?
-    var response = V2Response(method: .ping)
+    /// Response fields, allocated only when the message is a response, so stream messages
+    /// (the hot path) do not carry them.
+    var responseBox: ResponseBox?
     var deferredResult: Int?
+
+    final class ResponseBox {
+        var response = V2Response(method: .ping)
+    }
+
+    var response: V2Response {
+        get { responseBox?.response ?? V2Response(method: .ping) }
+        set {
+            if responseBox == nil { responseBox = ResponseBox() }
+            responseBox!.response = newValue
+        }
+    }
 
     mutating func read(_ key: RawString, _ reader: inout JSONReader) throws(WireError) {
         if key.equals("channel") {
@@ -169,7 +194,7 @@ struct V2Envelope {
 /// The `data` member of a stream message, by channel.
 enum V2Data {
     case status(V2Status)
-    case ticker(V2Ticker)
+    indirect case ticker(V2Ticker)
     case book(V2BookMessage)
     case trades([KrakenTrade])
     case candles([V2Candle])
