@@ -43,6 +43,10 @@ let package = Package(
         // The libFuzzer harness for the frame parsers (body in a library so tests replay it).
         .target(name: "KrakenWireFuzzing", dependencies: ["KrakenWire", "OrderBook", "FixedPoint"], swiftSettings: strictSettings),
         .executableTarget(name: "krakenwire-fuzz", dependencies: ["KrakenWireFuzzing"], swiftSettings: strictSettings),
+        // The Kraken simulator: seeded markets, Kraken-format frames, (next) its servers.
+        .target(
+            name: "KrakenSimulator", dependencies: ["OrderBook", "FixedPoint", "SeededRandom"],
+            swiftSettings: strictSettings),
         // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.
         .target(name: "KrakenREST", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         // libzmq from Debian's libzmq3-dev; pkg-config is left out on purpose (it drags in
@@ -81,6 +85,9 @@ let package = Package(
         .testTarget(
             name: "KrakenWireFuzzingTests", dependencies: ["KrakenWireFuzzing", "SeededRandom"],
             exclude: ["Corpus", "Regressions", "kraken.dict"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "KrakenSimulatorTests", dependencies: ["KrakenSimulator", "KrakenWire", "OrderBook", "FixedPoint"],
+            swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(

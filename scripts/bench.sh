@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in release mode, runs them and writes the figures into
 # docs/performance.md (between the markers of each section). Not part of the test command.
-#   scripts/bench.sh [--frames N] [--runs R]
+#   scripts/bench.sh [--frames N] [--runs R] [--only zmq-throughput,book-update,trade-parse,book-parse]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 frames=1000000
 runs=5
+only="zmq-throughput,book-update,trade-parse,book-parse"
 while [ $# -gt 0 ]; do
     case "$1" in
         --frames) frames="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
-        *) echo "usage: scripts/bench.sh [--frames N] [--runs R]" >&2; exit 2 ;;
+        --only) only="$2"; shift 2 ;;
+        *) echo "usage: scripts/bench.sh [--frames N] [--runs R] [--only SECTION,...]" >&2; exit 2 ;;
     esac
 done
 
@@ -39,14 +41,26 @@ PY
 result="$(mktemp)"
 trap 'rm -f "$result"' EXIT
 
-log "ZeroMQ layer throughput ($frames messages, $runs runs per size)"
-"$bench" zmq-throughput --frames "$frames" --runs "$runs" | tee "$result"
-write_section zmq-throughput "$result"
+wanted() { [[ ",$only," == *",$1,"* ]]; }
 
-log "order book update + checksum"
-"$bench" book | tee "$result"
-write_section book-update "$result"
-log "trade message parsing"
-"$bench" trade-parse | tee "$result"
-write_section trade-parse "$result"
+if wanted zmq-throughput; then
+    log "ZeroMQ layer throughput ($frames messages, $runs runs per size)"
+    "$bench" zmq-throughput --frames "$frames" --runs "$runs" | tee "$result"
+    write_section zmq-throughput "$result"
+fi
+if wanted book-update; then
+    log "order book update + checksum"
+    "$bench" book | tee "$result"
+    write_section book-update "$result"
+fi
+if wanted trade-parse; then
+    log "trade message parsing"
+    "$bench" trade-parse | tee "$result"
+    write_section trade-parse "$result"
+fi
+if wanted book-parse; then
+    log "book message: parse + apply + verify"
+    "$bench" book-parse | tee "$result"
+    write_section book-parse "$result"
+fi
 log "updated docs/performance.md"
