@@ -38,6 +38,14 @@ struct FrameWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Writes `items` separated by commas.
+    mutating func list<Item>(_ items: [Item], _ write: (inout FrameWriter, Item) -> Void) {
+        for (index, item) in items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            write(&self, item)
+        }
+    }
+
     mutating func integer<Value: BinaryInteger>(_ value: Value) {
         bytes.append(contentsOf: String(value).utf8)
     }

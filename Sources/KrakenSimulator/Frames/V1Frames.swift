@@ -64,8 +64,7 @@ public enum V1Frames {
     }
 
     private static func levels(_ levels: [BookView.Change], pair: SimulatedPair, timestampNs: Int64, into writer: inout FrameWriter) {
-        for (index, level) in levels.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.list(levels) { writer, level in
             writer.raw("[")
             writer.quotedDecimal(mantissa: level.price, scale: pair.priceScale)
             writer.raw(",")
@@ -83,8 +82,7 @@ public enum V1Frames {
         writer.raw("[")
         writer.integer(channelID)
         writer.raw(",[")
-        for (index, trade) in trades.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.list(trades) { writer, trade in
             writer.raw("[")
             writer.quotedDecimal(mantissa: trade.price, scale: pair.priceScale)
             writer.raw(",")

@@ -38,8 +38,7 @@ public enum V2Frames {
     }
 
     private static func levels(_ levels: [(price: Int64, quantity: Int64)], pair: SimulatedPair, into writer: inout FrameWriter) {
-        for (index, level) in levels.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.list(levels) { writer, level in
             writer.raw(#"{"price":"#)
             writer.trimmedDecimal(mantissa: level.price, scale: pair.priceScale)
             writer.raw(#","qty":"#)
@@ -52,8 +51,7 @@ public enum V2Frames {
     public static func trades(snapshot: Bool, pair: SimulatedPair, _ trades: [PairMarket.Trade], timestampNs: Int64) -> [UInt8] {
         var writer = FrameWriter(capacity: 64 + 200 * trades.count)
         writer.raw(snapshot ? #"{"channel":"trade","type":"snapshot","data":["# : #"{"channel":"trade","type":"update","data":["#)
-        for (index, trade) in trades.enumerated() {
-            if index > 0 { writer.raw(",") }
+        writer.list(trades) { writer, trade in
             writer.raw(#"{"symbol":"#)
             writer.string(pair.symbol)
             writer.raw(trade.takerBuys ? #","side":"buy","price":"# : #","side":"sell","price":"#)
