@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Repeatable randomness for synthetic data, benchmarks and property tests.
@@ -45,7 +47,24 @@ let package = Package(
         .executableTarget(name: "krakenwire-fuzz", dependencies: ["KrakenWireFuzzing"], swiftSettings: strictSettings),
         // The Kraken simulator: seeded markets, Kraken-format frames, (next) its servers.
         .target(
-            name: "KrakenSimulator", dependencies: ["OrderBook", "FixedPoint", "SeededRandom"],
+            name: "KrakenSimulator", dependencies: ["OrderBook", "FixedPoint", "SeededRandom", "KrakenWire"],
+            swiftSettings: strictSettings),
+        // WebSocket client connections over SwiftNIO (upgrade handshake, frames in order).
+        .target(
+            name: "WebSocketTransport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        // The simulator's servers (SwiftNIO): Kraken's WebSocket protocol over seeded markets.
+        .target(
+            name: "KrakenSimulatorServer",
+            dependencies: [
+                "KrakenSimulator", "KrakenWire", "OrderBook",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings),
         // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.
         .target(name: "KrakenREST", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
@@ -86,7 +105,11 @@ let package = Package(
             name: "KrakenWireFuzzingTests", dependencies: ["KrakenWireFuzzing", "SeededRandom"],
             exclude: ["Corpus", "Regressions", "kraken.dict"], swiftSettings: strictSettings),
         .testTarget(
-            name: "KrakenSimulatorTests", dependencies: ["KrakenSimulator", "KrakenWire", "OrderBook", "FixedPoint"],
+            name: "KrakenSimulatorTests",
+            dependencies: [
+                "KrakenSimulator", "KrakenSimulatorServer", "WebSocketTransport", "KrakenWire", "OrderBook", "FixedPoint",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),

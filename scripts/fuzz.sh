@@ -35,11 +35,13 @@ mkdir -p "$work/corpus" "$work/crashes"
 log "fuzzing for ${seconds}s (corpus $work/corpus, crashes $work/crashes)"
 status=0
 # Swift's own backtracer fights ASan over the crashing process; let libFuzzer report.
-SWIFT_BACKTRACE=enable=no "$fuzzer" "$work/corpus" "$ROOT/Tests/KrakenWireFuzzingTests/Corpus" "$ROOT/Tests/KrakenWireFuzzingTests/Regressions" \
-    -dict="$ROOT/Tests/KrakenWireFuzzingTests/kraken.dict" \
+parallel=()
+# With several jobs libFuzzer writes fuzz-N.log into the working directory: keep them in .fuzz.
+[ "$jobs" -gt 1 ] && parallel=(-jobs="$jobs" -workers="$jobs")
+(cd "$work" && SWIFT_BACKTRACE=enable=no "$fuzzer" "$work/corpus" "$ROOT/Tests/KrakenWireFuzzingTests/Corpus" \
+    "$ROOT/Tests/KrakenWireFuzzingTests/Regressions" -dict="$ROOT/Tests/KrakenWireFuzzingTests/kraken.dict" \
     -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$work/crashes/" \
-    -jobs="$jobs" -workers="$jobs" 2>"$work/fuzz.log" || status=$?
+    -print_final_stats=1 -artifact_prefix="$work/crashes/" "${parallel[@]}") 2>"$work/fuzz.log" || status=$?
 grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|stat::peak_rss_mb)' "$work/fuzz.log" || true
 grep -E '^#[0-9]+.*(DONE|pulse)' "$work/fuzz.log" | tail -1 || true
 if [ "$status" -ne 0 ]; then

@@ -1,0 +1,142 @@
+import KrakenSimulator
+import KrakenSimulatorServer
+import KrakenWire
+import NIOPosix
+import OrderBook
+import Testing
+import WebSocketTransport
+
+/// A plain client reading the simulator's frames with the bridge's parser.
+private struct Reader {
+    var iterator: AsyncStream<WebSocketClient.Event>.Iterator
+
+    init(_ client: WebSocketClient) {
+        iterator = client.events.makeAsyncIterator()
+    }
+
+    mutating func next() async throws -> V2Message {
+        guard let event = await iterator.next() else { throw Failure(text: "stream ended") }
+        guard case .text(let bytes) = event else { throw Failure(text: "unexpected \(event)") }
+        return try bytes.withUnsafeBytes { try V2Message(frame: $0) }
+    }
+
+    /// Skips messages until one matches.
+    mutating func next<Value>(_ match: (V2Message) -> Value?) async throws -> Value {
+        for _ in 0..<10_000 {
+            if let value = match(try await next()) { return value }
+        }
+        throw Failure(text: "no matching message")
+    }
+}
+
+private struct Failure: Error { var text: String }
+
+private func withSimulator(
+    tickMilliseconds: Int64 = 10, _ body: (SimulatorServer, WebSocketClient) async throws -> Void
+) async throws {
+    var configuration = SimulatorServer.Configuration()
+    configuration.tickInterval = .milliseconds(tickMilliseconds)
+    let server = try await SimulatorServer.start(configuration)
+    let client = try await WebSocketClient.connect(
+        host: "127.0.0.1", port: server.port, path: "/v2", group: MultiThreadedEventLoopGroup.singleton)
+    do {
+        try await body(server, client)
+    } catch {
+        await client.close()
+        try await server.shutdown()
+        throw error
+    }
+    await client.close()
+    try await server.shutdown()
+}
+
+@Suite("simulator WebSocket server (v2)")
+struct SimulatorServerTests {
+    @Test("the first message is the status; ping is answered with pong and the request id")
+    func statusAndPing() async throws {
+        try await withSimulator { _, client in
+            var reader = Reader(client)
+            guard case .status(let status) = try await reader.next() else { Issue.record("first message not status"); return }
+            #expect(status.system == .online)
+            #expect(status.apiVersion == "v2")
+            try await client.send(text: V2Request.ping(requestID: 42))
+            let pong = try await reader.next { message -> V2Response? in
+                if case .response(let response) = message, response.method == .pong { return response }
+                return nil
+            }
+            #expect(pong.requestID == 42)
+            #expect(pong.timeInNs != nil && pong.timeOutNs != nil)
+        }
+    }
+
+    @Test("subscribed books verify their checksums on every update, for two pairs")
+    func books() async throws {
+        try await withSimulator { _, client in
+            var reader = Reader(client)
+            try await client.send(text: try V2Request.subscribe(
+                V2Subscription(channel: .book, symbols: ["BTC/USD", "ETH/USD"], depth: 25), requestID: 7))
+            var books: [String: L2Book] = [:]
+            var acks = 0
+            var verified = 0
+            while verified < 200 {
+                switch try await reader.next() {
+                case .response(let response):
+                    #expect(response.success == true)
+                    #expect(response.requestID == 7)
+                    acks += 1
+                case .book(let message):
+                    let pair = try #require(SimulatedPair.defaults.first { $0.symbol == message.symbol })
+                    var book = books[message.symbol] ?? L2Book(depth: 25, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
+                    if message.kind == .snapshot { book.removeAll() }
+                    for level in message.bids { book.apply(try book.level(price: level.price, quantity: level.quantity), side: .bid) }
+                    for level in message.asks { book.apply(try book.level(price: level.price, quantity: level.quantity), side: .ask) }
+                    book.truncate()
+                    #expect(book.verify(checksum: message.checksum) == .match)
+                    books[message.symbol] = book
+                    verified += 1
+                default: break
+                }
+            }
+            #expect(acks == 2)
+            #expect(Set(books.keys) == ["BTC/USD", "ETH/USD"])
+        }
+    }
+
+    @Test("Kraken's errors for an unknown pair and an unsupported depth")
+    func errors() async throws {
+        try await withSimulator { _, client in
+            var reader = Reader(client)
+            try await client.send(text: try V2Request.subscribe(V2Subscription(channel: .book, symbols: ["XBT/USD"]), requestID: 1))
+            let unknown = try await reader.next { message -> V2Response? in
+                if case .response(let response) = message { return response }
+                return nil
+            }
+            #expect(unknown.success == false)
+            #expect(unknown.error == "Currency pair not supported XBT/USD")
+            #expect(unknown.symbol == "XBT/USD")
+            // The encoder refuses depth 27, so send the bytes a misconfigured client would.
+            try await client.send(text: Array(#"{"method":"subscribe","params":{"channel":"book","symbol":["BTC/USD"],"depth":27},"req_id":2}"#.utf8))
+            let depth = try await reader.next { message -> V2Response? in
+                if case .response(let response) = message { return response }
+                return nil
+            }
+            #expect(depth.success == false)
+            #expect(depth.error == "Subscription depth not supported")
+            #expect(depth.requestID == 2)
+        }
+    }
+
+    @Test("a quiet subscribed connection gets heartbeats about once a second")
+    func heartbeats() async throws {
+        try await withSimulator(tickMilliseconds: 60_000) { _, client in
+            var reader = Reader(client)
+            try await client.send(text: try V2Request.subscribe(V2Subscription(channel: .trade, symbols: ["BTC/USD"])))
+            let clock = ContinuousClock()
+            let start = clock.now
+            _ = try await reader.next { message -> Bool? in message == .heartbeat ? true : nil }
+            _ = try await reader.next { message -> Bool? in message == .heartbeat ? true : nil }
+            let elapsed = clock.now - start
+            #expect(elapsed > .milliseconds(900) && elapsed < .seconds(5))
+        }
+    }
+}
