@@ -47,12 +47,17 @@ public final class WebSocketClient: Sendable {
                 .connectTimeout(.seconds(5))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let request = UpgradeRequestHandler(host: host, port: port, path: path, upgraded: upgraded)
+                        let request = NIOLoopBound(
+                            UpgradeRequestHandler(host: host, port: port, path: path, upgraded: upgraded),
+                            eventLoop: channel.eventLoop)
+                        // Frames the server sends right behind its 101 response can share a read
+                        // with it: forward those bytes to the WebSocket decoder, never drop them.
                         try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                            leftOverBytesStrategy: .forwardBytes,
                             withClientUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                                context.pipeline.syncOperations.removeHandler(request, promise: nil)
+                                context.pipeline.syncOperations.removeHandler(request.value, promise: nil)
                             }))
-                        try channel.pipeline.syncOperations.addHandler(request)
+                        try channel.pipeline.syncOperations.addHandler(request.value)
                     }
                 }
                 .connect(host: host, port: port).get()

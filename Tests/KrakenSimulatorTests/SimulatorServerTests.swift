@@ -39,6 +39,13 @@ private func withSimulator(
     let server = try await SimulatorServer.start(configuration)
     let client = try await WebSocketClient.connect(
         host: "127.0.0.1", port: server.port, path: "/v2", group: MultiThreadedEventLoopGroup.singleton)
+    // A frame that never comes must fail the test, not hang the run: closing the client ends
+    // its stream, and the waiting reader throws.
+    let watchdog = Task {
+        try await Task.sleep(for: .seconds(30))
+        await client.close()
+    }
+    defer { watchdog.cancel() }
     do {
         try await body(server, client)
     } catch {
@@ -66,6 +73,25 @@ struct SimulatorServerTests {
             }
             #expect(pong.requestID == 42)
             #expect(pong.timeInNs != nil && pong.timeOutNs != nil)
+        }
+    }
+
+    @Test("the status frame written right behind the upgrade response is never lost (20 connections)")
+    func statusNeverLost() async throws {
+        try await withSimulator { server, _ in
+            for _ in 0..<20 {
+                let client = try await WebSocketClient.connect(
+                    host: "127.0.0.1", port: server.port, path: "/v2", group: MultiThreadedEventLoopGroup.singleton)
+                var reader = Reader(client)
+                let watchdog = Task {
+                    try await Task.sleep(for: .seconds(10))
+                    await client.close()
+                }
+                let first = try await reader.next()
+                watchdog.cancel()
+                guard case .status = first else { Issue.record("first message: \(first)"); return }
+                await client.close()
+            }
         }
     }
 
