@@ -177,14 +177,7 @@ public struct JSONReader {
     /// An exact decimal from a JSON number (v2) or a numeric string (v1, REST).
     public mutating func readDecimal() throws(WireError) -> FixedDecimal {
         let start = offset
-        let token: UnsafeRawBufferPointer
-        if try peek() == UInt8(ascii: "\"") {
-            let raw = try readRawString()
-            guard !raw.hasEscapes else { throw WireError(.invalidEscape, at: start) }
-            token = raw.bytes
-        } else {
-            token = try readNumberToken()
-        }
+        let token = try readNumericToken()
         do {
             return try FixedDecimal(parsing: token)
         } catch {
@@ -192,10 +185,38 @@ public struct JSONReader {
         }
     }
 
-    /// A non-negative integer from a JSON number or numeric string (ids, sequences, checksums).
+    /// The bytes of a JSON number, or of a numeric string's text (which must have no escapes).
+    private mutating func readNumericToken() throws(WireError) -> UnsafeRawBufferPointer {
+        let start = offset
+        guard try peek() == UInt8(ascii: "\"") else { return try readNumberToken() }
+        let raw = try readRawString()
+        guard !raw.hasEscapes else { throw WireError(.invalidEscape, at: start) }
+        return raw.bytes
+    }
+
+    /// A non-negative integer from a JSON number or numeric string (ids, sequences, checksums),
+    /// up to `UInt64.max`: connection ids exceed `Int64.max`, so plain digits are read straight
+    /// into a `UInt64` rather than through `FixedDecimal`'s signed mantissa.
     public mutating func readUInt64(field: String) throws(WireError) -> UInt64 {
         let start = offset
-        let value = try readDecimal()
+        let token = try readNumericToken()
+        if !token.isEmpty, token.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            var value: UInt64 = 0
+            for byte in token {
+                let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = shifted.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+                guard !overflow1, !overflow2 else { throw WireError(.invalidNumber(.mantissaOverflow), at: start) }
+                value = sum
+            }
+            return value
+        }
+        // A sign, point or exponent: the decimal parser decides (`1e3` is 1000, `-1.5` is refused).
+        let value: FixedDecimal
+        do {
+            value = try FixedDecimal(parsing: token)
+        } catch {
+            throw WireError(.invalidNumber(error), at: start)
+        }
         guard value.scale == 0, value.mantissa >= 0 else {
             throw WireError(.invalidValue(field: field, reason: "not a non-negative integer"), at: start)
         }
