@@ -213,14 +213,7 @@ public struct JSONReader {
     public mutating func readDecimal() throws(WireError) -> FixedDecimal {
         if let value = readPlainDecimal() { return value }
         let start = offset
-        let token: UnsafeRawBufferPointer
-        if try peek() == UInt8(ascii: "\"") {
-            let raw = try readRawString()
-            guard !raw.hasEscapes else { throw WireError(.invalidEscape, at: start) }
-            token = raw.bytes
-        } else {
-            token = try readNumberToken()
-        }
+        let token = try readNumericToken()
         do {
             return try FixedDecimal(parsing: token)
         } catch {
@@ -277,34 +270,46 @@ public struct JSONReader {
         return FixedDecimal(mantissa: negative ? -mantissa : mantissa, scale: UInt8(fractionDigits))
     }
 
+    /// The bytes of a JSON number, or of a numeric string's text (which must have no escapes).
+    private mutating func readNumericToken() throws(WireError) -> UnsafeRawBufferPointer {
+        let start = offset
+        guard try peek() == UInt8(ascii: "\"") else { return try readNumberToken() }
+        let raw = try readRawString()
+        guard !raw.hasEscapes else { throw WireError(.invalidEscape, at: start) }
+        return raw.bytes
+    }
+
     /// A non-negative integer from a JSON number or numeric string (ids, sequences, checksums),
-    /// read digit by digit so the full `UInt64` range is available: Kraken's connection ids
-    /// exceed `Int64.max`.
+    /// up to `UInt64.max`: connection ids exceed `Int64.max`, so plain digits are read straight
+    /// into a `UInt64` rather than through `FixedDecimal`'s signed mantissa.
     public mutating func readUInt64(field: String) throws(WireError) -> UInt64 {
         let start = offset
-        let digits: UnsafeRawBufferPointer
         switch try peek() {
-        case UInt8(ascii: "\""):
-            let raw = try readRawString()
-            guard !raw.hasEscapes else { throw WireError(.invalidEscape, at: start) }
-            digits = raw.bytes
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
-            digits = try readNumberToken()
-        default:
-            throw WireError(.wrongType(field: field, expected: "number"), at: start)
+        case UInt8(ascii: "\""), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): break
+        default: throw WireError(.wrongType(field: field, expected: "number"), at: offset)
         }
-        guard !digits.isEmpty else { throw WireError(.invalidValue(field: field, reason: "not a non-negative integer"), at: start) }
-        var value: UInt64 = 0
-        for byte in digits {
-            guard byte >= 0x30 && byte <= 0x39 else {
-                throw WireError(.invalidValue(field: field, reason: "not a non-negative integer"), at: start)
+        let token = try readNumericToken()
+        if !token.isEmpty, token.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            var value: UInt64 = 0
+            for byte in token {
+                let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = shifted.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+                guard !overflow1, !overflow2 else { throw WireError(.invalidNumber(.mantissaOverflow), at: start) }
+                value = sum
             }
-            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflowB) = shifted.addingReportingOverflow(UInt64(byte - 0x30))
-            guard !overflowA, !overflowB else { throw WireError(.invalidValue(field: field, reason: "exceeds 64 bits"), at: start) }
-            value = sum
+            return value
         }
-        return value
+        // A sign, point or exponent: the decimal parser decides (`1e3` is 1000, `-1.5` is refused).
+        let value: FixedDecimal
+        do {
+            value = try FixedDecimal(parsing: token)
+        } catch {
+            throw WireError(.invalidNumber(error), at: start)
+        }
+        guard value.scale == 0, value.mantissa >= 0 else {
+            throw WireError(.invalidValue(field: field, reason: "not a non-negative integer"), at: start)
+        }
+        return UInt64(value.mantissa)
     }
 
     public mutating func readBool(field: String) throws(WireError) -> Bool {

@@ -29,8 +29,18 @@ public struct RawString {
             case "b": result += "\u{08}"
             case "f": result += "\u{0C}"
             case "u":
-                let hex = String(String.UnicodeScalarView((0..<4).compactMap { _ in iterator.next() }))
-                if let value = UInt32(hex, radix: 16), let decoded = Unicode.Scalar(value) {
+                var value = Self.hexQuad(&iterator)
+                if let high = value, (0xD800...0xDBFF).contains(high) {
+                    // A character beyond U+FFFF is escaped as a UTF-16 surrogate pair.
+                    var lookahead = iterator
+                    if lookahead.next() == "\\", lookahead.next() == "u", let low = Self.hexQuad(&lookahead),
+                        (0xDC00...0xDFFF).contains(low)
+                    {
+                        value = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                        iterator = lookahead
+                    }
+                }
+                if let value, let decoded = Unicode.Scalar(value) {
                     result.unicodeScalars.append(decoded)
                 } else {
                     result += "\u{FFFD}"
@@ -39,5 +49,10 @@ public struct RawString {
             }
         }
         return result
+    }
+
+    /// The value of the four hex digits of a `\u` escape.
+    private static func hexQuad(_ iterator: inout String.UnicodeScalarView.Iterator) -> UInt32? {
+        UInt32(String(String.UnicodeScalarView((0..<4).compactMap { _ in iterator.next() })), radix: 16)
     }
 }
