@@ -28,8 +28,12 @@ final class Exchange {
     }
 
     func start(tickInterval: TimeAmount) {
-        tickTask = eventLoop.scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { [self] _ in tick() }
-        heartbeatTask = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [self] _ in heartbeat() }
+        // The tasks run on this exchange's own loop: the loop-bound reference proves it.
+        let exchange = NIOLoopBound(self, eventLoop: eventLoop)
+        tickTask = eventLoop.scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { _ in exchange.value.tick() }
+        heartbeatTask = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            exchange.value.heartbeat()
+        }
     }
 
     func stop() {
