@@ -42,6 +42,10 @@ parallel=()
     "$ROOT/Tests/KrakenWireFuzzingTests/Regressions" -dict="$ROOT/Tests/KrakenWireFuzzingTests/kraken.dict" \
     -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$work/crashes/" "${parallel[@]}") 2>"$work/fuzz.log" || status=$?
+if grep -q 'Is the code instrumented for coverage' "$work/fuzz.log"; then
+    log "the fuzz binary has no coverage instrumentation: remove .build-fuzz and run again" >&2
+    exit 1
+fi
 grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|stat::peak_rss_mb)' "$work/fuzz.log" || true
 grep -E '^#[0-9]+.*(DONE|pulse)' "$work/fuzz.log" | tail -1 || true
 if [ "$status" -ne 0 ]; then
