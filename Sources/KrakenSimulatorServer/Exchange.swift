@@ -41,8 +41,6 @@ final class Exchange {
         heartbeatTask?.cancel()
     }
 
-    func pair(named symbol: String) -> SimulatedPair? { markets[symbol]?.pair }
-
     func market(_ symbol: String) -> PairMarket? { markets[symbol] }
 
     func register(_ session: WebSocketSession) -> UInt64 {
