@@ -57,11 +57,19 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
+        // One HTTP/1.1 request per connection over SwiftNIO, with a deadline (Kraken REST calls).
+        .target(
+            name: "HTTPTransport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
         // The simulator's servers (SwiftNIO): Kraken's WebSocket protocol over seeded markets.
         .target(
             name: "KrakenSimulatorServer",
             dependencies: [
-                "KrakenSimulator", "KrakenWire", "OrderBook",
+                "KrakenSimulator", "KrakenWire", "OrderBook", "FixedPoint", "KrakenAuth", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
@@ -83,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "krakenbridge",
             dependencies: [
-                "ZeroMQ", "ZeroMQHub", "WireFormat", "SeededRandom",
+                "ZeroMQ", "ZeroMQHub", "WireFormat", "SeededRandom", "KrakenSimulator", "KrakenSimulatorServer", "KrakenAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -107,8 +115,9 @@ let package = Package(
         .testTarget(
             name: "KrakenSimulatorTests",
             dependencies: [
-                "KrakenSimulator", "KrakenSimulatorServer", "WebSocketTransport", "KrakenWire", "OrderBook", "FixedPoint",
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "KrakenSimulator", "KrakenSimulatorServer", "WebSocketTransport", "HTTPTransport", "KrakenWire", "OrderBook",
+                "FixedPoint", "KrakenAuth", "KrakenREST",
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),

@@ -1,17 +1,25 @@
+import KrakenAuth
 import KrakenSimulator
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 
-/// The Kraken simulator's network side: a WebSocket server speaking Kraken's v2 protocol at
-/// `/v2`, driven by seeded markets. Everything runs on one event loop, so the exchange's state
-/// needs no locks. Start it on port 0 in tests and read `port`.
+/// The Kraken simulator's network side, four listeners like Kraken's hosts:
+/// - public WebSocket (`ws.kraken.com`): v2 at `/v2`, v1 at `/`;
+/// - authenticated WebSocket (`ws-auth.kraken.com`): the same plus private channels;
+/// - REST (`api.kraken.com`): `/0/public/…` and signed `/0/private/…`;
+/// - control (HTTP JSON): faults, market pause/step, ground truth, counters.
+/// Everything runs on one event loop, so the exchange's state needs no locks. Start it on
+/// port 0 in tests and read `ports`.
 public final class SimulatorServer: Sendable {
     /// What to simulate and where.
     public struct Configuration: Sendable {
         public var host = "127.0.0.1"
-        public var port = 0
+        public var publicPort = 0
+        public var privatePort = 0
+        public var restPort = 0
+        public var controlPort = 0
         public var pairs = SimulatedPair.defaults
         public var seed: UInt64 = 1
         /// How often the markets step and subscribers are sent what changed.
@@ -19,19 +27,36 @@ public final class SimulatorServer: Sendable {
         public var stepsPerTick = 1
         /// Frames larger than this from a client close the connection.
         public var maxFrameSize = 1 << 16
+        /// The API key the REST API accepts (Kraken's API-Key / API-Sign scheme).
+        public var credentials = SimulatorServer.demoCredentials
+        /// Faults fired at set times after start.
+        public var scenario: Scenario?
 
         public init() {}
     }
 
-    public let port: Int
+    /// The bound ports (useful when configured as 0).
+    public struct Ports: Sendable, Equatable, Codable {
+        public var `public`: Int
+        public var `private`: Int
+        public var rest: Int
+        public var control: Int
+    }
+
+    /// The simulator's documented demo key: not a secret, never valid on Kraken.
+    public static let demoCredentials = try! APICredentials(
+        key: "KBSIM-DEMO-KEY",
+        base64Secret: "a3Jha2VuYnJpZGdlLXNpbXVsYXRvci1kZW1vLXNlY3JldC1kby1ub3QtdXNlLXdpdGgtcmVhbC1rcmFrZW4hIQ==")
+
+    public let ports: Ports
     private let group: MultiThreadedEventLoopGroup
-    private let channel: any Channel
+    private let channels: [any Channel]
     private let exchange: NIOLoopBound<Exchange>
 
-    private init(port: Int, group: MultiThreadedEventLoopGroup, channel: any Channel, exchange: NIOLoopBound<Exchange>) {
-        self.port = port
+    private init(ports: Ports, group: MultiThreadedEventLoopGroup, channels: [any Channel], exchange: NIOLoopBound<Exchange>) {
+        self.ports = ports
         self.group = group
-        self.channel = channel
+        self.channels = channels
         self.exchange = exchange
     }
 
@@ -39,69 +64,34 @@ public final class SimulatorServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let exchange = try await loop.submit {
-            let exchange = Exchange(
-                eventLoop: loop, pairs: configuration.pairs, seed: configuration.seed,
-                stepsPerTick: configuration.stepsPerTick)
+            let exchange = Exchange(eventLoop: loop, configuration: configuration)
             let (seconds, attoseconds) = configuration.tickInterval.components
-            exchange.start(tickInterval: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+            exchange.start(tickInterval: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000),
+                           scenario: configuration.scenario)
             return NIOLoopBound(exchange, eventLoop: loop)
         }.get()
-        let upgrader = NIOWebSocketServerUpgrader(
-            maxFrameSize: configuration.maxFrameSize,
-            shouldUpgrade: { channel, head in
-                let known = head.uri == "/v2" || head.uri.hasPrefix("/v2?")
-                return channel.eventLoop.makeSucceededFuture(known ? HTTPHeaders() : nil)
-            },
-            upgradePipelineHandler: { channel, _ in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(WebSocketSession(exchange: exchange.value))
-                }
-            })
+        var channels: [any Channel] = []
         do {
-            let channel = try await ServerBootstrap(group: loop)
-                .serverChannelOption(.backlog, value: 256)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let notFound = NIOLoopBound(NotFoundHandler(), eventLoop: channel.eventLoop)
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                                context.pipeline.syncOperations.removeHandler(notFound.value, promise: nil)
-                            }))
-                        try channel.pipeline.syncOperations.addHandler(notFound.value)
-                    }
-                }
-                .bind(host: configuration.host, port: configuration.port).get()
-            return SimulatorServer(port: channel.localAddress?.port ?? 0, group: group, channel: channel, exchange: exchange)
+            let listener = Listener(loop: loop, host: configuration.host, exchange: exchange, maxFrameSize: configuration.maxFrameSize)
+            channels.append(try await listener.webSocket(endpoint: .public, port: configuration.publicPort))
+            channels.append(try await listener.webSocket(endpoint: .private, port: configuration.privatePort))
+            channels.append(try await listener.http(port: configuration.restPort) { RESTRoutes.reply(to: $0, exchange: exchange.value) })
+            channels.append(try await listener.http(port: configuration.controlPort) { ControlRoutes.reply(to: $0, exchange: exchange.value) })
         } catch {
+            for channel in channels { try? await channel.close() }
             try? await group.shutdownGracefully()
             throw error
         }
+        let ports = Ports(public: channels[0].localAddress?.port ?? 0, private: channels[1].localAddress?.port ?? 0,
+                          rest: channels[2].localAddress?.port ?? 0, control: channels[3].localAddress?.port ?? 0)
+        return SimulatorServer(ports: ports, group: group, channels: channels, exchange: exchange)
     }
 
-    /// Closes the listener and every connection.
+    /// Closes the listeners and every connection.
     public func shutdown() async throws {
         let exchange = self.exchange
-        try? await channel.eventLoop.submit { exchange.value.stop() }.get()
-        try? await channel.close()
+        try? await channels[0].eventLoop.submit { exchange.value.stop() }.get()
+        for channel in channels { try? await channel.close() }
         try await group.shutdownGracefully()
-    }
-}
-
-/// Plain HTTP requests that are not WebSocket upgrades get 404 (REST comes with the next slice).
-final class NotFoundHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .end = unwrapInboundIn(data) else { return }
-        var headers = HTTPHeaders()
-        headers.add(name: "content-length", value: "0")
-        headers.add(name: "connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .notFound, headers: headers))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [context = NIOLoopBound(context, eventLoop: context.eventLoop)] _ in
-                context.value.close(promise: nil)
-            }
     }
 }

@@ -6,55 +6,28 @@ import OrderBook
 import Testing
 import WebSocketTransport
 
-/// A plain client reading the simulator's frames with the bridge's parser.
-private struct Reader {
-    var iterator: AsyncStream<WebSocketClient.Event>.Iterator
-
-    init(_ client: WebSocketClient) {
-        iterator = client.events.makeAsyncIterator()
-    }
-
-    mutating func next() async throws -> V2Message {
-        guard let event = await iterator.next() else { throw Failure(text: "stream ended") }
-        guard case .text(let bytes) = event else { throw Failure(text: "unexpected \(event)") }
-        return try bytes.withUnsafeBytes { try V2Message(frame: $0) }
-    }
-
-    /// Skips messages until one matches.
-    mutating func next<Value>(_ match: (V2Message) -> Value?) async throws -> Value {
-        for _ in 0..<10_000 {
-            if let value = match(try await next()) { return value }
-        }
-        throw Failure(text: "no matching message")
-    }
-}
-
-private struct Failure: Error { var text: String }
-
+/// Starts a simulator and a v2 client on its public listener.
 private func withSimulator(
     tickMilliseconds: Int64 = 10, _ body: (SimulatorServer, WebSocketClient) async throws -> Void
 ) async throws {
-    var configuration = SimulatorServer.Configuration()
-    configuration.tickInterval = .milliseconds(tickMilliseconds)
-    let server = try await SimulatorServer.start(configuration)
-    let client = try await WebSocketClient.connect(
-        host: "127.0.0.1", port: server.port, path: "/v2", group: MultiThreadedEventLoopGroup.singleton)
-    // A frame that never comes must fail the test, not hang the run: closing the client ends
-    // its stream, and the waiting reader throws.
-    let watchdog = Task {
-        try await Task.sleep(for: .seconds(30))
-        await client.close()
+    try await SimulatorHarness.run(tickMilliseconds: tickMilliseconds) { harness in
+        let reader = try await harness.connect()
+        do {
+            try await body(harness.server, reader.client)
+        } catch {
+            await reader.close()
+            throw error
+        }
+        await reader.close()
     }
-    defer { watchdog.cancel() }
-    do {
-        try await body(server, client)
-    } catch {
-        await client.close()
-        try await server.shutdown()
-        throw error
-    }
-    await client.close()
-    try await server.shutdown()
+}
+
+/// Reads v2 messages from a client.
+private struct Reader {
+    var reader: FrameReader
+    init(_ client: WebSocketClient) { reader = FrameReader(client) }
+    mutating func next() async throws -> V2Message { try await reader.nextV2() }
+    mutating func next<Value>(_ match: (V2Message) -> Value?) async throws -> Value { try await reader.nextV2(match) }
 }
 
 @Suite("simulator WebSocket server (v2)")
@@ -81,7 +54,7 @@ struct SimulatorServerTests {
         try await withSimulator { server, _ in
             for _ in 0..<20 {
                 let client = try await WebSocketClient.connect(
-                    host: "127.0.0.1", port: server.port, path: "/v2", group: MultiThreadedEventLoopGroup.singleton)
+                    host: "127.0.0.1", port: server.ports.public, path: "/v2", group: MultiThreadedEventLoopGroup.singleton)
                 var reader = Reader(client)
                 let watchdog = Task {
                     try await Task.sleep(for: .seconds(10))

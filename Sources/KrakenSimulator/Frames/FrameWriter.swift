@@ -90,9 +90,9 @@ struct FrameWriter {
 }
 
 /// Time formatting for simulated frames.
-enum Timestamps {
+public enum Timestamps {
     /// `2023-09-25T07:49:37.708706Z`.
-    static func rfc3339(nanoseconds: Int64) -> String {
+    public static func rfc3339(nanoseconds: Int64) -> String {
         let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
         let micros = (nanoseconds - seconds * 1_000_000_000) / 1_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

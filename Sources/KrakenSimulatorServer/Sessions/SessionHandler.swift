@@ -1,0 +1,53 @@
+import NIOCore
+import NIOWebSocket
+
+/// The channel handler of every simulator WebSocket connection: registers its session with the
+/// exchange, greets, hands text frames to the session's protocol (v1 or v2), answers pings and
+/// close frames. Lives on the exchange's event loop.
+final class SessionHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let exchange: Exchange
+    private let session: any ClientSession
+
+    init(exchange: Exchange, session: any ClientSession) {
+        self.exchange = exchange
+        self.session = session
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        session.output.attach(context)
+        exchange.register(session)
+        session.greet()
+        session.output.flushIfNeeded()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        exchange.unregister(session)
+        session.output.detach()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        exchange.unregister(session)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            var payload = frame.unmaskedData
+            let bytes = payload.readBytes(length: payload.readableBytes) ?? []
+            exchange.counters.add("ws_requests")
+            session.handle(text: bytes)
+            session.output.flushIfNeeded()
+        case .ping:
+            session.output.pong(frame.unmaskedData)
+        case .connectionClose:
+            session.output.answerClose()
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import KrakenSimulator
+import KrakenWire
+import OrderBook
+
+/// One client connection on a v1 endpoint (`/`): Kraken's array frames with channel ids, book
+/// checksums in updates only, the republish flag and split asks/bids objects. Lives on the
+/// exchange's event loop.
+final class V1Session: ClientSession {
+    /// A public subscription: its channel id is unique per connection, like Kraken's.
+    private struct BookSubscription {
+        var channelID: Int
+        var view: BookView
+    }
+
+    private let exchange: Exchange
+    let output: SessionOutput
+    private var books: [String: BookSubscription] = [:]
+    private var trades: [String: Int] = [:]
+    private var openOrders: PrivateSequencer?
+    private var ownTrades: PrivateSequencer?
+    private var nextChannelID = 1_000
+
+    init(exchange: Exchange, endpoint: Endpoint) {
+        self.exchange = exchange
+        output = SessionOutput(endpoint: endpoint, connectionID: exchange.nextConnection(), counters: exchange.counters)
+    }
+
+    var isV1: Bool { true }
+    var hasSubscriptions: Bool { !books.isEmpty || !trades.isEmpty || openOrders != nil || ownTrades != nil }
+
+    /// The first frame of every connection: the system status.
+    func greet() {
+        output.send(V1Frames.systemStatus(status: exchange.systemStatus, connectionID: output.connectionID))
+    }
+
+    private func reply(_ bytes: [UInt8]) { output.send(bytes) }
+
+    func handle(text: [UInt8]) {
+        let request: ClientRequest
+        do {
+            request = try text.withUnsafeBytes { bytes throws(WireError) in try ClientRequest(frame: bytes) }
+        } catch {
+            exchange.counters.add("ws_requests_malformed")
+            reply(V1Responses.error(message: "Malformed request", requestID: nil))
+            return
+        }
+        if exchange.takeRateLimit() {
+            reply(V1Responses.error(message: "Exceeded msg rate", requestID: request.requestID))
+            output.close(clean: false)
+            return
+        }
+        switch request {
+        case .v1Ping(let requestID): reply(V1Responses.pong(requestID: requestID))
+        case .v1Other(_, let requestID): reply(V1Responses.error(message: "Event(s) not found", requestID: requestID))
+        case .v1Subscription(let isSubscribe, let params, let requestID): subscription(isSubscribe: isSubscribe, params, requestID: requestID)
+        case .v2Subscription, .v2Ping, .v2Other: reply(V1Responses.error(message: "Malformed request", requestID: nil))
+        }
+    }
+
+    private func subscription(isSubscribe: Bool, _ params: ClientRequest.V1Params, requestID: UInt64?) {
+        let subscription = V1Responses.Subscription(
+            name: params.name, depth: params.name == "book" ? (params.depth ?? 10) : nil,
+            interval: params.name == "ohlc" ? (params.interval ?? 1) : nil)
+        func fail(_ message: String, pair: String?) {
+            reply(V1Responses.subscriptionError(message: message, pair: pair, subscription: subscription, requestID: requestID))
+        }
+        func acknowledge(channelID: Int?, pair: String?) {
+            reply(V1Responses.subscriptionStatus(status: isSubscribe ? "subscribed" : "unsubscribed", channelID: channelID,
+                                                 pair: pair, subscription: subscription, requestID: requestID))
+        }
+        switch params.name {
+        case "book", "trade": break
+        case "openOrders", "ownTrades":
+            privateSubscription(isSubscribe: isSubscribe, params, fail: { fail($0, pair: nil) }, acknowledge: { acknowledge(channelID: nil, pair: nil) })
+            return
+        default:
+            fail("Subscription name invalid", pair: nil)
+            return
+        }
+        guard let pairs = params.pairs, !pairs.isEmpty else { fail("Pair field must be an array", pair: nil); return }
+        let depth = params.depth ?? 10
+        if params.name == "book", !KrakenLimits.bookDepths.contains(depth) {
+            for pair in pairs { fail("Subscription depth not supported", pair: pair) }
+            return
+        }
+        for name in pairs {
+            guard let market = exchange.market(v1Name: name) else { fail("Currency pair not supported \(name)", pair: name); continue }
+            let pair = market.pair
+            if params.name == "book" {
+                if isSubscribe {
+                    guard books[pair.symbol] == nil else { fail("Already subscribed", pair: name); continue }
+                    let channelID = allocateChannelID()
+                    acknowledge(channelID: channelID, pair: name)
+                    var view = BookView(depth: depth, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
+                    let snapshot = view.snapshot(of: market)
+                    reply(V1Frames.bookSnapshot(channelID: channelID, pair: pair, depth: depth, bids: snapshot.bids,
+                                                asks: snapshot.asks, timestampNs: UnixClock.nanoseconds()))
+                    books[pair.symbol] = BookSubscription(channelID: channelID, view: view)
+                } else {
+                    guard let removed = books.removeValue(forKey: pair.symbol) else { fail("Subscription Not Found", pair: name); continue }
+                    acknowledge(channelID: removed.channelID, pair: name)
+                }
+            } else if isSubscribe {
+                guard trades[pair.symbol] == nil else { fail("Already subscribed", pair: name); continue }
+                let channelID = allocateChannelID()
+                trades[pair.symbol] = channelID
+                acknowledge(channelID: channelID, pair: name)
+            } else {
+                guard let removed = trades.removeValue(forKey: pair.symbol) else { fail("Subscription Not Found", pair: name); continue }
+                acknowledge(channelID: removed, pair: name)
+            }
+        }
+    }
+
+    private func allocateChannelID() -> Int {
+        nextChannelID += 1
+        return nextChannelID
+    }
+
+    private func privateSubscription(
+        isSubscribe: Bool, _ params: ClientRequest.V1Params, fail: (String) -> Void, acknowledge: () -> Void
+    ) {
+        guard output.endpoint == .private else { fail("Private data and trading are unavailable on this endpoint"); return }
+        let isOpenOrders = params.name == "openOrders"
+        if isSubscribe {
+            guard let token = params.token, exchange.tokens.isValid(token, nowNs: UnixClock.nanoseconds()),
+                  !exchange.takeTokenRejection()
+            else { fail("ESession:Invalid session"); return }
+            guard (isOpenOrders ? openOrders : ownTrades) == nil else { fail("Already subscribed"); return }
+            acknowledge()
+            if isOpenOrders { openOrders = PrivateSequencer() } else { ownTrades = PrivateSequencer() }
+        } else {
+            guard (isOpenOrders ? openOrders : ownTrades) != nil else { fail("Subscription Not Found"); return }
+            if isOpenOrders { openOrders = nil } else { ownTrades = nil }
+            acknowledge()
+        }
+    }
+
+    func marketDidChange(_ market: PairMarket, trades marketTrades: [PairMarket.Trade], nowNs: Int64) {
+        let symbol = market.pair.symbol
+        if var subscription = books[symbol] {
+            let changes = subscription.view.update(to: market)
+            books[symbol] = subscription
+            if !changes.bids.isEmpty || !changes.asks.isEmpty {
+                var checksum = subscription.view.book.checksum
+                if exchange.takeChecksumCorruption(symbol: symbol) { checksum ^= 0x5A5A_5A5A }
+                reply(V1Frames.bookUpdate(channelID: subscription.channelID, pair: market.pair, depth: subscription.view.depth,
+                                          bids: changes.bids, asks: changes.asks, checksum: checksum, timestampNs: nowNs))
+            }
+        }
+        if !marketTrades.isEmpty, let channelID = trades[symbol] {
+            reply(V1Frames.trades(channelID: channelID, pair: market.pair, marketTrades, timestampNs: nowNs))
+        }
+    }
+
+    func statusDidChange(_ status: String) {
+        output.send(V1Frames.systemStatus(status: status, connectionID: output.connectionID))
+    }
+
+    func armSequenceFault(_ fault: Fault.SequenceFault) {
+        openOrders?.arm(fault)
+        ownTrades?.arm(fault)
+    }
+}
+
+extension ClientRequest {
+    /// The request id the client sent, echoed in answers.
+    var requestID: UInt64? {
+        switch self {
+        case .v2Subscription(_, _, let id), .v2Ping(let id), .v2Other(_, let id), .v1Subscription(_, _, let id), .v1Ping(let id),
+            .v1Other(_, let id):
+            id
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import KrakenSimulator
+import KrakenWire
+import OrderBook
+
+/// One client connection on a v2 endpoint (`/v2`): answers requests, keeps the client's
+/// subscriptions (a `BookView` per subscribed book) and writes what changed after each market
+/// tick. Lives on the exchange's event loop.
+final class V2Session: ClientSession {
+    private let exchange: Exchange
+    let output: SessionOutput
+    private var books: [String: BookView] = [:]
+    private var tradeSymbols: Set<String> = []
+    private var executions: PrivateSequencer?
+    private var balances: PrivateSequencer?
+
+    init(exchange: Exchange, endpoint: Endpoint) {
+        self.exchange = exchange
+        output = SessionOutput(endpoint: endpoint, connectionID: exchange.nextConnection(), counters: exchange.counters)
+    }
+
+    var isV1: Bool { false }
+    var hasSubscriptions: Bool { !books.isEmpty || !tradeSymbols.isEmpty || executions != nil || balances != nil }
+
+    /// The first frame of every connection: the system status.
+    func greet() {
+        output.send(V2Frames.status(system: exchange.systemStatus, connectionID: output.connectionID))
+    }
+
+    private func reply(_ bytes: [UInt8]) { output.send(bytes, kind: .data) }
+
+    func handle(text: [UInt8]) {
+        let received = UnixClock.nanoseconds()
+        let request: ClientRequest
+        do {
+            request = try text.withUnsafeBytes { bytes throws(WireError) in try ClientRequest(frame: bytes) }
+        } catch {
+            exchange.counters.add("ws_requests_malformed")
+            reply(V2Responses.error(method: "", message: "EGeneral:Invalid arguments", symbol: nil, requestID: nil,
+                                    timeInNs: received, timeOutNs: UnixClock.nanoseconds()))
+            return
+        }
+        if exchange.takeRateLimit() {
+            let method: String = switch request {
+            case .v2Subscription(let isSubscribe, _, _): isSubscribe ? "subscribe" : "unsubscribe"
+            case .v2Ping: "ping"
+            case .v2Other(let method, _): method
+            default: ""
+            }
+            reply(V2Responses.error(method: method, message: "Exceeded msg rate", symbol: nil, requestID: nil,
+                                    timeInNs: received, timeOutNs: UnixClock.nanoseconds()))
+            output.close(clean: false)
+            return
+        }
+        switch request {
+        case .v2Ping(let requestID):
+            reply(V2Responses.pong(requestID: requestID, timeInNs: received, timeOutNs: UnixClock.nanoseconds()))
+        case .v2Other(let method, let requestID):
+            reply(V2Responses.error(method: method, message: "Method not found", symbol: nil, requestID: requestID,
+                                    timeInNs: received, timeOutNs: UnixClock.nanoseconds()))
+        case .v2Subscription(let isSubscribe, let params, let requestID):
+            subscription(isSubscribe: isSubscribe, params, requestID: requestID, received: received)
+        case .v1Subscription, .v1Ping, .v1Other:
+            reply(V2Responses.error(method: "", message: "EGeneral:Invalid arguments", symbol: nil, requestID: nil,
+                                    timeInNs: received, timeOutNs: UnixClock.nanoseconds()))
+        }
+    }
+
+    private func subscription(isSubscribe: Bool, _ params: ClientRequest.V2Params, requestID: UInt64?, received: Int64) {
+        let method = isSubscribe ? "subscribe" : "unsubscribe"
+        func fail(_ message: String, symbol: String?) {
+            reply(V2Responses.error(method: method, message: message, symbol: symbol, requestID: requestID,
+                                    timeInNs: received, timeOutNs: UnixClock.nanoseconds()))
+        }
+        func acknowledge(channel: String, symbol: String?, depth: Int?, snapshot: Bool?) {
+            reply(V2Responses.subscribed(method: method, channel: channel, symbol: symbol, depth: depth, snapshot: snapshot,
+                                         requestID: requestID, timeInNs: received, timeOutNs: UnixClock.nanoseconds()))
+        }
+        switch params.channel {
+        case "book", "trade": break
+        case "executions", "balances":
+            privateSubscription(isSubscribe: isSubscribe, params, fail: fail, acknowledge: acknowledge)
+            return
+        default:
+            fail("Channel not supported \(params.channel)", symbol: nil)
+            return
+        }
+        let depth = params.depth ?? 10
+        if params.channel == "book", !KrakenLimits.bookDepths.contains(depth) {
+            fail("Subscription depth not supported", symbol: nil)
+            return
+        }
+        for symbol in params.symbols {
+            guard let market = exchange.market(symbol) else {
+                fail("Currency pair not supported \(symbol)", symbol: symbol)
+                continue
+            }
+            let pair = market.pair
+            if params.channel == "book" {
+                if isSubscribe {
+                    guard books[symbol] == nil else { fail("Already subscribed", symbol: symbol); continue }
+                    acknowledge(channel: "book", symbol: symbol, depth: depth, snapshot: params.snapshot ?? true)
+                    var view = BookView(depth: depth, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
+                    let snapshot = view.snapshot(of: market)
+                    if params.snapshot ?? true {
+                        reply(V2Frames.book(snapshot: true, pair: pair, bids: snapshot.bids.map { ($0.price, $0.quantity) },
+                                            asks: snapshot.asks.map { ($0.price, $0.quantity) }, checksum: view.book.checksum,
+                                            timestampNs: UnixClock.nanoseconds()))
+                    }
+                    books[symbol] = view
+                } else {
+                    guard books.removeValue(forKey: symbol) != nil else { fail("Subscription Not Found", symbol: symbol); continue }
+                    acknowledge(channel: "book", symbol: symbol, depth: depth, snapshot: nil)
+                }
+            } else {
+                let changed = isSubscribe ? tradeSymbols.insert(symbol).inserted : tradeSymbols.remove(symbol) != nil
+                guard changed else { fail(isSubscribe ? "Already subscribed" : "Subscription Not Found", symbol: symbol); continue }
+                acknowledge(channel: "trade", symbol: symbol, depth: nil, snapshot: isSubscribe ? (params.snapshot ?? false) : nil)
+            }
+        }
+    }
+
+    private func privateSubscription(
+        isSubscribe: Bool, _ params: ClientRequest.V2Params, fail: (String, String?) -> Void,
+        acknowledge: (String, String?, Int?, Bool?) -> Void
+    ) {
+        guard output.endpoint == .private else { fail("ESession:Invalid session", nil); return }
+        let isExecutions = params.channel == "executions"
+        if isSubscribe {
+            guard let token = params.token, exchange.tokens.isValid(token, nowNs: UnixClock.nanoseconds()),
+                  !exchange.takeTokenRejection()
+            else { fail("ESession:Invalid session", nil); return }
+            guard (isExecutions ? executions : balances) == nil else { fail("Already subscribed", nil); return }
+            acknowledge(params.channel, nil, nil, params.snapshot ?? true)
+            if isExecutions { executions = PrivateSequencer() } else { balances = PrivateSequencer() }
+        } else {
+            guard (isExecutions ? executions : balances) != nil else { fail("Subscription Not Found", nil); return }
+            if isExecutions { executions = nil } else { balances = nil }
+            acknowledge(params.channel, nil, nil, nil)
+        }
+    }
+
+    func marketDidChange(_ market: PairMarket, trades: [PairMarket.Trade], nowNs: Int64) {
+        let symbol = market.pair.symbol
+        if var view = books[symbol] {
+            let changes = view.update(to: market)
+            books[symbol] = view
+            if !changes.bids.isEmpty || !changes.asks.isEmpty {
+                var checksum = view.book.checksum
+                if exchange.takeChecksumCorruption(symbol: symbol) { checksum ^= 0x5A5A_5A5A }
+                reply(V2Frames.book(snapshot: false, pair: market.pair, bids: changes.bids.map { ($0.price, $0.quantity) },
+                                    asks: changes.asks.map { ($0.price, $0.quantity) }, checksum: checksum,
+                                    timestampNs: nowNs))
+            }
+        }
+        if !trades.isEmpty, tradeSymbols.contains(symbol) {
+            reply(V2Frames.trades(snapshot: false, pair: market.pair, trades, timestampNs: nowNs))
+        }
+    }
+
+    func statusDidChange(_ status: String) {
+        output.send(V2Frames.status(system: status, connectionID: output.connectionID))
+    }
+
+    func armSequenceFault(_ fault: Fault.SequenceFault) {
+        executions?.arm(fault)
+        balances?.arm(fault)
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import KrakenAuth
+import KrakenSimulator
+import KrakenSimulatorServer
+
+/// Runs the Kraken simulator: a real server speaking Kraken's WebSocket (v1 and v2) and REST
+/// protocols over seeded markets, with fault injection and a control API.
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Run the Kraken simulator (WebSocket v1/v2, REST, faults, control API).",
+        discussion: """
+            Four listeners, like Kraken's hosts:
+              public WebSocket   (ws.kraken.com)       v2 at /v2, v1 at /
+              private WebSocket  (ws-auth.kraken.com)  the same plus executions, balances, openOrders, ownTrades
+              REST               (api.kraken.com)      /0/public/{SystemStatus,AssetPairs,Depth},
+                                                       /0/private/{GetWebSocketsToken,OpenOrders,QueryOrders}
+              control (HTTP JSON) GET /health /state /counters /truth/book?symbol=&depth=
+                                  POST /faults /market/pause /market/resume /market/step
+            On start one JSON line with the bound ports goes to stdout, e.g.
+              {"control":8793,"private":8791,"public":8790,"rest":8792}
+            Port 0 picks a free port. REST private calls need the API key (default: the documented
+            demo key KBSIM-DEMO-KEY, secret in docs/simulator.md).
+
+            Fault kinds (POST /faults with a JSON object, or a --scenario file of
+            [{"at_ms":N,"every_ms":M?, "kind":…, …}]):
+              \(FaultSpec.kinds)
+            """)
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Public WebSocket port (0: any free port).")
+    var publicPort = 8790
+
+    @Option(help: "Authenticated WebSocket port.")
+    var privatePort = 8791
+
+    @Option(help: "REST port.")
+    var restPort = 8792
+
+    @Option(help: "Control API port.")
+    var controlPort = 8793
+
+    @Option(help: "Comma-separated pairs (v2 names). Known: BTC/USD, ETH/USD, DOGE/USD, MATIC/USD; others get 2/8 decimals.")
+    var pairs = "BTC/USD,ETH/USD,DOGE/USD,MATIC/USD"
+
+    @Option(help: "Add this many generated pairs SIM1/USD, SIM2/USD, …")
+    var syntheticPairs = 0
+
+    @Option(help: "Random seed: the same seed gives the same markets.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Milliseconds between market ticks.")
+    var tickMs = 100
+
+    @Option(help: "Market events per pair per tick.")
+    var stepsPerTick = 1
+
+    @Option(help: "Largest frame accepted from a client, in bytes.")
+    var maxFrameSize = 1 << 16
+
+    @Option(help: "JSON scenario file of timed faults.")
+    var scenario: String?
+
+    @Option(help: "API key the REST API accepts.")
+    var apiKey: String?
+
+    @Option(help: "File holding the base64 API secret (needs --api-key).")
+    var apiSecretFile: String?
+
+    func validate() throws {
+        guard tickMs >= 1 else { throw ValidationError("--tick-ms must be ≥ 1") }
+        guard stepsPerTick >= 1 else { throw ValidationError("--steps-per-tick must be ≥ 1") }
+        guard (apiKey == nil) == (apiSecretFile == nil) else { throw ValidationError("--api-key and --api-secret-file go together") }
+        for port in [publicPort, privatePort, restPort, controlPort] where !(0...65_535).contains(port) {
+            throw ValidationError("port \(port) is out of range")
+        }
+    }
+
+    func run() async throws {
+        var configuration = SimulatorServer.Configuration()
+        configuration.host = host
+        configuration.publicPort = publicPort
+        configuration.privatePort = privatePort
+        configuration.restPort = restPort
+        configuration.controlPort = controlPort
+        configuration.seed = seed
+        configuration.tickInterval = .milliseconds(tickMs)
+        configuration.stepsPerTick = stepsPerTick
+        configuration.maxFrameSize = maxFrameSize
+        var simulated: [SimulatedPair] = []
+        for name in pairs.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let pair = SimulatedPair.named(name) else { throw ValidationError("--pairs: '\(name)' is not BASE/QUOTE") }
+            simulated.append(pair)
+        }
+        simulated += SimulatedPair.synthetic(count: syntheticPairs)
+        guard !simulated.isEmpty else { throw ValidationError("no pairs to simulate") }
+        configuration.pairs = simulated
+        if let scenario { configuration.scenario = try Scenario(contentsOf: scenario) }
+        if let apiKey, let apiSecretFile {
+            configuration.credentials = try APICredentials(key: apiKey, base64Secret: try String(contentsOfFile: apiSecretFile, encoding: .utf8))
+        }
+        let server = try await SimulatorServer.start(configuration)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        printLine(String(decoding: try encoder.encode(server.ports), as: UTF8.self))
+        printError("sim: \(simulated.count) pairs; public ws://\(host):\(server.ports.public)/v2, private ws://\(host):\(server.ports.private)/v2, "
+            + "REST http://\(host):\(server.ports.rest), control http://\(host):\(server.ports.control)")
+        await TerminationSignal.wait()
+        try await server.shutdown()
+        printError("sim: stopped")
+    }
+}
