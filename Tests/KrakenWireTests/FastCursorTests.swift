@@ -97,6 +97,20 @@ struct FastCursorTests {
         }
     }
 
+    @Test("a day number kept from earlier timestamps never changes what a timestamp reads as")
+    func warmDayCache() {
+        let texts = [
+            "2023-10-06T17:35:55.440295Z", "2023-10-06T17:35:56.5Z", "2023-10-07T00:00:00Z", "2023-10-07T24:00:00Z",
+            "2023-10-07T23:59:59.999999Z", "2023-11-07T23:59:59Z", "2024-10-07T23:59:59Z", "2023-10-06T17:35:55.440295Z",
+            "2023-10-06t17:35:55Z", "2023-10-32T17:35:55Z", "2023-10-06T17:35:55.440295Z", "1969-12-31T23:59:59.9Z",
+        ]
+        var days = DayCache()
+        for text in texts + texts.reversed() {
+            let (value, _) = read("\(text)\"\(Self.padding)") { $0.timestamp(days: &days) }
+            #expect(value == RFC3339.nanoseconds(text), "\(text)")
+        }
+    }
+
     @Test("literals of every length match exactly, or not at all")
     func literals() {
         let (matched, end) = read(#"{"channel":"book","type":""#) { cursor in

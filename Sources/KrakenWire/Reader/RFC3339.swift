@@ -57,17 +57,16 @@ public enum RFC3339 {
         }
         guard index == bytes.count else { return nil }
         return nanoseconds(
-            year: year, month: month, day: day, hour: hour, minute: minute, second: second, fraction: fraction,
-            offsetSeconds: offsetSeconds)
+            days: daysFromCivil(year: year, month: month, day: day), hour: hour, minute: minute, second: second,
+            fraction: fraction, offsetSeconds: offsetSeconds)
     }
 
-    /// Fields already range-checked (month 1–12, day 1–31, hour < 24, minute < 60, second < 61)
-    /// to Unix nanoseconds; nil outside what Int64 nanoseconds can hold.
+    /// Fields already range-checked (hour < 24, minute < 60, second < 61; `days` from
+    /// `daysFromCivil`) to Unix nanoseconds; nil outside what Int64 nanoseconds can hold.
     @inline(__always)
     static func nanoseconds(
-        year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, fraction: Int64, offsetSeconds: Int
+        days: Int, hour: Int, minute: Int, second: Int, fraction: Int64, offsetSeconds: Int
     ) -> Int64? {
-        let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3_600 + minute * 60 + second) - Int64(offsetSeconds)
         // Int64 nanoseconds span 1677–2262; a date outside that is refused, not wrapped.
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)

@@ -88,6 +88,7 @@ struct FastCursor {
     /// digit run of each is found with a mask and converted in a few multiplications. Anything
     /// longer, and the last bytes of a frame, go through `decimalByBytes`, which reads the
     /// same grammar a byte at a time.
+    @inline(__always)
     mutating func decimal() -> FixedDecimal? {
         let start = index
         guard start + 18 <= count else { return decimalByBytes() }

@@ -27,7 +27,7 @@ enum V2FastPath {
             guard let kind = cursor.kind(), cursor.literal(#"","data":["#) else { return nil }
             scratch.trades.removeAll(keepingCapacity: true)
             repeat {
-                guard cursor.literal(#"{"symbol":""#), let trade = readTrade(&cursor, symbols: &scratch.symbol) else {
+                guard cursor.literal(#"{"symbol":""#), let trade = readTrade(&cursor, scratch: &scratch) else {
                     return nil
                 }
                 scratch.trades.append(trade)
@@ -43,21 +43,28 @@ enum V2FastPath {
         _ cursor: inout FastCursor, kind: MessageKind, scratch: inout V2ParseScratch
     ) -> V2BookMessage? {
         guard let symbol = scratch.symbol.read(&cursor), cursor.literal(#","bids":["#) else { return nil }
-        scratch.bids.removeAll(keepingCapacity: true)
-        scratch.asks.removeAll(keepingCapacity: true)
+        empty(&scratch.bids)
+        empty(&scratch.asks)
         guard readLevels(&cursor, into: &scratch.bids), cursor.literal(#","asks":["#),
             readLevels(&cursor, into: &scratch.asks), cursor.literal(#","checksum":"#), let checksum = cursor.unsigned(),
             checksum <= UInt64(UInt32.max)
         else { return nil }
         var timestamp: Int64?
         if cursor.literal(#","timestamp":""#) {
-            guard let value = cursor.timestamp() else { return nil }
+            guard let value = cursor.timestamp(days: &scratch.days) else { return nil }
             timestamp = value
         }
         guard cursor.literal("}") else { return nil }
         return V2BookMessage(
             kind: kind, symbol: symbol, bids: scratch.bids, asks: scratch.asks, checksum: UInt32(checksum),
             timestampNs: timestamp)
+    }
+
+    /// Empties `levels`, keeping its buffer (popping a few trivial values is cheaper than the
+    /// generic `removeAll(keepingCapacity:)`).
+    @inline(__always)
+    private static func empty(_ levels: inout [PriceLevel]) {
+        while levels.popLast() != nil {}
     }
 
     /// `{"price":P,"qty":Q},…]` or `]`.
@@ -74,8 +81,8 @@ enum V2FastPath {
     }
 
     /// `SYMBOL","side":"buy","price":P,"qty":Q,"ord_type":"limit","trade_id":N,"timestamp":"…"}`
-    private static func readTrade(_ cursor: inout FastCursor, symbols: inout SymbolCache) -> KrakenTrade? {
-        guard let symbol = symbols.read(&cursor), cursor.literal(#","side":""#) else { return nil }
+    private static func readTrade(_ cursor: inout FastCursor, scratch: inout V2ParseScratch) -> KrakenTrade? {
+        guard let symbol = scratch.symbol.read(&cursor), cursor.literal(#","side":""#) else { return nil }
         let side: Side
         if cursor.literal("buy") { side = .buy } else if cursor.literal("sell") { side = .sell } else { return nil }
         guard cursor.literal(#"","price":"#), let price = cursor.decimal(), cursor.literal(#","qty":"#),
@@ -86,7 +93,7 @@ enum V2FastPath {
             return nil
         }
         guard cursor.literal(#"","trade_id":"#), let tradeID = cursor.unsigned(), cursor.literal(#","timestamp":""#),
-            let timestamp = cursor.timestamp(), cursor.literal("}")
+            let timestamp = cursor.timestamp(days: &scratch.days), cursor.literal("}")
         else { return nil }
         return KrakenTrade(
             symbol: symbol, side: side, price: price, quantity: quantity, orderType: orderType, tradeID: tradeID,

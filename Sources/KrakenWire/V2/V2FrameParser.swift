@@ -21,6 +21,7 @@ struct V2ParseScratch: Sendable {
     var asks: [PriceLevel] = []
     var trades: [KrakenTrade] = []
     var symbol = SymbolCache()
+    var days = DayCache()
 }
 
 /// The last symbol read and its bytes, so a frame for the same symbol — nearly all of them on
