@@ -10,6 +10,7 @@ import FixedPoint
 enum V2FastPath {
     static func parse(_ frame: UnsafeRawBufferPointer) -> V2Message? {
         var scratch = V2ParseScratch()
+        scratch.symbol.enabled = false
         return parse(frame, reusing: &scratch)
     }
 

@@ -33,8 +33,12 @@ struct SymbolCache: Sendable {
     private var length = -1
     private var string = ""
 
+    /// Off for one-off parses (`V2Message(frame:)`), where remembering costs more than it saves.
+    var enabled = true
+
     /// Reads a plain string up to its closing quote (consumed), like `FastCursor.plainString`.
     mutating func read(_ cursor: inout FastCursor) -> String? {
+        guard enabled else { return cursor.plainString() }
         let start = cursor.index
         let readable = start + 17 <= cursor.count
         if readable, length >= 0, cursor.byte(at: start + length) == UInt8(ascii: "\"") {
