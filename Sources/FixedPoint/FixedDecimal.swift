@@ -21,6 +21,8 @@ public struct FixedDecimal: Sendable, Hashable, CustomStringConvertible {
 
     /// The same value written with `newScale` fractional digits, or nil when that would drop a
     /// non-zero digit or overflow. Widening pads with zeros (`45281` at 1 → `45281.0`).
+    /// Inlinable: books call it for every level they apply.
+    @inlinable @inline(__always)
     public func rescaled(to newScale: UInt8) -> FixedDecimal? {
         if newScale == scale { return self }
         guard newScale <= Self.maxScale else { return nil }
@@ -46,6 +48,7 @@ public struct FixedDecimal: Sendable, Hashable, CustomStringConvertible {
         return mantissa < 0 ? "-" + digits : digits
     }
 
+    @usableFromInline
     static let powersOfTen: [Int64] = (0...18).map { power in (0..<power).reduce(Int64(1)) { value, _ in value * 10 } }
 }
 

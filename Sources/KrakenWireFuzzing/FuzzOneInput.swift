@@ -21,6 +21,9 @@ public enum FuzzOneInput {
         if let message = try? V2Message(frame: bytes) {
             // The fast path may only ever agree with the general parser.
             precondition(message == general, "fast path and general parser disagree")
+            // A reused parser too, with its caches cold and then warm from the same frame.
+            var parser = V2FrameParser()
+            for _ in 0..<2 { precondition((try? parser.parse(bytes)) == message, "reused parser disagrees") }
             outcome = .v2
             exercise(message)
         } else {

@@ -1,16 +1,21 @@
 /// CRC-32 as zlib computes it (IEEE 802.3, reflected polynomial 0xEDB88320, init and final
 /// xor 0xFFFFFFFF) — the checksum Kraken uses for books. Slicing-by-8: eight bytes per step.
 public struct CRC32: Sendable {
-    /// Eight 256-entry tables, flattened: table k at offset 256·k.
+    /// How many zero bytes the tables can skip at once (`shift`): the longest level text.
+    static let maxShift = 2 * DigitWriter.maxDigits
+
+    /// 256-entry tables, flattened: table k at offset 256·k maps byte b to the register that
+    /// b followed by k zero bytes leaves (from a zero register). Tables 0–7 drive slicing-by-8;
+    /// all `maxShift` of them drive `shift`.
     static let tables: [UInt32] = {
-        var tables = [UInt32](repeating: 0, count: 256 * 8)
+        var tables = [UInt32](repeating: 0, count: 256 * maxShift)
         for index in 0..<256 {
             var value = UInt32(index)
             for _ in 0..<8 { value = value & 1 == 1 ? (value >> 1) ^ 0xEDB8_8320 : value >> 1 }
             tables[index] = value
         }
         for index in 0..<256 {
-            for slice in 1..<8 {
+            for slice in 1..<maxShift {
                 let previous = tables[256 * (slice - 1) + index]
                 tables[256 * slice + index] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
             }

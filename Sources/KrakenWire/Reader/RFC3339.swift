@@ -56,7 +56,17 @@ public enum RFC3339 {
             return nil
         }
         guard index == bytes.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        return nanoseconds(
+            days: daysFromCivil(year: year, month: month, day: day), hour: hour, minute: minute, second: second,
+            fraction: fraction, offsetSeconds: offsetSeconds)
+    }
+
+    /// Fields already range-checked (hour < 24, minute < 60, second < 61; `days` from
+    /// `daysFromCivil`) to Unix nanoseconds; nil outside what Int64 nanoseconds can hold.
+    @inline(__always)
+    static func nanoseconds(
+        days: Int, hour: Int, minute: Int, second: Int, fraction: Int64, offsetSeconds: Int
+    ) -> Int64? {
         let seconds = Int64(days) * 86_400 + Int64(hour * 3_600 + minute * 60 + second) - Int64(offsetSeconds)
         // Int64 nanoseconds span 1677–2262; a date outside that is refused, not wrapped.
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
