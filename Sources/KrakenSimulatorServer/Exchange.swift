@@ -21,6 +21,8 @@ protocol ClientSession: AnyObject {
     func statusDidChange(_ status: String)
     /// The next private frame's sequence number misbehaves.
     func armSequenceFault(_ fault: Fault.SequenceFault)
+    /// Sends private subscribers what happened in the account since the last tick.
+    func accountDidChange(executions: [ExecutionEvent], ledger: [LedgerEntry])
 }
 
 /// The simulated exchange: every market, every connected client, tokens, armed faults and
@@ -30,6 +32,9 @@ final class Exchange {
     let eventLoop: any EventLoop
     let pairs: [SimulatedPair]
     private(set) var markets: [String: PairMarket] = [:]
+    /// The one simulated account every private connection sees; its event list is the ground truth.
+    private(set) var account: SimulatedAccount
+    private var deliveredAccountEvents = 0
     let counters = Counters()
     let signer: RequestSigner
     let apiKey: String
@@ -55,6 +60,7 @@ final class Exchange {
         signer = RequestSigner(credentials: configuration.credentials)
         apiKey = configuration.credentials.key
         tokens = TokenStore(seed: configuration.seed)
+        account = SimulatedAccount(pairs: configuration.pairs, seed: configuration.seed)
         for pair in pairs { markets[pair.symbol] = PairMarket(pair: pair, seed: configuration.seed) }
     }
 
@@ -87,6 +93,15 @@ final class Exchange {
     /// The market of a v1 pair name (`XBT/USD`).
     func market(v1Name: String) -> PairMarket? {
         pairs.first { $0.v1Name == v1Name }.flatMap { markets[$0.symbol] }
+    }
+
+    /// The market named as REST names pairs (`XXBTZUSD`, `XBTUSD`) or by its v1/v2 name.
+    func market(restName: String) -> PairMarket? {
+        let wanted = restName.uppercased()
+        let pair = pairs.first {
+            [$0.restKey, String($0.v1Name.filter { $0 != "/" }), $0.v1Name, $0.symbol].contains(wanted)
+        }
+        return pair.flatMap { markets[$0.symbol] }
     }
 
     func nextConnection() -> UInt64 {
@@ -124,7 +139,28 @@ final class Exchange {
             let market = markets[pair.symbol]!
             for session in sessions.values { session.marketDidChange(market, trades: trades, nowNs: now) }
         }
+        if systemStatus == "online" { account.step(markets: pairs.map { markets[$0.symbol]! }, nowNs: now) }
+        deliverAccountEvents()
         for session in sessions.values { session.output.flushIfNeeded() }
+    }
+
+    /// Hands account events not yet sent to every session (private ones write them).
+    func deliverAccountEvents() {
+        let new = account.events(since: deliveredAccountEvents)
+        deliveredAccountEvents = account.events.count
+        guard !new.isEmpty else { return }
+        let executions = new.compactMap(\.execution)
+        let ledger = new.compactMap(\.ledgerEntry)
+        for session in sessions.values { session.accountDidChange(executions: executions, ledger: ledger) }
+    }
+
+    /// Changes the account from the control API (place, cancel) and sends the events at once.
+    func changeAccount<Result>(_ change: (inout SimulatedAccount) throws(AccountError) -> Result) throws(AccountError) -> Result {
+        defer {
+            deliverAccountEvents()
+            for session in sessions.values { session.output.flushIfNeeded() }
+        }
+        return try change(&account)
     }
 
     /// Kraken sends a heartbeat about once a second when nothing else went out, and only once

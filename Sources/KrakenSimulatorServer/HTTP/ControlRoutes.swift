@@ -38,6 +38,12 @@ enum ControlRoutes {
             guard (1...100_000).contains(steps) else { return failure("steps must be 1…100000") }
             exchange.step(times: steps)
             return .json(#"{"tick":\#(exchange.tickCount)}"#)
+        case (.POST, "/orders"):
+            return placeOrder(request.body, exchange: exchange)
+        case (.POST, "/orders/cancel"):
+            return cancelOrder(request.body, exchange: exchange)
+        case (.GET, "/truth/private-events"):
+            return privateEvents(request.query, exchange: exchange)
         case (.GET, "/truth/book"):
             return truthBook(request.query, exchange: exchange)
         default:

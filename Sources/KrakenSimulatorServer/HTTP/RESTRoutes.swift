@@ -23,6 +23,26 @@ enum RESTRoutes {
             let token = exchange.tokens.issue(nowNs: UnixClock.nanoseconds())
             exchange.counters.add("tokens_issued")
             return .json(#"{"error":[],"result":{"token":"\#(token)","expires":\#(TokenStore.lifetimeSeconds)}}"#)
+        case "/0/public/AssetPairs":
+            let names = (request.query["pair"] ?? request.form["pair"]).map { $0.split(separator: ",").map(String.init) }
+            return .respond(status: .ok, body: RESTBodies.assetPairs(exchange.pairs, filter: names))
+        case "/0/public/Depth":
+            let fields = request.query.merging(request.form) { query, _ in query }
+            guard let name = fields["pair"], let market = exchange.market(restName: name) else {
+                return .respond(status: .ok, body: RESTBodies.error("EQuery:Unknown asset pair"))
+            }
+            let count = fields["count"].flatMap(Int.init) ?? 100
+            return .respond(status: .ok, body: RESTBodies.depth(market, count: count, timestampNs: UnixClock.nanoseconds()))
+        case "/0/private/OpenOrders":
+            if let error = authenticate(request, exchange: exchange) { return error }
+            let form = request.form
+            return .respond(status: .ok, body: PrivateRESTBodies.openOrders(
+                exchange.account, includeTrades: form["trades"] == "true", userref: form["userref"].flatMap { Int64($0) }))
+        case "/0/private/QueryOrders":
+            if let error = authenticate(request, exchange: exchange) { return error }
+            let form = request.form
+            let ids = (form["txid"] ?? "").split(separator: ",").map(String.init)
+            return .respond(status: .ok, body: PrivateRESTBodies.queryOrders(exchange.account, ids: ids, includeTrades: form["trades"] == "true"))
         default:
             return .json(#"{"error":["EGeneral:Unknown method"]}"#, status: .notFound)
         }

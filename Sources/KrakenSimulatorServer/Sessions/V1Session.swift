@@ -128,7 +128,15 @@ final class V1Session: ClientSession {
             else { fail("ESession:Invalid session"); return }
             guard (isOpenOrders ? openOrders : ownTrades) == nil else { fail("Already subscribed"); return }
             acknowledge()
-            if isOpenOrders { openOrders = PrivateSequencer() } else { ownTrades = PrivateSequencer() }
+            var sequencer = PrivateSequencer()
+            let account = exchange.account
+            if isOpenOrders || params.snapshot ?? true {
+                for frame in sequencer.frames({ sequence in
+                    isOpenOrders ? V1Frames.openOrdersSnapshot(account.openOrders, sequence: sequence)
+                        : V1Frames.ownTrades(account.recentFills(), snapshot: true, sequence: sequence)
+                }) { reply(frame) }
+            }
+            if isOpenOrders { openOrders = sequencer } else { ownTrades = sequencer }
         } else {
             guard (isOpenOrders ? openOrders : ownTrades) != nil else { fail("Subscription Not Found"); return }
             if isOpenOrders { openOrders = nil } else { ownTrades = nil }
@@ -160,6 +168,18 @@ final class V1Session: ClientSession {
     func armSequenceFault(_ fault: Fault.SequenceFault) {
         openOrders?.arm(fault)
         ownTrades?.arm(fault)
+    }
+
+    func accountDidChange(executions events: [ExecutionEvent], ledger: [LedgerEntry]) {
+        if !events.isEmpty, var sequencer = openOrders {
+            for frame in sequencer.frames({ V1Frames.openOrdersUpdate(events, sequence: $0) }) { reply(frame) }
+            openOrders = sequencer
+        }
+        let fills = events.filter { $0.fill != nil }
+        if !fills.isEmpty, var sequencer = ownTrades {
+            for frame in sequencer.frames({ V1Frames.ownTrades(fills, snapshot: false, sequence: $0) }) { reply(frame) }
+            ownTrades = sequencer
+        }
     }
 }
 

@@ -131,7 +131,15 @@ final class V2Session: ClientSession {
             else { fail("ESession:Invalid session", nil); return }
             guard (isExecutions ? executions : balances) == nil else { fail("Already subscribed", nil); return }
             acknowledge(params.channel, nil, nil, params.snapshot ?? true)
-            if isExecutions { executions = PrivateSequencer() } else { balances = PrivateSequencer() }
+            var sequencer = PrivateSequencer()
+            if params.snapshot ?? true {
+                let account = exchange.account
+                for frame in sequencer.frames({ sequence in
+                    isExecutions ? V2Frames.executionsSnapshot(openOrders: account.openOrders, sequence: sequence)
+                        : V2Frames.balancesSnapshot(account.balances, sequence: sequence)
+                }) { reply(frame) }
+            }
+            if isExecutions { executions = sequencer } else { balances = sequencer }
         } else {
             guard (isExecutions ? executions : balances) != nil else { fail("Subscription Not Found", nil); return }
             if isExecutions { executions = nil } else { balances = nil }
@@ -164,5 +172,16 @@ final class V2Session: ClientSession {
     func armSequenceFault(_ fault: Fault.SequenceFault) {
         executions?.arm(fault)
         balances?.arm(fault)
+    }
+
+    func accountDidChange(executions events: [ExecutionEvent], ledger: [LedgerEntry]) {
+        if !events.isEmpty, var sequencer = executions {
+            for frame in sequencer.frames({ V2Frames.executionsUpdate(events, sequence: $0) }) { reply(frame) }
+            executions = sequencer
+        }
+        if !ledger.isEmpty, var sequencer = balances {
+            for frame in sequencer.frames({ V2Frames.balancesUpdate(ledger, sequence: $0) }) { reply(frame) }
+            balances = sequencer
+        }
     }
 }
