@@ -16,7 +16,7 @@ protocol ClientSession: AnyObject {
     /// Answers one text frame from the client.
     func handle(text: [UInt8])
     /// Sends this client's book changes and trades for one market after a tick.
-    func marketDidChange(_ market: PairMarket, trades: [PairMarket.Trade], nowNs: Int64)
+    func marketDidChange(_ market: PairMarket, statistics: MarketStatistics, trades: [PairMarket.Trade], nowNs: Int64)
     /// Sends the new system status (v2 `status` update, v1 `systemStatus`).
     func statusDidChange(_ status: String)
     /// The next private frame's sequence number misbehaves.
@@ -32,6 +32,8 @@ final class Exchange {
     let eventLoop: any EventLoop
     let pairs: [SimulatedPair]
     private(set) var markets: [String: PairMarket] = [:]
+    /// Ticker, candles and spread of every pair, from the trades its market produced.
+    private(set) var statistics: [String: MarketStatistics] = [:]
     /// The one simulated account every private connection sees; its event list is the ground truth.
     private(set) var account: SimulatedAccount
     private var deliveredAccountEvents = 0
@@ -61,7 +63,10 @@ final class Exchange {
         apiKey = configuration.credentials.key
         tokens = TokenStore(seed: configuration.seed)
         account = SimulatedAccount(pairs: configuration.pairs, seed: configuration.seed)
-        for pair in pairs { markets[pair.symbol] = PairMarket(pair: pair, seed: configuration.seed) }
+        for pair in pairs {
+            markets[pair.symbol] = PairMarket(pair: pair, seed: configuration.seed)
+            statistics[pair.symbol] = MarketStatistics(pair: pair)
+        }
     }
 
     func start(tickInterval: TimeAmount, scenario: Scenario?) {
@@ -137,7 +142,9 @@ final class Exchange {
                 if let trade = markets[pair.symbol]!.step() { trades.append(trade) }
             }
             let market = markets[pair.symbol]!
-            for session in sessions.values { session.marketDidChange(market, trades: trades, nowNs: now) }
+            statistics[pair.symbol]!.record(trades: trades, nowNs: now)
+            let statistics = statistics[pair.symbol]!
+            for session in sessions.values { session.marketDidChange(market, statistics: statistics, trades: trades, nowNs: now) }
         }
         if systemStatus == "online" { account.step(markets: pairs.map { markets[$0.symbol]! }, nowNs: now) }
         deliverAccountEvents()

@@ -15,7 +15,11 @@ final class V1Session: ClientSession {
     private let exchange: Exchange
     let output: SessionOutput
     private var books: [String: BookSubscription] = [:]
-    private var trades: [String: Int] = [:]
+    /// Channel ids of the non-book public subscriptions: channel name (`trade`, `ticker`,
+    /// `spread`, `ohlc-5`, …) → symbol → id.
+    private var channels: [String: [String: Int]] = [:]
+    /// The last spread sent per symbol: a spread goes out only when the top of book changed.
+    private var lastSpreads: [String: Spread] = [:]
     private var openOrders: PrivateSequencer?
     private var ownTrades: PrivateSequencer?
     private var nextChannelID = 1_000
@@ -26,7 +30,9 @@ final class V1Session: ClientSession {
     }
 
     var isV1: Bool { true }
-    var hasSubscriptions: Bool { !books.isEmpty || !trades.isEmpty || openOrders != nil || ownTrades != nil }
+    var hasSubscriptions: Bool {
+        !books.isEmpty || channels.values.contains { !$0.isEmpty } || openOrders != nil || ownTrades != nil
+    }
 
     /// The first frame of every connection: the system status.
     func greet() {
@@ -69,7 +75,12 @@ final class V1Session: ClientSession {
                                                  pair: pair, subscription: subscription, requestID: requestID))
         }
         switch params.name {
-        case "book", "trade": break
+        case "book", "trade", "ticker", "spread": break
+        case "ohlc":
+            guard MarketStatistics.isSupported(interval: params.interval ?? 1) else {
+                fail("Subscription ohlc interval not supported", pair: nil)
+                return
+            }
         case "openOrders", "ownTrades":
             privateSubscription(isSubscribe: isSubscribe, params, fail: { fail($0, pair: nil) }, acknowledge: { acknowledge(channelID: nil, pair: nil) })
             return
@@ -101,15 +112,42 @@ final class V1Session: ClientSession {
                     acknowledge(channelID: removed.channelID, pair: name)
                 }
             } else if isSubscribe {
-                guard trades[pair.symbol] == nil else { fail("Already subscribed", pair: name); continue }
+                let channelName = subscription.channelName
+                guard channels[channelName]?[pair.symbol] == nil else { fail("Already subscribed", pair: name); continue }
                 let channelID = allocateChannelID()
-                trades[pair.symbol] = channelID
+                channels[channelName, default: [:]][pair.symbol] = channelID
                 acknowledge(channelID: channelID, pair: name)
+                sendCurrent(channelName, channelID: channelID, market: market)
             } else {
-                guard let removed = trades.removeValue(forKey: pair.symbol) else { fail("Subscription Not Found", pair: name); continue }
+                guard let removed = channels[subscription.channelName]?.removeValue(forKey: pair.symbol) else {
+                    fail("Subscription Not Found", pair: name)
+                    continue
+                }
                 acknowledge(channelID: removed, pair: name)
             }
         }
+    }
+
+    /// What Kraken sends right after subscribing: the current ticker, last candle or spread.
+    private func sendCurrent(_ channelName: String, channelID: Int, market: PairMarket) {
+        guard let statistics = exchange.statistics[market.pair.symbol] else { return }
+        let now = UnixClock.nanoseconds()
+        switch channelName {
+        case "ticker": reply(V1Frames.ticker(channelID: channelID, pair: market.pair, statistics.ticker(of: market, nowNs: now)))
+        case "spread":
+            let spread = statistics.spread(of: market, timestampNs: now)
+            lastSpreads[market.pair.symbol] = spread
+            reply(V1Frames.spread(channelID: channelID, pair: market.pair, spread))
+        default:
+            if let interval = Self.interval(of: channelName), let candle = statistics.candle(interval: interval) {
+                reply(V1Frames.ohlc(channelID: channelID, pair: market.pair, candle))
+            }
+        }
+    }
+
+    /// `ohlc-5` → 5.
+    private static func interval(of channelName: String) -> Int? {
+        channelName.hasPrefix("ohlc-") ? Int(channelName.dropFirst(5)) : nil
     }
 
     private func allocateChannelID() -> Int {
@@ -144,7 +182,7 @@ final class V1Session: ClientSession {
         }
     }
 
-    func marketDidChange(_ market: PairMarket, trades marketTrades: [PairMarket.Trade], nowNs: Int64) {
+    func marketDidChange(_ market: PairMarket, statistics: MarketStatistics, trades marketTrades: [PairMarket.Trade], nowNs: Int64) {
         let symbol = market.pair.symbol
         if var subscription = books[symbol] {
             let changes = subscription.view.update(to: market)
@@ -156,8 +194,24 @@ final class V1Session: ClientSession {
                                           bids: changes.bids, asks: changes.asks, checksum: checksum, timestampNs: nowNs))
             }
         }
-        if !marketTrades.isEmpty, let channelID = trades[symbol] {
+        if let channelID = channels["spread"]?[symbol] {
+            let spread = statistics.spread(of: market, timestampNs: nowNs)
+            if !(lastSpreads[symbol].map { spread.hasSameTopOfBook(as: $0) } ?? false) {
+                reply(V1Frames.spread(channelID: channelID, pair: market.pair, spread))
+                lastSpreads[symbol] = spread
+            }
+        }
+        guard !marketTrades.isEmpty else { return }
+        if let channelID = channels["trade"]?[symbol] {
             reply(V1Frames.trades(channelID: channelID, pair: market.pair, marketTrades, timestampNs: nowNs))
+        }
+        if let channelID = channels["ticker"]?[symbol] {
+            reply(V1Frames.ticker(channelID: channelID, pair: market.pair, statistics.ticker(of: market, nowNs: nowNs)))
+        }
+        for (channelName, ids) in channels {
+            guard let channelID = ids[symbol], let interval = Self.interval(of: channelName),
+                  let candle = statistics.candle(interval: interval) else { continue }
+            reply(V1Frames.ohlc(channelID: channelID, pair: market.pair, candle))
         }
     }
 

@@ -10,6 +10,9 @@ final class V2Session: ClientSession {
     let output: SessionOutput
     private var books: [String: BookView] = [:]
     private var tradeSymbols: Set<String> = []
+    private var tickerSymbols: Set<String> = []
+    /// Subscribed candle intervals per symbol.
+    private var candleIntervals: [String: Set<Int>] = [:]
     private var executions: PrivateSequencer?
     private var balances: PrivateSequencer?
 
@@ -19,7 +22,10 @@ final class V2Session: ClientSession {
     }
 
     var isV1: Bool { false }
-    var hasSubscriptions: Bool { !books.isEmpty || !tradeSymbols.isEmpty || executions != nil || balances != nil }
+    var hasSubscriptions: Bool {
+        !books.isEmpty || !tradeSymbols.isEmpty || !tickerSymbols.isEmpty || !candleIntervals.isEmpty || executions != nil
+            || balances != nil
+    }
 
     /// The first frame of every connection: the system status.
     func greet() {
@@ -76,7 +82,16 @@ final class V2Session: ClientSession {
                                          requestID: requestID, timeInNs: received, timeOutNs: UnixClock.nanoseconds()))
         }
         switch params.channel {
-        case "book", "trade": break
+        case "book", "trade", "ticker": break
+        case "ohlc":
+            guard MarketStatistics.isSupported(interval: params.interval ?? 1) else {
+                fail("Subscription ohlc interval not supported", symbol: nil)
+                return
+            }
+        case "instrument":
+            acknowledge(channel: "instrument", symbol: nil, depth: nil, snapshot: isSubscribe ? (params.snapshot ?? true) : nil)
+            if isSubscribe, params.snapshot ?? true { reply(V2Frames.instrument(pairs: exchange.pairs)) }
+            return
         case "executions", "balances":
             privateSubscription(isSubscribe: isSubscribe, params, fail: fail, acknowledge: acknowledge)
             return
@@ -111,12 +126,36 @@ final class V2Session: ClientSession {
                     guard books.removeValue(forKey: symbol) != nil else { fail("Subscription Not Found", symbol: symbol); continue }
                     acknowledge(channel: "book", symbol: symbol, depth: depth, snapshot: nil)
                 }
+            } else if params.channel == "ticker" || params.channel == "ohlc" {
+                candleOrTicker(isSubscribe: isSubscribe, params, market: market, fail: { fail($0, symbol: symbol) },
+                               acknowledge: { acknowledge(channel: params.channel, symbol: symbol, depth: nil, snapshot: $0) })
             } else {
                 let changed = isSubscribe ? tradeSymbols.insert(symbol).inserted : tradeSymbols.remove(symbol) != nil
                 guard changed else { fail(isSubscribe ? "Already subscribed" : "Subscription Not Found", symbol: symbol); continue }
                 acknowledge(channel: "trade", symbol: symbol, depth: nil, snapshot: isSubscribe ? (params.snapshot ?? false) : nil)
             }
         }
+    }
+
+    private func candleOrTicker(
+        isSubscribe: Bool, _ params: ClientRequest.V2Params, market: PairMarket, fail: (String) -> Void, acknowledge: (Bool?) -> Void
+    ) {
+        let symbol = market.pair.symbol
+        let interval = params.interval ?? 1
+        let changed: Bool = if params.channel == "ticker" {
+            isSubscribe ? tickerSymbols.insert(symbol).inserted : tickerSymbols.remove(symbol) != nil
+        } else {
+            isSubscribe ? candleIntervals[symbol, default: []].insert(interval).inserted : candleIntervals[symbol]?.remove(interval) != nil
+        }
+        if candleIntervals[symbol]?.isEmpty == true { candleIntervals[symbol] = nil }
+        guard changed else { fail(isSubscribe ? "Already subscribed" : "Subscription Not Found"); return }
+        let snapshot = isSubscribe ? (params.snapshot ?? true) : nil
+        acknowledge(snapshot)
+        guard snapshot == true, let statistics = exchange.statistics[symbol] else { return }
+        let now = UnixClock.nanoseconds()
+        reply(params.channel == "ticker"
+            ? V2Frames.ticker(snapshot: true, pair: market.pair, statistics.ticker(of: market, nowNs: now), timestampNs: now)
+            : V2Frames.ohlc(snapshot: true, pair: market.pair, statistics.candles(interval: interval), timestampNs: now))
     }
 
     private func privateSubscription(
@@ -147,7 +186,7 @@ final class V2Session: ClientSession {
         }
     }
 
-    func marketDidChange(_ market: PairMarket, trades: [PairMarket.Trade], nowNs: Int64) {
+    func marketDidChange(_ market: PairMarket, statistics: MarketStatistics, trades: [PairMarket.Trade], nowNs: Int64) {
         let symbol = market.pair.symbol
         if var view = books[symbol] {
             let changes = view.update(to: market)
@@ -162,6 +201,15 @@ final class V2Session: ClientSession {
         }
         if !trades.isEmpty, tradeSymbols.contains(symbol) {
             reply(V2Frames.trades(snapshot: false, pair: market.pair, trades, timestampNs: nowNs))
+        }
+        guard !trades.isEmpty else { return }
+        if tickerSymbols.contains(symbol) {
+            reply(V2Frames.ticker(snapshot: false, pair: market.pair, statistics.ticker(of: market, nowNs: nowNs), timestampNs: nowNs))
+        }
+        for interval in (candleIntervals[symbol] ?? []).sorted() {
+            if let candle = statistics.candle(interval: interval) {
+                reply(V2Frames.ohlc(snapshot: false, pair: market.pair, [candle], timestampNs: nowNs))
+            }
         }
     }
 
