@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // Repeatable randomness for synthetic data, benchmarks and property tests.
@@ -49,20 +51,28 @@ let package = Package(
         .target(
             name: "KrakenSimulator", dependencies: ["OrderBook", "FixedPoint", "SeededRandom", "KrakenWire"],
             swiftSettings: strictSettings),
+        // TLS for client connections: system trust (Kraken) or a given CA file (the simulator).
+        .target(
+            name: "TransportTLS",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            swiftSettings: strictSettings),
         // WebSocket client connections over SwiftNIO (upgrade handshake, frames in order).
         .target(
             name: "WebSocketTransport",
             dependencies: [
+                "TransportTLS",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings),
         // One HTTP/1.1 request per connection over SwiftNIO, with a deadline (Kraken REST calls).
         .target(
             name: "HTTPTransport",
             dependencies: [
+                "TransportTLS",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings),
         // The simulator's servers (SwiftNIO): Kraken's WebSocket protocol over seeded markets.
@@ -72,6 +82,8 @@ let package = Package(
                 "KrakenSimulator", "KrakenWire", "OrderBook", "FixedPoint", "KrakenAuth", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings),
         // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.
@@ -101,6 +113,7 @@ let package = Package(
             name: "krakenbridge-bench",
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "KrakenWire", "SeededRandom", "CZeroMQ",
+                "KrakenSimulator", "KrakenSimulatorServer",
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
@@ -116,8 +129,9 @@ let package = Package(
             name: "KrakenSimulatorTests",
             dependencies: [
                 "KrakenSimulator", "KrakenSimulatorServer", "WebSocketTransport", "HTTPTransport", "KrakenWire", "OrderBook",
-                "FixedPoint", "KrakenAuth", "KrakenREST",
+                "FixedPoint", "KrakenAuth", "KrakenREST", "TransportTLS",
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),

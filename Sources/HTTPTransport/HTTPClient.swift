@@ -1,6 +1,8 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
+import TransportTLS
 
 /// One HTTP/1.1 request per connection over SwiftNIO, with a deadline: what the bridge needs for
 /// Kraken's REST calls (a token per connect, reconciliation) and tests need for the simulator.
@@ -22,7 +24,8 @@ public enum HTTPClient {
 
     public static func request(
         method: HTTPMethod = .GET, host: String, port: Int, path: String, headers: [(name: String, value: String)] = [],
-        body: [UInt8] = [], timeout: TimeAmount = .seconds(10), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        body: [UInt8] = [], timeout: TimeAmount = .seconds(10), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        tls: NIOSSLContext? = nil
     ) async throws -> Response {
         let loop = group.next()
         let promise = loop.makePromise(of: Response.self)
@@ -30,6 +33,7 @@ public enum HTTPClient {
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try ClientTLS.addHandler(to: channel, context: tls, host: host) }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(ResponseCollector(promise: promise))
                 }

@@ -1,7 +1,16 @@
+import KrakenSimulator
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
+
+/// What a WebSocket listener serves, with the throughput stream already framed.
+enum ServedFeed: Sendable {
+    case live
+    case replay(ReplayPlan)
+    case throughput(EncodedThroughputStream, limit: Int?)
+}
 
 /// Binds the simulator's listeners on its one event loop.
 struct Listener {
@@ -9,9 +18,12 @@ struct Listener {
     let host: String
     let exchange: NIOLoopBound<Exchange>
     let maxFrameSize: Int
+    /// When set, the WebSocket and REST listeners speak TLS (wss://, https://).
+    let tls: NIOSSLContext?
 
     /// A WebSocket listener: v2 sessions at `/v2`, v1 sessions at `/`; other requests get 404.
-    func webSocket(endpoint: Endpoint, port: Int) async throws -> any Channel {
+    /// A replay or throughput feed replaces the live sessions (at either path).
+    func webSocket(endpoint: Endpoint, port: Int, feed: ServedFeed = .live) async throws -> any Channel {
         let exchange = exchange
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: maxFrameSize,
@@ -20,13 +32,22 @@ struct Listener {
             },
             upgradePipelineHandler: { channel, head in
                 channel.eventLoop.makeCompletedFuture {
-                    let session: any ClientSession = Self.protocolVersion(uri: head.uri) == 1
-                        ? V1Session(exchange: exchange.value, endpoint: endpoint)
-                        : V2Session(exchange: exchange.value, endpoint: endpoint)
-                    try channel.pipeline.syncOperations.addHandler(SessionHandler(exchange: exchange.value, session: session))
+                    let handler: any ChannelHandler
+                    switch feed {
+                    case .live:
+                        let session: any ClientSession = Self.protocolVersion(uri: head.uri) == 1
+                            ? V1Session(exchange: exchange.value, endpoint: endpoint)
+                            : V2Session(exchange: exchange.value, endpoint: endpoint)
+                        handler = SessionHandler(exchange: exchange.value, session: session)
+                    case .replay(let plan):
+                        handler = ReplayHandler(plan: plan, exchange: exchange.value)
+                    case .throughput(let stream, let limit):
+                        handler = ThroughputHandler(stream: stream, messageLimit: limit, exchange: exchange.value)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(handler)
                 }
             })
-        return try await bootstrap(port: port) { channel in
+        return try await bootstrap(port: port, secure: true) { channel in
             let notFound = NIOLoopBound(
                 HTTPRequestHandler { _ in .json(#"{"error":["EGeneral:Unknown method"]}"#, status: .notFound) },
                 eventLoop: channel.eventLoop)
@@ -38,9 +59,9 @@ struct Listener {
         }
     }
 
-    /// A plain HTTP listener answering with `route`.
-    func http(port: Int, route: @escaping @Sendable (HTTPRequest) -> HTTPReply) async throws -> any Channel {
-        try await bootstrap(port: port) { channel in
+    /// An HTTP listener answering with `route`; `secure` puts it behind TLS when configured.
+    func http(port: Int, secure: Bool, route: @escaping @Sendable (HTTPRequest) -> HTTPReply) async throws -> any Channel {
+        try await bootstrap(port: port, secure: secure) { channel in
             try channel.pipeline.syncOperations.configureHTTPServerPipeline()
             try channel.pipeline.syncOperations.addHandler(HTTPRequestHandler(route: route))
         }
@@ -56,12 +77,20 @@ struct Listener {
         }
     }
 
-    private func bootstrap(port: Int, _ initialize: @escaping @Sendable (any Channel) throws -> Void) async throws -> any Channel {
-        try await ServerBootstrap(group: loop)
+    private func bootstrap(
+        port: Int, secure: Bool, _ initialize: @escaping @Sendable (any Channel) throws -> Void
+    ) async throws -> any Channel {
+        let tls = secure ? self.tls : nil
+        return try await ServerBootstrap(group: loop)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in channel.eventLoop.makeCompletedFuture { try initialize(channel) } }
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try initialize(channel)
+                }
+            }
             .bind(host: host, port: port).get()
     }
 }

@@ -31,6 +31,10 @@ public final class SimulatorServer: Sendable {
         public var credentials = SimulatorServer.demoCredentials
         /// Faults fired at set times after start.
         public var scenario: Scenario?
+        /// Serve wss:// and https:// (the control API stays plain HTTP) with this identity.
+        public var tls: SelfSignedAuthority?
+        /// What the public WebSocket listener serves: live markets, a capture, or the throughput stream.
+        public var publicFeed: PublicFeed = .live
 
         public init() {}
     }
@@ -72,11 +76,18 @@ public final class SimulatorServer: Sendable {
         }.get()
         var channels: [any Channel] = []
         do {
-            let listener = Listener(loop: loop, host: configuration.host, exchange: exchange, maxFrameSize: configuration.maxFrameSize)
-            channels.append(try await listener.webSocket(endpoint: .public, port: configuration.publicPort))
+            let listener = Listener(
+                loop: loop, host: configuration.host, exchange: exchange, maxFrameSize: configuration.maxFrameSize,
+                tls: try configuration.tls?.serverContext())
+            let feed: ServedFeed = switch configuration.publicFeed {
+            case .live: .live
+            case .replay(let plan): .replay(plan)
+            case .throughput(let plan): .throughput(EncodedThroughputStream(plan, allocator: ByteBufferAllocator()), limit: plan.messageLimit)
+            }
+            channels.append(try await listener.webSocket(endpoint: .public, port: configuration.publicPort, feed: feed))
             channels.append(try await listener.webSocket(endpoint: .private, port: configuration.privatePort))
-            channels.append(try await listener.http(port: configuration.restPort) { RESTRoutes.reply(to: $0, exchange: exchange.value) })
-            channels.append(try await listener.http(port: configuration.controlPort) { ControlRoutes.reply(to: $0, exchange: exchange.value) })
+            channels.append(try await listener.http(port: configuration.restPort, secure: true) { RESTRoutes.reply(to: $0, exchange: exchange.value) })
+            channels.append(try await listener.http(port: configuration.controlPort, secure: false) { ControlRoutes.reply(to: $0, exchange: exchange.value) })
         } catch {
             for channel in channels { try? await channel.close() }
             try? await group.shutdownGracefully()

@@ -1,7 +1,9 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
+import TransportTLS
 
 /// A WebSocket client connection (RFC 6455 over NIO): the upgrade handshake, then text frames
 /// in and out. Received frames are delivered in order on an `AsyncStream`; control frames
@@ -26,9 +28,11 @@ public final class WebSocketClient: Sendable {
         self.events = events
     }
 
-    /// Connects to `ws://host:port/path` and completes once the upgrade succeeded.
+    /// Connects to `ws://host:port/path` (or `wss://` when `tls` is given) and completes once
+    /// the upgrade succeeded.
     public static func connect(
-        host: String, port: Int, path: String, group: any EventLoopGroup, maxFrameSize: Int = 1 << 24
+        host: String, port: Int, path: String, group: any EventLoopGroup, maxFrameSize: Int = 1 << 24,
+        tls: NIOSSLContext? = nil
     ) async throws -> WebSocketClient {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
         let upgraded = group.next().makePromise(of: Void.self)
@@ -47,6 +51,7 @@ public final class WebSocketClient: Sendable {
                 .connectTimeout(.seconds(5))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls { try ClientTLS.addHandler(to: channel, context: tls, host: host) }
                         let request = NIOLoopBound(
                             UpgradeRequestHandler(host: host, port: port, path: path, upgraded: upgraded),
                             eventLoop: channel.eventLoop)

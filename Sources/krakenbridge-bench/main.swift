@@ -4,6 +4,7 @@
 //   krakenbridge-bench book [--updates N] [--runs R]
 //   krakenbridge-bench trade-parse [--iterations N] [--runs R]
 //   krakenbridge-bench book-parse [--updates N] [--runs R]
+//   krakenbridge-bench sim-throughput [--seconds S] [--runs R] [--pairs N] [--steps N]
 //
 // Each prints a Markdown table; scripts/bench.sh writes them into docs/performance.md.
 
@@ -39,12 +40,18 @@ case "book-parse":
         updates: updates, runs: runs, compareWithFoundation: option("foundation", default: "yes") == "yes",
         parseOnly: option("parse-only", default: "no") == "yes"
     ).run()
+case "sim-throughput":
+    try await SimulatorThroughputBenchmark(
+        seconds: Double(option("seconds", default: "3")) ?? 3, runs: Int(option("runs", default: "5")) ?? 5,
+        pairs: Int(option("pairs", default: "4")) ?? 4, steps: Int(option("steps", default: "20000")) ?? 20_000
+    ).run()
 default:
     FileHandle.standardError.write(Data("""
         usage: krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
                krakenbridge-bench book [--updates N] [--runs R]
                krakenbridge-bench trade-parse [--iterations N] [--runs R]
                krakenbridge-bench book-parse [--updates N] [--runs R]
+               krakenbridge-bench sim-throughput [--seconds S] [--runs R] [--pairs N] [--steps N]
 
         """.utf8))
     exit(2)

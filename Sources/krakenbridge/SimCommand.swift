@@ -26,6 +26,22 @@ struct SimCommand: AsyncParsableCommand {
             Fault kinds (POST /faults with a JSON object, or a --scenario file of
             [{"at_ms":N,"every_ms":M?, "kind":…, …}]):
               \(FaultSpec.kinds)
+
+            TLS: --tls-dir DIR generates a CA and a server certificate for localhost, 127.0.0.1,
+            ::1 and --host, writes DIR/ca.pem (trust it in clients), DIR/server.pem and
+            DIR/server-key.pem, and serves wss:// and https:// (the control API stays http).
+
+            Replay: --replay FILE serves a capture on the public listener instead of live markets.
+            One frame per line: `<unix seconds[.fraction] | RFC 3339> <frame text>`; blank lines and
+            lines starting with # are skipped. Every connection gets the frames from the first, at
+            recorded speed times --replay-speed, or as fast as possible with --replay-speed max;
+            requests are counted, not answered; the connection stays open after the last frame.
+
+            Throughput: --throughput serves a pre-encoded v2 stream on the public listener for
+            benchmarks: status, acks for what the client subscribes to, then book snapshots (depth 10)
+            and --throughput-steps rounds of book updates (valid checksums) and trades for every
+            pair, repeated (each repetition starts with fresh snapshots) until
+            --throughput-messages or until the client leaves.
             """)
 
     @Option(help: "Address to listen on.")
@@ -70,6 +86,24 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "File holding the base64 API secret (needs --api-key).")
     var apiSecretFile: String?
 
+    @Option(help: "Serve wss:// and https:// with a generated certificate; write ca.pem and the server's files here.")
+    var tlsDir: String?
+
+    @Option(help: "Capture file to replay on the public listener instead of live markets.")
+    var replay: String?
+
+    @Option(help: "Replay speed: a factor of the recorded speed (1 = as recorded) or 'max'.")
+    var replaySpeed = "1"
+
+    @Flag(help: "Serve the pre-encoded throughput stream on the public listener (benchmarks).")
+    var throughput = false
+
+    @Option(help: "Throughput mode: market rounds in the pre-encoded stream.")
+    var throughputSteps = 20_000
+
+    @Option(help: "Throughput mode: messages per connection after its subscription (default: until it leaves).")
+    var throughputMessages: Int?
+
     func validate() throws {
         guard tickMs >= 1 else { throw ValidationError("--tick-ms must be ≥ 1") }
         guard stepsPerTick >= 1 else { throw ValidationError("--steps-per-tick must be ≥ 1") }
@@ -77,6 +111,12 @@ struct SimCommand: AsyncParsableCommand {
         for port in [publicPort, privatePort, restPort, controlPort] where !(0...65_535).contains(port) {
             throw ValidationError("port \(port) is out of range")
         }
+        guard !(throughput && replay != nil) else { throw ValidationError("--replay and --throughput exclude each other") }
+        guard replaySpeed == "max" || (Double(replaySpeed).map { $0 > 0 && $0.isFinite } ?? false) else {
+            throw ValidationError("--replay-speed must be a positive number or 'max'")
+        }
+        guard throughputSteps >= 1 else { throw ValidationError("--throughput-steps must be ≥ 1") }
+        guard (throughputMessages ?? 1) >= 1 else { throw ValidationError("--throughput-messages must be ≥ 1") }
     }
 
     func run() async throws {
@@ -102,12 +142,29 @@ struct SimCommand: AsyncParsableCommand {
         if let apiKey, let apiSecretFile {
             configuration.credentials = try APICredentials(key: apiKey, base64Secret: try String(contentsOfFile: apiSecretFile, encoding: .utf8))
         }
+        if let tlsDir {
+            let authority = try SelfSignedAuthority(hostNames: [host])
+            let caPath = try authority.write(to: tlsDir)
+            configuration.tls = authority
+            printError("sim: TLS on; clients trust \(caPath)")
+        }
+        if let replay {
+            let contents = try Array(Data(contentsOf: URL(fileURLWithPath: replay)))
+            let frames = try CaptureFile.parse(contents)
+            configuration.publicFeed = .replay(ReplayPlan(frames: frames, speed: replaySpeed == "max" ? nil : Double(replaySpeed)))
+            printError("sim: replaying \(frames.count) frames from \(replay)")
+        } else if throughput {
+            let stream = ThroughputStream(pairs: simulated, seed: seed, steps: throughputSteps)
+            configuration.publicFeed = .throughput(ThroughputPlan(stream: stream, messageLimit: throughputMessages))
+            printError("sim: throughput stream of \(stream.messages.count) messages")
+        }
         let server = try await SimulatorServer.start(configuration)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         printLine(String(decoding: try encoder.encode(server.ports), as: UTF8.self))
-        printError("sim: \(simulated.count) pairs; public ws://\(host):\(server.ports.public)/v2, private ws://\(host):\(server.ports.private)/v2, "
-            + "REST http://\(host):\(server.ports.rest), control http://\(host):\(server.ports.control)")
+        let (ws, http) = configuration.tls == nil ? ("ws", "http") : ("wss", "https")
+        printError("sim: \(simulated.count) pairs; public \(ws)://\(host):\(server.ports.public)/v2, private \(ws)://\(host):\(server.ports.private)/v2, "
+            + "REST \(http)://\(host):\(server.ports.rest), control http://\(host):\(server.ports.control)")
         await TerminationSignal.wait()
         try await server.shutdown()
         printError("sim: stopped")

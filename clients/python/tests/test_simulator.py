@@ -144,3 +144,59 @@ def test_signed_token_opens_the_private_executions_channel(sim):
         assert ack["success"] is True and ack["req_id"] == 3
         snapshot = json.loads(ws.recv(timeout=10))
         assert snapshot["channel"] == "executions" and snapshot["type"] == "snapshot" and snapshot["sequence"] == 1
+
+
+def test_wss_and_https_with_the_written_ca(krakenbridge_bin, tmp_path):
+    """`--tls-dir` serves wss:// and https:// and writes the CA a Python client can trust."""
+    import ssl
+
+    process = subprocess.Popen(
+        [str(krakenbridge_bin), "sim", "--public-port", "0", "--private-port", "0", "--rest-port", "0",
+         "--control-port", "0", "--tls-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        ports = json.loads(process.stdout.readline())
+        context = ssl.create_default_context(cafile=str(tmp_path / "ca.pem"))
+        with connect(f"wss://localhost:{ports['public']}/v2", ssl=context, open_timeout=10) as ws:
+            status = json.loads(ws.recv(timeout=10))
+            assert status["channel"] == "status"
+            assert status["data"][0]["system"] == "online"
+        with urllib.request.urlopen(f"https://localhost:{ports['rest']}/0/public/SystemStatus",
+                                    context=context, timeout=10) as response:
+            assert json.loads(response.read())["result"]["status"] == "online"
+        # A client that trusts only the system's roots refuses the simulator's certificate.
+        with pytest.raises(ssl.SSLCertVerificationError):
+            with connect(f"wss://localhost:{ports['public']}/v2", ssl=ssl.create_default_context(), open_timeout=10):
+                pass
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_replay_serves_a_capture_file(krakenbridge_bin, tmp_path):
+    """`--replay FILE --replay-speed max` sends every captured frame, in order, to each client."""
+    frames = [json.dumps({"channel": "heartbeat", "n": n}, separators=(",", ":")) for n in range(100)]
+    capture = tmp_path / "capture.txt"
+    capture.write_text("# recorded\n" + "".join(f"{1764547200 + n * 0.25:.6f} {frame}\n" for n, frame in enumerate(frames)))
+    process = subprocess.Popen(
+        [str(krakenbridge_bin), "sim", "--public-port", "0", "--private-port", "0", "--rest-port", "0",
+         "--control-port", "0", "--replay", str(capture), "--replay-speed", "max"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        ports = json.loads(process.stdout.readline())
+        with connect(f"ws://127.0.0.1:{ports['public']}/v2", open_timeout=10) as ws:
+            assert [ws.recv(timeout=10) for _ in frames] == frames
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_malformed_capture_is_refused_with_its_line(krakenbridge_bin, tmp_path):
+    capture = tmp_path / "bad.txt"
+    capture.write_text("1764547200 {}\nnot-a-time {}\n")
+    result = subprocess.run(
+        [str(krakenbridge_bin), "sim", "--public-port", "0", "--private-port", "0", "--rest-port", "0",
+         "--control-port", "0", "--replay", str(capture)],
+        capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "capture line 2: timestamp is neither Unix seconds nor RFC 3339" in result.stderr

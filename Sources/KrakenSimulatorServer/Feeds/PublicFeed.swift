@@ -1,0 +1,65 @@
+import KrakenSimulator
+import NIOCore
+
+/// What the public WebSocket listener serves: the live simulated exchange, a recorded capture,
+/// or the pre-encoded throughput stream. The authenticated, REST and control listeners always
+/// serve the live exchange.
+public enum PublicFeed: Sendable {
+    case live
+    /// Every connection is sent the capture's frames from the start; requests are read and
+    /// counted but not answered (the capture holds the original answers). After the last frame
+    /// the connection stays open and idle.
+    case replay(ReplayPlan)
+    /// Every connection gets a status, acks for what it subscribes to, then the stream, repeated
+    /// (`messageLimit` messages in all, or until the client leaves).
+    case throughput(ThroughputPlan)
+}
+
+/// A capture and the speed to replay it at.
+public struct ReplayPlan: Sendable {
+    public var frames: [CapturedFrame]
+    /// 1 = recorded speed, 2 = twice as fast, nil = as fast as the connection takes them.
+    public var speed: Double?
+
+    public init(frames: [CapturedFrame], speed: Double?) {
+        self.frames = frames
+        self.speed = speed
+    }
+}
+
+/// The throughput stream and how much of it each connection gets.
+public struct ThroughputPlan: Sendable {
+    public var stream: ThroughputStream
+    /// Messages per connection after the subscription; nil = until the client disconnects.
+    public var messageLimit: Int?
+
+    public init(stream: ThroughputStream, messageLimit: Int?) {
+        self.stream = stream
+        self.messageLimit = messageLimit
+    }
+}
+
+/// The throughput stream framed once as WebSocket bytes, shared by every connection (ByteBuffer
+/// is copy-on-write, so writing it copies nothing).
+struct EncodedThroughputStream: Sendable {
+    let bytes: ByteBuffer
+    /// Byte offset where each message ends (for a limit that ends mid-stream).
+    let messageEnds: [Int]
+
+    init(_ plan: ThroughputPlan, allocator: ByteBufferAllocator) {
+        var framed: [UInt8] = []
+        framed.reserveCapacity(plan.stream.messages.reduce(0) { $0 + $1.count + 4 })
+        var ends: [Int] = []
+        ends.reserveCapacity(plan.stream.messages.count)
+        for message in plan.stream.messages {
+            WebSocketFrameBytes.appendText(message, to: &framed)
+            ends.append(framed.count)
+        }
+        var buffer = allocator.buffer(capacity: framed.count)
+        buffer.writeBytes(framed)
+        bytes = buffer
+        messageEnds = ends
+    }
+
+    var messageCount: Int { messageEnds.count }
+}

@@ -1,0 +1,87 @@
+import KrakenSimulator
+import NIOCore
+import NIOWebSocket
+
+/// One connection in replay mode: sends the capture's frames from the first, spaced as recorded
+/// (scaled by the speed) or as fast as the socket takes them. Requests are counted, not
+/// answered: the capture already holds the original answers. Lives on the exchange's event loop.
+final class ReplayHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let plan: ReplayPlan
+    private let exchange: Exchange
+    private var context: ChannelHandlerContext?
+    private var next = 0
+    private var startedAt: NIODeadline = .now()
+    private var waiting: Scheduled<Void>?
+
+    init(plan: ReplayPlan, exchange: Exchange) {
+        self.plan = plan
+        self.exchange = exchange
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        exchange.counters.add("connections_opened")
+        startedAt = .now()
+        pump()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        waiting?.cancel()
+        self.context = nil
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, waiting == nil { pump() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text: exchange.counters.add("replay_requests_ignored")
+        case .ping: context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .connectionClose:
+            var data = context.channel.allocator.buffer(capacity: 2)
+            data.write(webSocketErrorCode: .normalClosure)
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)))
+                .whenComplete { _ in channel.close(promise: nil) }
+        default: break
+        }
+    }
+
+    /// The time frame `index` is due, relative to the start of the replay.
+    private func due(_ index: Int) -> NIODeadline {
+        guard let speed = plan.speed else { return startedAt }
+        let offset = Double(plan.frames[index].timestampNs - plan.frames[0].timestampNs) / speed
+        return startedAt + .nanoseconds(Int64(offset))
+    }
+
+    /// Sends every frame that is due while the socket takes them; then waits for the next due
+    /// time or for the socket to drain.
+    private func pump() {
+        waiting = nil
+        guard let context else { return }
+        var sent = 0
+        while next < plan.frames.count, context.channel.isWritable {
+            let deadline = due(next)
+            if deadline > .now() {
+                waiting = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in self?.pump() }
+                break
+            }
+            var buffer = context.channel.allocator.buffer(capacity: plan.frames[next].text.count)
+            buffer.writeBytes(plan.frames[next].text)
+            context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: buffer)), promise: nil)
+            next += 1
+            sent += 1
+            if sent % 256 == 0 { context.flush() }
+        }
+        if sent > 0 {
+            context.flush()
+            exchange.counters.add("replay_frames_sent", UInt64(sent))
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import KrakenSimulator
+import KrakenSimulatorServer
+import KrakenWire
+import OrderBook
+import Testing
+
+/// The public listener's replay and throughput feeds, read by a plain WebSocket client.
+@Suite struct SimulatorFeedTests {
+    private static func capture(count: Int, spacingMs: Int64) -> [CapturedFrame] {
+        (0..<count).map { index in
+            CapturedFrame(timestampNs: 1_764_547_200_000_000_000 + Int64(index) * spacingMs * 1_000_000,
+                          text: Array(#"{"channel":"heartbeat","n":\#(index)}"#.utf8))
+        }
+    }
+
+    @Test func replayAsFastAsPossibleSendsEveryFrameInOrderAndCountsIgnoredRequests() async throws {
+        let frames = Self.capture(count: 2_000, spacingMs: 1_000)
+        try await SimulatorHarness.run(configure: { $0.publicFeed = .replay(ReplayPlan(frames: frames, speed: nil)) }) { harness in
+            try await harness.session { reader in
+                try await reader.send(#"{"method":"subscribe","params":{"channel":"book","symbol":["BTC/USD"]}}"#)
+                let started = ContinuousClock.now
+                for frame in frames {
+                    let text = try await reader.nextText()
+                    #expect(text == frame.text)
+                }
+                // 2,000 s of recorded time went out at once.
+                #expect(ContinuousClock.now - started < .seconds(20))
+                #expect(try await harness.counter("replay_frames_sent") == 2_000)
+                #expect(try await harness.counter("replay_requests_ignored") == 1)
+            }
+        }
+    }
+
+    @Test func replayKeepsTheRecordedSpacingScaledBySpeed() async throws {
+        let frames = Self.capture(count: 4, spacingMs: 300)
+        for speed in [1.0, 3.0] {
+            try await SimulatorHarness.run(configure: { $0.publicFeed = .replay(ReplayPlan(frames: frames, speed: speed)) }) { harness in
+                try await harness.session { reader in
+                    let firstText = try await reader.nextText()
+                    #expect(firstText == frames[0].text)
+                    let first = ContinuousClock.now
+                    for frame in frames.dropFirst() {
+                    let text = try await reader.nextText()
+                    #expect(text == frame.text)
+                }
+                    let elapsed = first.duration(to: .now)
+                    // 900 ms recorded: at least that (÷ speed) minus scheduling slack, and not a whole extra period.
+                    #expect(elapsed >= .milliseconds(Int64(900 / speed) - 60))
+                    #expect(elapsed < .milliseconds(Int64(900 / speed) + 1_500))
+                }
+            }
+        }
+    }
+
+    @Test func replayServesTheSameCaptureToEveryConnectionFromTheStart() async throws {
+        let frames = Self.capture(count: 50, spacingMs: 1)
+        try await SimulatorHarness.run(configure: { $0.publicFeed = .replay(ReplayPlan(frames: frames, speed: nil)) }) { harness in
+            for _ in 0..<2 {
+                try await harness.session(path: "/") { reader in
+                    for frame in frames {
+                    let text = try await reader.nextText()
+                    #expect(text == frame.text)
+                }
+                }
+            }
+        }
+    }
+
+    @Test func throughputSendsStatusAcksThenExactlyTheLimitWithValidChecksums() async throws {
+        let pairs = Array(SimulatedPair.defaults.prefix(2))
+        let stream = ThroughputStream(pairs: pairs, seed: 5, steps: 200)
+        let limit = stream.messages.count * 2 + 37
+        try await SimulatorHarness.run(configure: {
+            $0.pairs = pairs
+            $0.publicFeed = .throughput(ThroughputPlan(stream: stream, messageLimit: limit))
+        }) { harness in
+            try await harness.session { reader in
+                let status = try await reader.nextStatus()
+                #expect(status.system == .online)
+                try await reader.send(#"{"method":"subscribe","params":{"channel":"book","symbol":["BTC/USD","ETH/USD"],"depth":10},"req_id":4}"#)
+                for symbol in ["BTC/USD", "ETH/USD"] {
+                    let ack = try await reader.nextResponse()
+                    #expect(ack.method == .subscribe)
+                    #expect(ack.success == true)
+                    #expect(ack.requestID == 4)
+                    guard case .subscription(let subscription) = ack.result else {
+                        Issue.record("ack without a subscription result: \(ack)")
+                        continue
+                    }
+                    #expect(subscription.symbol == symbol)
+                    #expect(subscription.depth == 10)
+                }
+                var books = ClientBooks(pairs: pairs)
+                for index in 0..<limit {
+                    let text = try await reader.nextText()
+                    #expect(text == stream.messages[index % stream.messages.count])
+                    let message = try text.withUnsafeBytes { try V2Message(frame: $0) }
+                    guard case .book(let update) = message else { continue }
+                    #expect(try books.apply(update) == .match)
+                }
+                // Nothing after the limit: the next frame is the answer to this ping.
+                try await reader.send(#"{"method":"ping","req_id":9}"#)
+                let pong = try await reader.nextResponse()
+                #expect(pong.method == .pong)
+                #expect(pong.requestID == 9)
+                #expect(try await harness.counter("throughput_messages_sent") == UInt64(limit))
+            }
+        }
+    }
+}
