@@ -86,6 +86,23 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings),
+        // Kraken's public messages as bus payloads, and exact books verified on every update.
+        .target(
+            name: "MarketFlow", dependencies: ["KrakenWire", "OrderBook", "FixedPoint", "WireFormat"],
+            swiftSettings: strictSettings),
+        // Frames of the wire contract onto the hub's PUB sockets: per-topic sequences, epoch, counters.
+        .target(
+            name: "BusPublishing",
+            dependencies: ["WireFormat", "ZeroMQHub", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
+        // Live Kraken connections: lifecycle, reconnects, subscriptions, the inline hot path.
+        .target(
+            name: "KrakenFeed",
+            dependencies: [
+                "KrakenWire", "MarketFlow", "BusPublishing", "WireFormat", "WebSocketTransport", "TransportTLS", "SeededRandom",
+                "OrderBook", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings),
         // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.
         .target(name: "KrakenREST", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         // libzmq from Debian's libzmq3-dev; pkg-config is left out on purpose (it drags in
@@ -132,6 +149,18 @@ let package = Package(
                 "FixedPoint", "KrakenAuth", "KrakenREST", "TransportTLS",
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MarketFlowTests", dependencies: ["MarketFlow", "KrakenWire", "OrderBook", "FixedPoint", "WireFormat"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "KrakenFeedTests",
+            dependencies: [
+                "KrakenFeed", "BusPublishing", "MarketFlow", "KrakenSimulator", "KrakenSimulatorServer", "HTTPTransport", "WireFormat",
+                "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),

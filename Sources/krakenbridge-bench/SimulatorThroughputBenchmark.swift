@@ -28,13 +28,17 @@ struct SimulatorThroughputBenchmark {
         configuration.tickInterval = .seconds(3_600)
         configuration.publicFeed = .throughput(ThroughputPlan(stream: stream, messageLimit: nil))
         let server = try await SimulatorServer.start(configuration)
-        defer { Task { try? await server.shutdown() } }
         var rates: [Double] = []
         var megabytes: [Double] = []
-        for _ in 0..<runs {
-            let (messages, bytes, elapsed) = try count(port: server.ports.public)
-            rates.append(Double(messages) / elapsed)
-            megabytes.append(Double(bytes) / elapsed / 1_000_000)
+        do {
+            for _ in 0..<runs {
+                let (messages, bytes, elapsed) = try count(port: server.ports.public)
+                rates.append(Double(messages) / elapsed)
+                megabytes.append(Double(bytes) / elapsed / 1_000_000)
+            }
+        } catch {
+            try? await server.shutdown()
+            throw error
         }
         try await server.shutdown()
         rates.sort()

@@ -1,0 +1,59 @@
+import KrakenWire
+
+/// What one feed has seen and done, for diagnostics and metrics. Every failure has its own
+/// counter: nothing is dropped without being counted.
+public struct FeedCounters: Sendable, Equatable {
+    public var frames: UInt64 = 0
+    public var bookSnapshots: UInt64 = 0
+    public var bookUpdates: UInt64 = 0
+    /// Book updates that arrived before the snapshot or while resynchronising.
+    public var bookUpdatesIgnored: UInt64 = 0
+    public var checksumFailures: UInt64 = 0
+    public var bookResets: UInt64 = 0
+    public var trades: UInt64 = 0
+    public var tickers: UInt64 = 0
+    public var candles: UInt64 = 0
+    public var statusEvents: UInt64 = 0
+    public var heartbeats: UInt64 = 0
+    public var pongs: UInt64 = 0
+    public var subscribeErrors: UInt64 = 0
+    public var rateLimited: UInt64 = 0
+    /// Messages for a symbol or channel this feed did not subscribe to.
+    public var unexpectedMessages: UInt64 = 0
+    public var connects: UInt64 = 0
+    public var reconnections: UInt64 = 0
+    public var connectFailures: UInt64 = 0
+    public var staleConnections: UInt64 = 0
+    public var handshakeTimeouts: UInt64 = 0
+    public var oversizedFrames: UInt64 = 0
+    public var protocolErrors: UInt64 = 0
+    /// Frames that did not parse, by kind (`unexpectedByte`, `missingField`, …).
+    public var malformedFrames: [String: UInt64] = [:]
+    /// Frames the bus refused (outbox full) or could not encode.
+    public var publishFailures: UInt64 = 0
+
+    public init() {}
+
+    public var malformedTotal: UInt64 { malformedFrames.values.reduce(0, +) }
+
+    mutating func countMalformed(_ error: WireError) {
+        malformedFrames[Self.name(of: error.kind), default: 0] += 1
+    }
+
+    static func name(of kind: WireError.Kind) -> String {
+        switch kind {
+        case .unexpectedEnd: "unexpected_end"
+        case .unexpectedByte: "unexpected_byte"
+        case .invalidUTF8: "invalid_utf8"
+        case .nestingTooDeep: "nesting_too_deep"
+        case .invalidNumber: "invalid_number"
+        case .invalidEscape: "invalid_escape"
+        case .wrongType: "wrong_type"
+        case .missingField: "missing_field"
+        case .invalidValue: "invalid_value"
+        case .unknownChannel: "unknown_channel"
+        case .unknownEvent: "unknown_event"
+        case .unexpectedShape: "unexpected_shape"
+        }
+    }
+}

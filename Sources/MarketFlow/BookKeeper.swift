@@ -1,0 +1,153 @@
+import FixedPoint
+import KrakenWire
+import OrderBook
+import WireFormat
+
+/// One symbol's book at one depth, kept exact from Kraken's v2 `book` messages. Every message
+/// is verified against its checksum before anything is published: a mismatch yields a
+/// `BookReset` (with a new generation) instead of the update, the book is dropped, and updates
+/// are ignored until the next snapshot — so no book state that failed its checksum ever reaches
+/// the bus. Synchronous and allocation-light: it runs inline on the connection's event loop.
+public struct BookKeeper: Sendable {
+    /// Where the book stands.
+    public enum Phase: Sendable, Equatable {
+        /// Subscribed; the snapshot has not come yet.
+        case awaitingSnapshot
+        case live
+        /// A checksum failed or the connection dropped: waiting for a fresh snapshot.
+        case resynchronising
+    }
+
+    /// What one message did.
+    public enum Outcome: Sendable, Equatable {
+        /// Verified; publish this snapshot (a new generation starts with it).
+        case snapshot(KBBookSnapshot)
+        /// Verified; publish this delta.
+        case update(KBBookUpdate)
+        /// The checksum failed: publish the reset, resubscribe the symbol, publish nothing else.
+        case checksumMismatch(KBBookReset)
+        /// An update before the first snapshot or while resynchronising (counted, not published).
+        case ignored
+        /// A level could not be represented at the pair's precision (more decimals than the
+        /// instrument allows, or out of range): treated like a mismatch.
+        case invalidLevel(KBBookReset)
+    }
+
+    public let symbol: String
+    public let depth: Int
+    public private(set) var book: L2Book
+    /// Starts at 0; a snapshot after a reset (or the first one) opens the next generation.
+    public private(set) var generation: UInt64 = 0
+    public private(set) var phase: Phase = .awaitingSnapshot
+
+    public init(symbol: String, depth: Int, precision: InstrumentRegistry.Precision) {
+        self.symbol = symbol
+        self.depth = depth
+        book = L2Book(depth: depth, priceScale: precision.priceScale, quantityScale: precision.quantityScale)
+    }
+
+    public mutating func apply(_ message: V2BookMessage) -> Outcome {
+        if message.kind == .snapshot {
+            book.removeAll()
+            guard applyLevels(message) else { return invalidLevel(checksum: message.checksum) }
+            guard book.verify(checksum: message.checksum) == .match else { return mismatch(expected: message.checksum) }
+            generation += 1
+            phase = .live
+            return .snapshot(snapshotMessage(checksum: message.checksum))
+        }
+        guard phase == .live else { return .ignored }
+        guard applyLevels(message) else { return invalidLevel(checksum: message.checksum) }
+        guard book.verify(checksum: message.checksum) == .match else { return mismatch(expected: message.checksum) }
+        var update = KBBookUpdate()
+        update.symbol = symbol
+        update.depth = UInt32(depth)
+        update.generation = generation
+        update.checksum = message.checksum
+        update.priceScale = UInt32(book.priceScale)
+        update.qtyScale = UInt32(book.quantityScale)
+        // The levels were just applied at these scales, so they rescale.
+        for level in message.bids {
+            guard let price = level.price.rescaled(to: book.priceScale), let quantity = level.quantity.rescaled(to: book.quantityScale)
+            else { return invalidLevel(checksum: message.checksum) }
+            update.bidPrice.append(price.mantissa)
+            update.bidQty.append(quantity.mantissa)
+        }
+        for level in message.asks {
+            guard let price = level.price.rescaled(to: book.priceScale), let quantity = level.quantity.rescaled(to: book.quantityScale)
+            else { return invalidLevel(checksum: message.checksum) }
+            update.askPrice.append(price.mantissa)
+            update.askQty.append(quantity.mantissa)
+        }
+        return .update(update)
+    }
+
+    /// The connection dropped or the symbol is being resubscribed: the book is no longer known
+    /// to be exact. Returns the reset to publish (nil when there was no live book).
+    public mutating func invalidate(reason: KBBookResetReason, detail: String) -> KBBookReset? {
+        guard phase == .live else {
+            phase = phase == .awaitingSnapshot ? .awaitingSnapshot : .resynchronising
+            return nil
+        }
+        phase = .resynchronising
+        book.removeAll()
+        return reset(reason: reason, detail: detail, expected: 0, computed: 0)
+    }
+
+    /// The full current book, for a late joiner's snapshot (nil unless live).
+    public func currentSnapshot() -> KBBookSnapshot? {
+        phase == .live ? snapshotMessage(checksum: book.checksum) : nil
+    }
+
+    private mutating func applyLevels(_ message: V2BookMessage) -> Bool {
+        do {
+            for level in message.bids { try book.apply(price: level.price, quantity: level.quantity, side: .bid) }
+            for level in message.asks { try book.apply(price: level.price, quantity: level.quantity, side: .ask) }
+        } catch {
+            return false
+        }
+        book.truncate()
+        return true
+    }
+
+    private mutating func mismatch(expected: UInt32) -> Outcome {
+        let computed = book.checksum
+        phase = .resynchronising
+        book.removeAll()
+        return .checksumMismatch(reset(reason: .checksumMismatch, detail: "checksum mismatch", expected: expected, computed: computed))
+    }
+
+    private mutating func invalidLevel(checksum: UInt32) -> Outcome {
+        phase = .resynchronising
+        book.removeAll()
+        return .invalidLevel(reset(reason: .checksumMismatch, detail: "a level does not fit the pair's precision",
+                                   expected: checksum, computed: 0))
+    }
+
+    private mutating func reset(reason: KBBookResetReason, detail: String, expected: UInt32, computed: UInt32) -> KBBookReset {
+        var reset = KBBookReset()
+        reset.symbol = symbol
+        reset.depth = UInt32(depth)
+        reset.previousGeneration = generation
+        reset.generation = generation + 1
+        reset.reason = reason
+        reset.detail = detail
+        reset.expectedChecksum = expected
+        reset.computedChecksum = computed
+        return reset
+    }
+
+    private func snapshotMessage(checksum: UInt32) -> KBBookSnapshot {
+        var snapshot = KBBookSnapshot()
+        snapshot.symbol = symbol
+        snapshot.depth = UInt32(depth)
+        snapshot.generation = generation
+        snapshot.checksum = checksum
+        snapshot.priceScale = UInt32(book.priceScale)
+        snapshot.qtyScale = UInt32(book.quantityScale)
+        snapshot.bidPrice = book.bids.map(\.price)
+        snapshot.bidQty = book.bids.map(\.quantity)
+        snapshot.askPrice = book.asks.map(\.price)
+        snapshot.askQty = book.asks.map(\.quantity)
+        return snapshot
+    }
+}

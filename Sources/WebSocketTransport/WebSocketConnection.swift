@@ -1,0 +1,214 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+import TransportTLS
+
+/// Receives a `WebSocketConnection`'s events inline on its event loop: no task or thread hop
+/// between the socket read and the caller's code (the bridge's hot path parses, applies and
+/// publishes right inside `received`).
+public protocol WebSocketConnectionDelegate: AnyObject {
+    /// The upgrade completed; `send` may be used from now on.
+    func connectionOpened(_ connection: WebSocketConnection)
+    /// One complete text (or binary) message; the bytes are valid only during the call.
+    func connection(_ connection: WebSocketConnection, received bytes: UnsafeRawBufferPointer)
+    /// A pong arrived (answer to `ping`).
+    func connectionReceivedPong(_ connection: WebSocketConnection)
+    /// The connection ended (or never opened); called exactly once.
+    func connection(_ connection: WebSocketConnection, closed reason: WebSocketCloseReason)
+}
+
+/// Why a connection ended.
+public enum WebSocketCloseReason: Sendable, Equatable, CustomStringConvertible {
+    /// The server sent a close frame with this code (nil: no code).
+    case closedByServer(code: UInt16?)
+    /// We closed it (`close()`).
+    case closedLocally
+    /// TCP ended without a close frame.
+    case connectionLost
+    /// The server broke the protocol or sent a frame larger than allowed (NIO's error text).
+    case protocolError(String)
+    /// A frame exceeded the configured maximum size.
+    case frameTooLarge
+    /// Connect, TLS or upgrade failed.
+    case connectFailed(String)
+
+    public var description: String {
+        switch self {
+        case .closedByServer(let code): "closed by server (\(code.map(String.init) ?? "no code"))"
+        case .closedLocally: "closed locally"
+        case .connectionLost: "connection lost"
+        case .protocolError(let text): "protocol error: \(text)"
+        case .frameTooLarge: "frame too large"
+        case .connectFailed(let text): "connect failed: \(text)"
+        }
+    }
+}
+
+/// A client WebSocket connection whose events are delivered inline on one event loop (see
+/// `WebSocketConnectionDelegate`). Confined to that loop: call its methods only there.
+public final class WebSocketConnection {
+    public let eventLoop: any EventLoop
+    private var channel: (any Channel)?
+    private weak var delegate: (any WebSocketConnectionDelegate)?
+    private var ended = false
+
+    private init(eventLoop: any EventLoop, delegate: any WebSocketConnectionDelegate) {
+        self.eventLoop = eventLoop
+        self.delegate = delegate
+    }
+
+    /// Starts connecting to `ws[s]://host:port/path` on `eventLoop` (call it on that loop).
+    /// The delegate hears `connectionOpened` or `closed(.connectFailed)`; keep the returned
+    /// connection to send and close.
+    public static func connect(
+        host: String, port: Int, path: String, tls: NIOSSLContext?, maxFrameSize: Int, connectTimeout: TimeAmount,
+        on eventLoop: any EventLoop, delegate: any WebSocketConnectionDelegate
+    ) -> WebSocketConnection {
+        eventLoop.preconditionInEventLoop()
+        let connection = WebSocketConnection(eventLoop: eventLoop, delegate: delegate)
+        let bound = NIOLoopBound(connection, eventLoop: eventLoop)
+        let upgraded = eventLoop.makePromise(of: Void.self)
+        let upgrader = NIOWebSocketClientUpgrader(
+            maxFrameSize: maxFrameSize,
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        NIOWebSocketFrameAggregator(
+                            minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024, maxAccumulatedFrameSize: maxFrameSize),
+                        InlineFrameHandler(connection: bound.value),
+                    ])
+                    upgraded.succeed()
+                }
+            })
+        let connected = ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls { try ClientTLS.addHandler(to: channel, context: tls, host: host) }
+                    let request = NIOLoopBound(
+                        UpgradeRequestHandler(host: host, port: port, path: path, upgraded: upgraded), eventLoop: channel.eventLoop)
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .forwardBytes,
+                        withClientUpgrade: (upgraders: [upgrader], completionHandler: { context in
+                            context.pipeline.syncOperations.removeHandler(request.value, promise: nil)
+                        }))
+                    try channel.pipeline.syncOperations.addHandler(request.value)
+                }
+            }
+            .connect(host: host, port: port)
+        connected.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let channel):
+                connection.channel = channel
+                channel.closeFuture.assumeIsolated().whenComplete { _ in
+                    upgraded.fail(WebSocketClient.ConnectError(description: "connection closed before the WebSocket upgrade"))
+                    connection.end(.connectionLost)
+                }
+            case .failure(let error):
+                upgraded.fail(error)
+            }
+        }
+        upgraded.futureResult.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success: connection.delegate?.connectionOpened(connection)
+            case .failure(let error): connection.end(.connectFailed(String(describing: error)))
+            }
+        }
+        return connection
+    }
+
+    /// Sends one text message (masked, as clients must). Dropped when not connected.
+    public func send(text bytes: [UInt8]) {
+        guard let channel, !ended else { return }
+        var buffer = channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer), promise: nil)
+    }
+
+    /// A WebSocket-level ping (the delegate hears the pong).
+    public func ping() {
+        guard let channel, !ended else { return }
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: channel.allocator.buffer(capacity: 0)),
+                              promise: nil)
+    }
+
+    /// Sends a close frame and closes; the delegate hears `.closedLocally`.
+    public func close() {
+        guard !ended else { return }
+        if let channel {
+            var data = channel.allocator.buffer(capacity: 2)
+            data.write(webSocketErrorCode: .normalClosure)
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data))
+                .assumeIsolated().whenComplete { _ in channel.close(promise: nil) }
+        }
+        end(.closedLocally)
+    }
+
+    /// Drops the connection without a close frame (used when the peer is presumed dead).
+    public func abort() {
+        channel?.close(promise: nil)
+        end(.closedLocally)
+    }
+
+    fileprivate func received(_ frame: WebSocketFrame) {
+        guard !ended else { return }
+        switch frame.opcode {
+        case .text, .binary:
+            frame.unmaskedData.withUnsafeReadableBytes { delegate?.connection(self, received: $0) }
+        case .ping:
+            channel?.writeAndFlush(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData), promise: nil)
+        case .pong:
+            delegate?.connectionReceivedPong(self)
+        case .connectionClose:
+            var data = frame.unmaskedData
+            let code = data.readInteger(as: UInt16.self)
+            if let channel {
+                var reply = channel.allocator.buffer(capacity: 2)
+                reply.write(webSocketErrorCode: .normalClosure)
+                channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: reply))
+                    .assumeIsolated().whenComplete { _ in channel.close(promise: nil) }
+            }
+            end(.closedByServer(code: code))
+        default:
+            break
+        }
+    }
+
+    fileprivate func failed(_ error: any Error) {
+        if let error = error as? NIOWebSocketError, case .invalidFrameLength = error {
+            end(.frameTooLarge)
+        } else if let error = error as? NIOWebSocketFrameAggregator.Error, error == .accumulatedFrameSizeIsTooLarge {
+            end(.frameTooLarge)
+        } else {
+            end(.protocolError(String(describing: error)))
+        }
+        channel?.close(promise: nil)
+    }
+
+    /// Reports the end once, whatever happened first.
+    private func end(_ reason: WebSocketCloseReason) {
+        guard !ended else { return }
+        ended = true
+        delegate?.connection(self, closed: reason)
+    }
+}
+
+/// Hands every frame to its connection inline.
+private final class InlineFrameHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+
+    private let connection: WebSocketConnection
+
+    init(connection: WebSocketConnection) { self.connection = connection }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        connection.received(unwrapInboundIn(data))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        connection.failed(error)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import KrakenFeed
+import NIOHTTP1
+import OrderBook
+import Testing
+import WireFormat
+
+/// The market feed against the simulator, judged only by what a subscriber on the bus receives.
+@Suite(.serialized) struct MarketFeedTests {
+    private static func bookTopic(_ symbol: String) -> String { "book:\(symbol):10:" }
+
+    @Test func booksOnTheBusEqualTheSimulatorsTruthWithContiguousSequences() async throws {
+        try await FeedHarness.run { harness in
+            _ = try await harness.waitForFeed(.active)
+            let arrived = await harness.recorder.wait { frames in
+                ["BTC/USD", "ETH/USD"].allSatisfy { symbol in
+                    frames.filter { $0.topic == Self.bookTopic(symbol) }.count > 50
+                }
+            }
+            #expect(arrived)
+            try await harness.control(.POST, "/market/pause")
+            try await Task.sleep(for: .milliseconds(300))
+            let frames = harness.recorder.all
+            let books = try BusBooks.replay(frames)
+            for symbol in ["BTC/USD", "ETH/USD"] {
+                let book = try #require(books.books[symbol])
+                #expect(book.checksum == (try await harness.truthChecksum(symbol)))
+                #expect(books.events[Self.bookTopic(symbol)]?.first == "snapshot")
+                #expect(books.events[Self.bookTopic(symbol)]?.contains("reset") == false)
+            }
+            #expect(sequenceViolations(frames) == [])
+            #expect(frames.contains { $0.topic == "trade:BTC/USD:" })
+            #expect(frames.contains { if case .instrument(let pair) = $0.payload { pair.symbol == "BTC/USD" } else { false } })
+            #expect(harness.recorder.undecodableCount == 0)
+            let diagnostics = try await harness.feed.diagnostics()
+            #expect(diagnostics.counters.checksumFailures == 0)
+            #expect(diagnostics.counters.malformedTotal == 0)
+        }
+    }
+
+    @Test func aCorruptChecksumResynchronisesOnlyThatSymbolWithTheResetFirst() async throws {
+        try await FeedHarness.run { harness in
+            _ = try await harness.waitForFeed(.active)
+            try await harness.control(.POST, "/faults", body: #"{"kind":"corrupt_checksum","symbol":"BTC/USD"}"#)
+            let topic = Self.bookTopic("BTC/USD")
+            let recovered = await harness.recorder.wait { frames in
+                let events = frames.filter { $0.topic == topic }.map(\.payload)
+                guard let reset = events.firstIndex(where: { if case .bookReset = $0 { true } else { false } }) else { return false }
+                return events[reset...].contains { if case .bookSnapshot = $0 { true } else { false } }
+            }
+            #expect(recovered)
+            try await harness.control(.POST, "/market/pause")
+            try await Task.sleep(for: .milliseconds(300))
+            let frames = harness.recorder.all
+            let books = try BusBooks.replay(frames)
+            let events = books.events[topic] ?? []
+            let resetIndex = try #require(events.firstIndex(of: "reset"))
+            #expect(events[resetIndex + 1] == "snapshot")
+            #expect(events.filter { $0 == "reset" }.count == 1)
+            let reset = try #require(frames.compactMap { frame -> KBBookReset? in
+                guard case .bookReset(let reset) = frame.payload else { return nil }
+                return reset
+            }.first)
+            #expect(reset.symbol == "BTC/USD")
+            #expect(reset.reason == .checksumMismatch)
+            #expect(reset.previousGeneration == 1)
+            #expect(reset.generation == 2)
+            #expect(books.generations["BTC/USD"] == 2)
+            #expect(books.events[Self.bookTopic("ETH/USD")]?.contains("reset") == false)
+            #expect(books.generations["ETH/USD"] == 1)
+            for symbol in ["BTC/USD", "ETH/USD"] {
+                #expect(books.books[symbol]?.checksum == (try await harness.truthChecksum(symbol)))
+            }
+            #expect(sequenceViolations(frames) == [])
+            let diagnostics = try await harness.feed.diagnostics()
+            #expect(diagnostics.counters.checksumFailures == 1)
+            #expect(diagnostics.counters.reconnections == 0)
+        }
+    }
+
+    @Test func aDroppedConnectionIsReconnectedAndEveryBookResetThenResnapshot() async throws {
+        try await FeedHarness.run { harness in
+            _ = try await harness.waitForFeed(.active)
+            try await harness.control(.POST, "/faults", body: #"{"kind":"disconnect","target":"public"}"#)
+            let recovered = await harness.recorder.wait { frames in
+                ["BTC/USD", "ETH/USD"].allSatisfy { symbol in
+                    let events = frames.filter { $0.topic == Self.bookTopic(symbol) }.map(\.payload)
+                    guard let reset = events.firstIndex(where: { if case .bookReset = $0 { true } else { false } }) else { return false }
+                    return events[reset...].contains { if case .bookSnapshot = $0 { true } else { false } }
+                }
+            }
+            #expect(recovered)
+            _ = try await harness.waitForFeed(.active)
+            try await harness.control(.POST, "/market/pause")
+            try await Task.sleep(for: .milliseconds(300))
+            let frames = harness.recorder.all
+            let books = try BusBooks.replay(frames)
+            for symbol in ["BTC/USD", "ETH/USD"] {
+                #expect(books.books[symbol]?.checksum == (try await harness.truthChecksum(symbol)))
+                #expect(books.generations[symbol] == 2)
+            }
+            let resets = frames.compactMap { frame -> KBBookReset? in
+                guard case .bookReset(let reset) = frame.payload else { return nil }
+                return reset
+            }
+            #expect(resets.map(\.reason) == [.reconnect, .reconnect])
+            // The connection topic tells the story.
+            let states = frames.compactMap { frame -> KBConnectionState? in
+                guard case .connectionStatus(let status) = frame.payload else { return nil }
+                return status.state
+            }
+            let reconnecting = try #require(states.firstIndex(of: .reconnecting))
+            #expect(Array(states[reconnecting...]) == [.reconnecting, .connecting, .connected, .subscribing, .active])
+            #expect(sequenceViolations(frames) == [])
+            let diagnostics = try await harness.feed.diagnostics()
+            #expect(diagnostics.counters.reconnections == 1)
+        }
+    }
+}

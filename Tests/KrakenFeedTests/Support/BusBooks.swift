@@ -1,0 +1,66 @@
+import OrderBook
+import WireFormat
+
+/// Books kept from the bus alone, as a consumer would: a snapshot starts a book, updates apply
+/// and truncate, a reset drops it. Every published book state must match its checksum.
+struct BusBooks {
+    struct Violation: Error, CustomStringConvertible { var description: String }
+
+    private(set) var books: [String: L2Book] = [:]
+    private(set) var generations: [String: UInt64] = [:]
+    /// Per topic, what was seen, in order: "snapshot", "update", "reset".
+    private(set) var events: [String: [String]] = [:]
+
+    mutating func apply(_ received: BusRecorder.Received) throws {
+        switch received.payload {
+        case .bookSnapshot(let snapshot):
+            var book = L2Book(depth: Int(snapshot.depth), priceScale: UInt8(snapshot.priceScale), quantityScale: UInt8(snapshot.qtyScale))
+            for (price, quantity) in zip(snapshot.bidPrice, snapshot.bidQty) { book.apply(BookLevel(price: price, quantity: quantity), side: .bid) }
+            for (price, quantity) in zip(snapshot.askPrice, snapshot.askQty) { book.apply(BookLevel(price: price, quantity: quantity), side: .ask) }
+            guard book.verify(checksum: snapshot.checksum) == .match else {
+                throw Violation(description: "\(received.topic) snapshot fails its checksum")
+            }
+            books[snapshot.symbol] = book
+            generations[snapshot.symbol] = snapshot.generation
+            events[received.topic, default: []].append("snapshot")
+        case .bookUpdate(let update):
+            guard var book = books[update.symbol] else { throw Violation(description: "\(received.topic) update without a book") }
+            guard generations[update.symbol] == update.generation else {
+                throw Violation(description: "\(received.topic) update of generation \(update.generation), book is \(generations[update.symbol] ?? 0)")
+            }
+            for (price, quantity) in zip(update.bidPrice, update.bidQty) { book.apply(BookLevel(price: price, quantity: quantity), side: .bid) }
+            for (price, quantity) in zip(update.askPrice, update.askQty) { book.apply(BookLevel(price: price, quantity: quantity), side: .ask) }
+            book.truncate()
+            guard book.verify(checksum: update.checksum) == .match else {
+                throw Violation(description: "\(received.topic) update \(received.header.sequence) fails its checksum")
+            }
+            books[update.symbol] = book
+            events[received.topic, default: []].append("update")
+        case .bookReset(let reset):
+            books[reset.symbol] = nil
+            events[received.topic, default: []].append("reset")
+        default:
+            break
+        }
+    }
+
+    static func replay(_ frames: [BusRecorder.Received]) throws -> BusBooks {
+        var books = BusBooks()
+        for frame in frames { try books.apply(frame) }
+        return books
+    }
+}
+
+/// Per-topic sequence numbers must go 1, 2, 3, … with nothing missing or repeated.
+func sequenceViolations(_ frames: [BusRecorder.Received]) -> [String] {
+    var last: [String: UInt64] = [:]
+    var violations: [String] = []
+    for frame in frames {
+        let expected = (last[frame.topic] ?? 0) + 1
+        if frame.header.sequence != expected {
+            violations.append("\(frame.topic): expected \(expected), got \(frame.header.sequence)")
+        }
+        last[frame.topic] = frame.header.sequence
+    }
+    return violations
+}
