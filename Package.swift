@@ -75,6 +75,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings),
+        // Session decisions without I/O: state machine, backoff, breakers, pacing, liveness.
+        .target(name: "SessionLifecycle", dependencies: ["SeededRandom"], swiftSettings: strictSettings),
         // The simulator's servers (SwiftNIO): Kraken's WebSocket protocol over seeded markets.
         .target(
             name: "KrakenSimulatorServer",
@@ -164,6 +166,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SessionLifecycleTests", dependencies: ["SessionLifecycle", "SeededRandom"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(
             name: "WireFormatTests",

@@ -1,0 +1,86 @@
+/// Stale-data detection for one connection. A WebSocket can stay "open" long after the far end
+/// stopped sending (half-open TCP, a stuck proxy), and a subscribe can be silently lost; neither
+/// raises an error, so the session has to notice the absence of frames itself.
+///
+/// Defaults and why (kraken-protocol.md §1.3, §1.5):
+/// - `connectionSilenceNs` 10 s: once a subscription exists Kraken sends a heartbeat about every
+///   second when nothing else is sent, so ten missing seconds is a dead socket, not a pause.
+/// - `unsubscribedSilenceNs` 45 s: before any subscription is acknowledged there are no
+///   heartbeats at all; the session must ping (every 15–30 s) and a pong counts as a frame.
+/// - `ackDeadlineNs` 10 s: acks normally return in milliseconds; ten seconds covers a loaded
+///   engine without leaving a pair unsubscribed for long.
+/// - `dataQuietNs` 10 min: long enough that quiet pairs are not re-verified constantly (each check
+///   costs a paced request), short enough that a silently dropped feed is caught.
+public struct LivenessMonitor: Sendable {
+    public var connectionSilenceNs: Int64
+    public var unsubscribedSilenceNs: Int64
+    public var ackDeadlineNs: Int64
+    public var dataQuietNs: Int64
+
+    private enum Phase: Sendable {
+        case awaitingAck(sinceNs: Int64)
+        /// Acknowledged; `lastDataNs` is the ack time until the first data frame.
+        case acknowledged(lastDataNs: Int64)
+    }
+
+    private var lastFrameNs: Int64
+    private var subscriptions: [SubscriptionKey: Phase] = [:]
+
+    /// Starts watching a connection that opened at `nowNs`.
+    public init(
+        nowNs: Int64, connectionSilenceNs: Int64 = 10_000_000_000, unsubscribedSilenceNs: Int64 = 45_000_000_000,
+        ackDeadlineNs: Int64 = 10_000_000_000, dataQuietNs: Int64 = 600_000_000_000
+    ) {
+        lastFrameNs = nowNs
+        self.connectionSilenceNs = connectionSilenceNs
+        self.unsubscribedSilenceNs = unsubscribedSilenceNs
+        self.ackDeadlineNs = ackDeadlineNs
+        self.dataQuietNs = dataQuietNs
+    }
+
+    /// Any inbound frame: heartbeat, status, pong, ack, error or data.
+    public mutating func frameReceived(nowNs: Int64) {
+        lastFrameNs = max(lastFrameNs, nowNs)
+    }
+
+    /// A subscribe request for `key` was sent (again, if it was already known).
+    public mutating func subscriptionRequested(_ key: SubscriptionKey, nowNs: Int64) {
+        subscriptions[key] = .awaitingAck(sinceNs: nowNs)
+    }
+
+    /// Kraken acknowledged `key` successfully; the quiet timer starts now.
+    public mutating func subscriptionAcknowledged(_ key: SubscriptionKey, nowNs: Int64) {
+        frameReceived(nowNs: nowNs)
+        subscriptions[key] = .acknowledged(lastDataNs: nowNs)
+    }
+
+    /// A data frame (snapshot or update) for `key` arrived.
+    public mutating func dataReceived(_ key: SubscriptionKey, nowNs: Int64) {
+        frameReceived(nowNs: nowNs)
+        if case .acknowledged = subscriptions[key] { subscriptions[key] = .acknowledged(lastDataNs: nowNs) }
+    }
+
+    /// Unsubscribed, rejected or given up: stop watching `key`.
+    public mutating func subscriptionRemoved(_ key: SubscriptionKey) {
+        subscriptions[key] = nil
+    }
+
+    /// Everything that needs attention at `nowNs`. A stale connection is reported alone: while
+    /// the socket is silent, nothing can be concluded about single subscriptions. Otherwise
+    /// subscription decisions come sorted by key. Repeats on every call until the caller acts.
+    public func evaluate(nowNs: Int64) -> [LivenessDecision] {
+        let anyAcknowledged = subscriptions.values.contains { if case .acknowledged = $0 { true } else { false } }
+        let silentForNs = nowNs - lastFrameNs
+        if silentForNs > (anyAcknowledged ? connectionSilenceNs : unsubscribedSilenceNs) {
+            return [.connectionStale(silentForNs: silentForNs)]
+        }
+        return subscriptions.sorted { $0.key < $1.key }.compactMap { key, phase in
+            switch phase {
+            case .awaitingAck(let sinceNs):
+                nowNs - sinceNs > ackDeadlineNs ? .ackOverdue(key, waitingForNs: nowNs - sinceNs) : nil
+            case .acknowledged(let lastDataNs):
+                nowNs - lastDataNs > dataQuietNs ? .dataSuspect(key, quietForNs: nowNs - lastDataNs) : nil
+            }
+        }
+    }
+}
