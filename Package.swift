@@ -102,7 +102,7 @@ let package = Package(
             name: "KrakenFeed",
             dependencies: [
                 "KrakenWire", "MarketFlow", "BusPublishing", "WireFormat", "WebSocketTransport", "TransportTLS", "SeededRandom",
-                "OrderBook", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "OrderBook", "SessionLifecycle", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings),
         // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.
@@ -160,7 +160,7 @@ let package = Package(
             name: "KrakenFeedTests",
             dependencies: [
                 "KrakenFeed", "BusPublishing", "MarketFlow", "KrakenSimulator", "KrakenSimulatorServer", "HTTPTransport", "WireFormat",
-                "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire",
+                "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire", "SessionLifecycle",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -24,6 +24,13 @@ public struct FeedCounters: Sendable, Equatable {
     public var reconnections: UInt64 = 0
     public var connectFailures: UInt64 = 0
     public var staleConnections: UInt64 = 0
+    /// Subscribe requests Kraken did not answer in time (the connection is then replaced).
+    public var ackTimeouts: UInt64 = 0
+    /// Subscriptions quiet for long while heartbeats still came (books are then verified).
+    public var suspectSubscriptions: UInt64 = 0
+    /// Requests held back by the pacer.
+    public var pacedRequests: UInt64 = 0
+    public var illegalTransitions: UInt64 = 0
     public var handshakeTimeouts: UInt64 = 0
     public var oversizedFrames: UInt64 = 0
     public var protocolErrors: UInt64 = 0

@@ -1,11 +1,9 @@
 import MarketFlow
+import SessionLifecycle
 import WireFormat
 
-/// A feed connection's lifecycle state, as diagnostics and the `conn:` topic report it.
-public enum FeedState: String, Sendable, Equatable {
-    case disconnected, connecting, connected, authenticated, subscribing, active, reconnecting, failed
-    case shuttingDown = "shutting_down"
-
+extension ConnectionState {
+    /// The state as the wire contract's `ConnectionStatus` carries it.
     var wireState: KBConnectionState {
         switch self {
         case .disconnected: .disconnected
@@ -30,12 +28,19 @@ public struct FeedDiagnostics: Sendable, Equatable {
         public var checksum: UInt32
     }
 
+    /// One endpoint's circuit breaker: `closed`, `open` or `half_open`.
+    public struct Breaker: Sendable, Equatable {
+        public var endpoint: String
+        public var state: String
+    }
+
     public var name: String
     public var endpoint: String
-    public var state: FeedState
+    public var state: ConnectionState
     /// Consecutive failed attempts (0 once active).
     public var attempt: Int
     public var lastFrameNs: Int64
     public var counters: FeedCounters
+    public var circuitBreakers: [Breaker]
     public var books: [String: Book]
 }

@@ -59,5 +59,10 @@ extension MarketFeedConfiguration {
         }
         guard maxFrameSize >= 4_096 else { throw FeedConfigurationError(description: "max frame size below 4096 bytes") }
         guard symbolsPerRequest >= 1 else { throw FeedConfigurationError(description: "symbols per request must be ≥ 1") }
+        guard requestBurst >= 1 else { throw FeedConfigurationError(description: "request burst must be ≥ 1") }
+        for (name, value) in [("stale-after", staleAfter), ("ack deadline", ackDeadline), ("book quiet period", bookQuietAfter),
+                              ("handshake timeout", handshakeTimeout), ("connect timeout", connectTimeout)] where value <= .zero {
+            throw FeedConfigurationError(description: "\(name) must be positive")
+        }
     }
 }

@@ -21,6 +21,15 @@ public struct MarketFeedConfiguration: Sendable {
     public var handshakeTimeout: TimeAmount = .seconds(10)
     /// No frame at all (not even a heartbeat) for this long: the connection is presumed dead.
     public var staleAfter: TimeAmount = .seconds(10)
+    /// A subscribe request unanswered for this long means the server is not usable: reconnect.
+    public var ackDeadline: TimeAmount = .seconds(10)
+    /// A book with no update for this long while heartbeats still arrive is verified by
+    /// resubscribing (fresh snapshot); a quiet market is never treated as a dead one.
+    public var bookQuietAfter: TimeAmount = .seconds(60)
+    /// Subscribe/unsubscribe pacing: a burst, then one request per interval (Kraken publishes no
+    /// rate for public channels; this stays far below what gets `Exceeded msg rate`).
+    public var requestBurst = 10
+    public var requestInterval: TimeAmount = .milliseconds(200)
     /// Kraken's application-level ping (and a WebSocket ping) this often.
     public var pingInterval: TimeAmount = .seconds(15)
     /// Reconnect backoff: full jitter between 0 and min(cap, base × 2^attempt).

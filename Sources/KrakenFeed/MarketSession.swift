@@ -5,6 +5,7 @@ import NIOCore
 import NIOSSL
 import OrderBook
 import SeededRandom
+import SessionLifecycle
 import TransportTLS
 import WebSocketTransport
 import WireFormat
@@ -19,22 +20,28 @@ final class MarketSession: WebSocketConnectionDelegate {
     private let publisher: BusPublisher
     private let tls: NIOSSLContext?
 
-    private(set) var state: FeedState = .disconnected
+    private(set) var lifecycle: ConnectionLifecycle
     private(set) var counters = FeedCounters()
     private(set) var instruments = InstrumentRegistry()
     private(set) var books: [String: BookKeeper] = [:]
     private(set) var endpointIndex = 0
     private(set) var lastFrameNs: Int64 = 0
     private(set) var log: BoundedLog
+    private(set) var endpoints: EndpointRotation
 
     private var symbols: [String]
     private var topics: [String: SymbolTopics] = [:]
     private var connection: WebSocketConnection?
     private var parser = V2FrameParser()
-    private var attempt = 0
+    private var backoff: ReconnectBackoff
     private var random: SplitMix64
     private var requestID: UInt64 = 0
     private var pendingAcks: Set<SubscriptionKey> = []
+    private var liveness: LivenessMonitor
+    private var pacer: RequestPacer
+    private var outgoing: [[UInt8]] = []
+    private var drainTimer: Scheduled<Void>?
+    private var activeSinceNs: Int64?
     private var subscribedOnce = false
     private var lastPingNs: Int64 = 0
     private var handshakeTimer: Scheduled<Void>?
@@ -43,12 +50,23 @@ final class MarketSession: WebSocketConnectionDelegate {
     private var stopping = false
     private let connectionTopic: Topic
 
+    var state: ConnectionState { lifecycle.state }
+
     init(configuration: MarketFeedConfiguration, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64) throws {
         self.configuration = configuration
         self.publisher = publisher
         self.eventLoop = eventLoop
         symbols = configuration.symbols
         random = SplitMix64(seed: seed)
+        let now = UnixTime.nanoseconds()
+        lifecycle = ConnectionLifecycle(nowNs: now)
+        // Backoff grows only across attempts that never became active: a connection that was
+        // subscribed and then dropped gets a fast first retry again.
+        backoff = ReconnectBackoff(baseNs: configuration.backoffBase.nanoseconds, capNs: configuration.backoffCap.nanoseconds,
+                                   healthyResetNs: 0)
+        endpoints = EndpointRotation(urls: configuration.endpoints.map(\.description))
+        liveness = LivenessMonitor(nowNs: now)
+        pacer = RequestPacer(burst: configuration.requestBurst, refillIntervalNs: configuration.requestInterval.nanoseconds)
         log = BoundedLog(prefix: "feed \(configuration.name):")
         tls = configuration.endpoints.contains(where: \.secure)
             ? try ClientTLS.context(trustingCAFile: configuration.trustedCAFile) : nil
@@ -68,6 +86,7 @@ final class MarketSession: WebSocketConnectionDelegate {
         livenessTimer?.cancel()
         handshakeTimer?.cancel()
         reconnectTimer?.cancel()
+        drainTimer?.cancel()
         transition(to: .shuttingDown, detail: "stopping")
         connection?.close()
         connection = nil
@@ -76,13 +95,33 @@ final class MarketSession: WebSocketConnectionDelegate {
 
     private func connect() {
         guard !stopping else { return }
-        let endpoint = configuration.endpoints[endpointIndex % configuration.endpoints.count]
+        let now = UnixTime.nanoseconds()
+        switch endpoints.next(nowNs: now) {
+        case .connect(let index, _):
+            endpointIndex = index
+        case .waitUntil(let untilNs):
+            // Every endpoint's breaker is open: wait for the first to allow a trial.
+            reconnectTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(max(untilNs - now, 1_000_000))) {
+                [weak self] in self?.connect()
+            }
+            return
+        case .awaitTrial:
+            reconnectTimer = eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(100)) { [weak self] in self?.connect() }
+            return
+        }
+        let endpoint = configuration.endpoints[endpointIndex]
         transition(to: .connecting, detail: endpoint.description)
         counters.connects += 1
         parser = V2FrameParser()
         pendingAcks = []
+        outgoing = []
+        drainTimer?.cancel()
+        drainTimer = nil
         subscribedOnce = false
-        lastFrameNs = UnixTime.nanoseconds()
+        lastFrameNs = now
+        liveness = LivenessMonitor(nowNs: now, connectionSilenceNs: configuration.staleAfter.nanoseconds,
+                                   unsubscribedSilenceNs: configuration.handshakeTimeout.nanoseconds + configuration.staleAfter.nanoseconds,
+                                   ackDeadlineNs: configuration.ackDeadline.nanoseconds, dataQuietNs: configuration.bookQuietAfter.nanoseconds)
         connection = WebSocketConnection.connect(
             host: endpoint.host, port: endpoint.port, path: endpoint.path, tls: endpoint.secure ? tls : nil,
             maxFrameSize: configuration.maxFrameSize, connectTimeout: configuration.connectTimeout, on: eventLoop, delegate: self)
@@ -112,25 +151,19 @@ final class MarketSession: WebSocketConnectionDelegate {
         case .closedByServer, .closedLocally, .connectionLost: break
         }
         guard !stopping else { return }
-        let wasActive = state == .active || state == .subscribing
-        log.write(kind: "disconnected", "\(reason) (state \(state.rawValue))", nowNs: UnixTime.nanoseconds())
+        let now = UnixTime.nanoseconds()
+        log.write(kind: "disconnected", "\(reason) (state \(state.rawValue))", nowNs: now)
         invalidateBooks(reason: .reconnect, detail: "connection ended: \(reason)")
-        if !wasActive { endpointIndex += 1 }
-        let delay = backoffDelay()
-        attempt += 1
+        if let activeSinceNs {
+            backoff.resetIfHealthy(activeSinceNs: activeSinceNs, nowNs: now)
+        } else {
+            endpoints.recordFailure(index: endpointIndex, nowNs: now)
+        }
+        activeSinceNs = nil
+        let delay = backoff.nextDelayNs(using: &random)
         counters.reconnections += 1
-        transition(to: .reconnecting, detail: "\(reason); retry in \(delay.nanoseconds / 1_000_000) ms")
-        reconnectTimer = eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in self?.connect() }
-    }
-
-    /// Full jitter: uniform in [0, min(cap, base × 2^attempt)].
-    private func backoffDelay() -> TimeAmount {
-        let base = configuration.backoffBase.nanoseconds
-        let cap = configuration.backoffCap.nanoseconds
-        let ceiling = attempt >= 40 ? cap : min(cap, base.multipliedReportingOverflow(by: 1 << Int64(attempt)).overflow ? cap
-            : base << Int64(attempt))
-        guard ceiling > 0 else { return .zero }
-        return .nanoseconds(Int64(random.next() % UInt64(ceiling + 1)))
+        transition(to: .reconnecting, detail: "\(reason); retry in \(delay / 1_000_000) ms")
+        reconnectTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay)) { [weak self] in self?.connect() }
     }
 
     private func scheduleLivenessCheck() {
@@ -144,11 +177,30 @@ final class MarketSession: WebSocketConnectionDelegate {
     private func checkLiveness() {
         guard let connection, state != .disconnected, state != .reconnecting else { return }
         let now = UnixTime.nanoseconds()
-        if now - lastFrameNs > configuration.staleAfter.nanoseconds {
-            counters.staleConnections += 1
-            log.write(kind: "stale", "no frame for \((now - lastFrameNs) / 1_000_000) ms", nowNs: now)
-            connection.abort()
-            return
+        for decision in liveness.evaluate(nowNs: now) {
+            switch decision {
+            case .connectionStale(let silentForNs):
+                counters.staleConnections += 1
+                log.write(kind: "stale", "no frame for \(silentForNs / 1_000_000) ms; reconnecting", nowNs: now)
+                connection.abort()
+                return
+            case .ackOverdue(let key, let waitingForNs):
+                // A server that takes frames but does not answer requests is not usable.
+                counters.ackTimeouts += 1
+                log.write(kind: "ack_overdue", "\(key) unanswered for \(waitingForNs / 1_000_000) ms; reconnecting", nowNs: now)
+                connection.abort()
+                return
+            case .dataSuspect(let key, let quietForNs):
+                counters.suspectSubscriptions += 1
+                if key.channel == V2Channel.book.name {
+                    // Heartbeats arrive but this book has been quiet: verify it with a fresh snapshot.
+                    log.write(kind: "book_quiet", "\(key.symbol) quiet for \(quietForNs / 1_000_000) ms; resubscribing", nowNs: now)
+                    resubscribeBook(key.symbol)
+                } else {
+                    // A quiet trade or ticker stream is a quiet market; start a new quiet period.
+                    liveness.dataReceived(key, nowNs: now)
+                }
+            }
         }
         if state == .active || state == .subscribing, now - lastPingNs > configuration.pingInterval.nanoseconds {
             lastPingNs = now
@@ -158,29 +210,37 @@ final class MarketSession: WebSocketConnectionDelegate {
         }
     }
 
-    private func transition(to next: FeedState, detail: String) {
-        guard next != state || next == .reconnecting else { return }
+    private func transition(to next: ConnectionState, detail: String) {
+        let now = UnixTime.nanoseconds()
         let previous = state
-        state = next
+        do {
+            try lifecycle.transition(to: next, nowNs: now, detail: detail)
+        } catch {
+            counters.illegalTransitions += 1
+            log.write(kind: "illegal_transition", "\(error)", nowNs: now)
+            return
+        }
         var status = KBConnectionStatus()
         status.feed = configuration.name
-        status.endpoint = configuration.endpoints[endpointIndex % configuration.endpoints.count].description
+        status.endpoint = configuration.endpoints[endpointIndex].description
         status.state = next.wireState
         status.previousState = previous.wireState
         status.detail = detail
-        status.attempt = UInt32(clamping: attempt)
-        publish(status, on: connectionTopic, exchangeNs: 0, receivedNs: UnixTime.nanoseconds())
+        status.attempt = UInt32(clamping: lifecycle.attempt)
+        publish(status, on: connectionTopic, exchangeNs: 0, receivedNs: now)
     }
 
     // MARK: frames
 
     func connectionReceivedPong(_ connection: WebSocketConnection) {
         lastFrameNs = UnixTime.nanoseconds()
+        liveness.frameReceived(nowNs: lastFrameNs)
     }
 
     func connection(_ connection: WebSocketConnection, received bytes: UnsafeRawBufferPointer) {
         let now = UnixTime.nanoseconds()
         lastFrameNs = now
+        liveness.frameReceived(nowNs: now)
         counters.frames += 1
         let message: V2Message
         do {
@@ -212,6 +272,7 @@ final class MarketSession: WebSocketConnectionDelegate {
             return
         }
         let exchangeNs = message.timestampNs ?? 0
+        liveness.dataReceived(SubscriptionKey(channel: V2Channel.book.name, symbol: message.symbol), nowNs: receivedNs)
         switch outcome {
         case .update(let update):
             counters.bookUpdates += 1
@@ -297,20 +358,25 @@ final class MarketSession: WebSocketConnectionDelegate {
                 channel = ""
                 symbol = response.symbol
             }
+            let key = SubscriptionKey(channel: channel, symbol: symbol ?? "")
+            let now = UnixTime.nanoseconds()
             if response.success == true {
-                if response.method == .subscribe { pendingAcks.remove(SubscriptionKey(channel: channel, symbol: symbol ?? "")) }
+                if response.method == .subscribe {
+                    pendingAcks.remove(key)
+                    liveness.subscriptionAcknowledged(key, nowNs: now)
+                }
             } else {
                 counters.subscribeErrors += 1
                 let error = response.error ?? "unknown error"
                 if error.contains("Exceeded msg rate") { counters.rateLimited += 1 }
-                log.write(kind: "subscribe_error", "\(symbol ?? "-"): \(error)", nowNs: UnixTime.nanoseconds())
+                log.write(kind: "subscribe_error", "\(symbol ?? "-"): \(error)", nowNs: now)
                 // Kraken names the symbol of a failed subscription; whatever it was, it will not ack.
-                pendingAcks = pendingAcks.filter { $0.symbol != (symbol ?? "") || !channel.isEmpty && $0.channel != channel }
+                for pending in pendingAcks where pending.symbol == (symbol ?? "") && (channel.isEmpty || pending.channel == channel) {
+                    pendingAcks.remove(pending)
+                    liveness.subscriptionRemoved(pending)
+                }
             }
-            if state == .subscribing, pendingAcks.isEmpty {
-                attempt = 0
-                transition(to: .active, detail: "subscribed")
-            }
+            if state == .subscribing, pendingAcks.isEmpty { becomeActive(detail: "subscribed") }
         default:
             counters.unexpectedMessages += 1
         }
@@ -334,10 +400,13 @@ final class MarketSession: WebSocketConnectionDelegate {
             let batch = Array(known[batchStart..<min(known.count, batchStart + max(1, configuration.symbolsPerRequest))])
             subscribe(batch)
         }
-        if pendingAcks.isEmpty {
-            attempt = 0
-            transition(to: .active, detail: "nothing to subscribe")
-        }
+        if pendingAcks.isEmpty { becomeActive(detail: "nothing to subscribe") }
+    }
+
+    private func becomeActive(detail: String) {
+        activeSinceNs = UnixTime.nanoseconds()
+        endpoints.recordSuccess(index: endpointIndex)
+        transition(to: .active, detail: detail)
     }
 
     private func subscribe(_ batch: [String]) {
@@ -348,7 +417,12 @@ final class MarketSession: WebSocketConnectionDelegate {
     }
 
     private func request(_ channel: V2Channel, _ batch: [String], depth: Int? = nil, interval: Int? = nil) {
-        for symbol in batch { pendingAcks.insert(SubscriptionKey(channel: channel.name, symbol: symbol)) }
+        let now = UnixTime.nanoseconds()
+        for symbol in batch {
+            let key = SubscriptionKey(channel: channel.name, symbol: symbol)
+            pendingAcks.insert(key)
+            liveness.subscriptionRequested(key, nowNs: now)
+        }
         send(V2Subscription(channel: channel, symbols: batch, depth: depth, interval: interval, snapshot: true))
     }
 
@@ -374,16 +448,34 @@ final class MarketSession: WebSocketConnectionDelegate {
         request(.book, [symbol], depth: depth)
     }
 
+    /// Requests go out through the pacer so hundreds of pairs returning after a reconnect stay
+    /// under Kraken's message rate; what must wait is sent when a token frees up.
     private func send(_ subscription: V2Subscription, unsubscribe: Bool = false) {
         requestID += 1
         do {
-            let bytes = unsubscribe
+            outgoing.append(unsubscribe
                 ? try V2Request.unsubscribe(subscription, requestID: requestID)
-                : try V2Request.subscribe(subscription, requestID: requestID)
-            connection?.send(text: bytes)
+                : try V2Request.subscribe(subscription, requestID: requestID))
         } catch {
             counters.subscribeErrors += 1
             log.write(kind: "invalid_request", "\(error)", nowNs: UnixTime.nanoseconds())
+        }
+        drainOutgoing()
+    }
+
+    private func drainOutgoing() {
+        guard drainTimer == nil else { return }
+        while !outgoing.isEmpty, let connection {
+            let now = UnixTime.nanoseconds()
+            if let readyNs = pacer.take(nowNs: now) {
+                counters.pacedRequests += 1
+                drainTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(max(readyNs - now, 0))) { [weak self] in
+                    self?.drainTimer = nil
+                    self?.drainOutgoing()
+                }
+                return
+            }
+            connection.send(text: outgoing.removeFirst())
         }
     }
 
@@ -406,16 +498,11 @@ final class MarketSession: WebSocketConnectionDelegate {
 
     func diagnostics() -> FeedDiagnostics {
         FeedDiagnostics(
-            name: configuration.name, endpoint: configuration.endpoints[endpointIndex % configuration.endpoints.count].description,
-            state: state, attempt: attempt, lastFrameNs: lastFrameNs, counters: counters,
+            name: configuration.name, endpoint: configuration.endpoints[endpointIndex].description,
+            state: state, attempt: lifecycle.attempt, lastFrameNs: lastFrameNs, counters: counters,
+            circuitBreakers: endpoints.endpoints.map { FeedDiagnostics.Breaker(endpoint: $0.url, state: $0.breaker.stateName) },
             books: books.mapValues { FeedDiagnostics.Book(phase: $0.phase, generation: $0.generation, checksum: $0.book.checksum) })
     }
-}
-
-/// A subscription awaiting its ack.
-struct SubscriptionKey: Hashable {
-    var channel: String
-    var symbol: String
 }
 
 /// The bus topics of one symbol, built once (topic bytes are reused for every frame).

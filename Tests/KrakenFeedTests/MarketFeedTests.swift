@@ -2,6 +2,7 @@ import Foundation
 import KrakenFeed
 import NIOHTTP1
 import OrderBook
+import SessionLifecycle
 import Testing
 import WireFormat
 

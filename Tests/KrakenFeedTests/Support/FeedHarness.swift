@@ -2,6 +2,7 @@ import BusPublishing
 import Foundation
 import HTTPTransport
 import KrakenFeed
+import SessionLifecycle
 import KrakenSimulator
 import KrakenSimulatorServer
 import NIOCore
@@ -88,7 +89,7 @@ struct FeedHarness {
     }
 
     /// Waits until the feed reports `state` (checked every 10 ms).
-    func waitForFeed(_ state: FeedState, timeout: Duration = .seconds(20)) async throws -> FeedDiagnostics {
+    func waitForFeed(_ state: ConnectionState, timeout: Duration = .seconds(20)) async throws -> FeedDiagnostics {
         let deadline = ContinuousClock.now + timeout
         while true {
             let diagnostics = try await feed.diagnostics()

@@ -1,0 +1,164 @@
+import Foundation
+import KrakenFeed
+import NIOCore
+import NIOHTTP1
+import OrderBook
+import SessionLifecycle
+import Testing
+import WireFormat
+
+/// Each simulator fault kind that concerns a public feed, injected while the feed runs; the
+/// verdict comes from the bus (books equal the simulator's truth, sequences contiguous) and
+/// from the feed's counters.
+@Suite(.serialized) struct FeedFaultTests {
+    private static let symbols = ["BTC/USD", "ETH/USD"]
+
+    /// Quick deadlines so faults are detected within a test's patience.
+    private static func quickDeadlines(_ configuration: inout MarketFeedConfiguration) {
+        configuration.staleAfter = .milliseconds(2_500)
+        configuration.ackDeadline = .milliseconds(1_000)
+        configuration.bookQuietAfter = .milliseconds(1_000)
+        configuration.maxFrameSize = 1 << 20
+    }
+
+    /// Pauses the market and checks that every book on the bus equals the simulator's truth.
+    private static func expectBooksMatchTruth(_ harness: FeedHarness) async throws {
+        _ = try await harness.waitForFeed(.active)
+        try await harness.control(.POST, "/market/pause")
+        try await Task.sleep(for: .milliseconds(400))
+        let frames = harness.recorder.all
+        let books = try BusBooks.replay(frames)
+        for symbol in symbols {
+            #expect(books.books[symbol]?.checksum == (try await harness.truthChecksum(symbol)), "book of \(symbol)")
+        }
+        #expect(sequenceViolations(frames) == [])
+    }
+
+    /// Waits until a reset followed by a snapshot appeared on every book topic after `index`.
+    private static func waitForResync(_ harness: FeedHarness, after index: Int, symbols: [String] = symbols) async -> Bool {
+        await harness.recorder.wait { frames in
+            symbols.allSatisfy { symbol in
+                let payloads = frames.dropFirst(index).filter { $0.topic == "book:\(symbol):10:" }.map(\.payload)
+                guard let reset = payloads.firstIndex(where: { if case .bookReset = $0 { true } else { false } }) else { return false }
+                return payloads[reset...].contains { if case .bookSnapshot = $0 { true } else { false } }
+            }
+        }
+    }
+
+    @Test func aSilentHalfOpenConnectionIsDetectedAndReplaced() async throws {
+        try await FeedHarness.run(feed: {
+            Self.quickDeadlines(&$0)
+            $0.bookQuietAfter = .seconds(30)  // so the connection-level silence is what catches it
+        }) { harness in
+            _ = try await harness.waitForFeed(.active)
+            let before = harness.recorder.all.count
+            let started = ContinuousClock.now
+            try await harness.control(.POST, "/faults", body: #"{"kind":"stall","target":"public","heartbeats":false}"#)
+            #expect(await Self.waitForResync(harness, after: before))
+            // Detection after 2.5 s of silence, then a reconnect within a second of it.
+            #expect(started.duration(to: .now) < .seconds(6))
+            let counters = try await harness.feed.diagnostics().counters
+            #expect(counters.staleConnections == 1)
+            #expect(counters.reconnections == 1)
+            try await Self.expectBooksMatchTruth(harness)
+        }
+    }
+
+    @Test func aStallThatKeepsHeartbeatsIsCaughtThroughTheQuietBooks() async throws {
+        try await FeedHarness.run(feed: Self.quickDeadlines) { harness in
+            _ = try await harness.waitForFeed(.active)
+            let before = harness.recorder.all.count
+            try await harness.control(.POST, "/faults", body: #"{"kind":"stall","target":"public","heartbeats":true}"#)
+            #expect(await Self.waitForResync(harness, after: before))
+            let counters = try await harness.feed.diagnostics().counters
+            #expect(counters.staleConnections == 0)
+            #expect(counters.suspectSubscriptions >= 1)
+            #expect(counters.ackTimeouts == 1)
+            #expect(counters.reconnections == 1)
+            try await Self.expectBooksMatchTruth(harness)
+        }
+    }
+
+    @Test func malformedJSONIsCountedAndTheSessionContinues() async throws {
+        try await FeedHarness.run(feed: Self.quickDeadlines) { harness in
+            _ = try await harness.waitForFeed(.active)
+            try await harness.control(.POST, "/faults", body: #"{"kind":"malformed_json","target":"public"}"#)
+            let deadline = ContinuousClock.now + .seconds(10)
+            var counters = try await harness.feed.diagnostics().counters
+            while counters.malformedTotal == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                counters = try await harness.feed.diagnostics().counters
+            }
+            #expect(counters.malformedTotal == 1)
+            #expect(counters.reconnections == 0)
+            #expect(try await harness.feed.recentLog().contains { $0.contains("malformed_frame") })
+            try await Self.expectBooksMatchTruth(harness)
+            #expect(try await harness.feed.diagnostics().counters.bookResets == 0)
+        }
+    }
+
+    @Test func anOversizedFrameIsCountedThenTheFeedReconnectsAndResynchronises() async throws {
+        try await FeedHarness.run(feed: Self.quickDeadlines) { harness in
+            _ = try await harness.waitForFeed(.active)
+            let before = harness.recorder.all.count
+            try await harness.control(.POST, "/faults", body: #"{"kind":"oversized_frame","target":"public","bytes":2097152}"#)
+            #expect(await Self.waitForResync(harness, after: before))
+            let counters = try await harness.feed.diagnostics().counters
+            #expect(counters.oversizedFrames == 1)
+            #expect(counters.reconnections == 1)
+            try await Self.expectBooksMatchTruth(harness)
+        }
+    }
+
+    @Test func exchangeStatusChangesArePublishedWithoutReconnecting() async throws {
+        try await FeedHarness.run(feed: Self.quickDeadlines) { harness in
+            _ = try await harness.waitForFeed(.active)
+            try await harness.control(.POST, "/faults", body: #"{"kind":"status","status":"maintenance"}"#)
+            try await Task.sleep(for: .milliseconds(1_500))
+            try await harness.control(.POST, "/faults", body: #"{"kind":"status","status":"online"}"#)
+            let statuses: () -> [KBExchangeStatus] = {
+                harness.recorder.all.compactMap { frame -> KBExchangeStatus? in
+                    guard case .exchangeStatus(let status) = frame.payload else { return nil }
+                    return status
+                }
+            }
+            #expect(await harness.recorder.wait { _ in statuses().count >= 3 })
+            #expect(statuses().map(\.system) == [.online, .maintenance, .online])
+            #expect(statuses().map(\.rawSystem) == ["online", "maintenance", "online"])
+            #expect(statuses().allSatisfy { $0.feed == "public" })
+            let counters = try await harness.feed.diagnostics().counters
+            // Markets pause in maintenance: quiet books are verified, but nothing reconnects.
+            #expect(counters.reconnections == 0)
+            try await Self.expectBooksMatchTruth(harness)
+        }
+    }
+
+    @Test func exceededMsgRateBacksOffReconnectsAndRecovers() async throws {
+        try await FeedHarness.run(feed: {
+            Self.quickDeadlines(&$0)
+            $0.pingInterval = .milliseconds(300)
+        }) { harness in
+            _ = try await harness.waitForFeed(.active)
+            let before = harness.recorder.all.count
+            // The next request (the feed's periodic ping) is refused and the connection closed.
+            try await harness.control(.POST, "/faults", body: #"{"kind":"rate_limit","count":1}"#)
+            #expect(await Self.waitForResync(harness, after: before))
+            let counters = try await harness.feed.diagnostics().counters
+            #expect(counters.reconnections == 1)
+            try await Self.expectBooksMatchTruth(harness)
+        }
+    }
+
+    @Test func repeatedDisconnectsAlwaysRecoverWithExactBooks() async throws {
+        try await FeedHarness.run(feed: Self.quickDeadlines) { harness in
+            for round in 1...3 {
+                _ = try await harness.waitForFeed(.active)
+                let before = harness.recorder.all.count
+                try await harness.control(.POST, "/faults", body: #"{"kind":"disconnect","target":"public","clean":\#(round == 2)}"#)
+                #expect(await Self.waitForResync(harness, after: before), "round \(round)")
+            }
+            #expect(try await harness.feed.diagnostics().counters.reconnections == 3)
+            try await Self.expectBooksMatchTruth(harness)
+        }
+    }
+}
