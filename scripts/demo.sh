@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# The README's demo command: builds KrakenBridge, starts a publisher and shows its frames live
-# with `krakenbridge tap` until Ctrl-C (or for --seconds N).
-#
-# Today the publisher is `krakenbridge synth` (a synthetic market). When the Kraken simulator
-# and the ingest engine land, this same command will run simulator + bridge + tap.
+# The README's demo command: builds KrakenBridge, starts the Kraken simulator, runs the bridge
+# against it (the real client path: WebSocket v2, instrument precisions, checksummed books) and
+# shows the bridge's frames live with `krakenbridge tap` until Ctrl-C (or for --seconds N).
+# A corrupt checksum is injected after 5 seconds so the book reset and resync show up live.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -33,20 +32,34 @@ rm -f "$build_log"
 bin="$(swift_bin_path)/krakenbridge"
 
 workdir="$(mktemp -d)"
-endpoint="ipc://$workdir/market-data.sock"
-"$bin" synth --bind "$endpoint" --pairs "BTC/USD,ETH/USD,XRP/USD,DOGE/USD" --rate 4 --wait-subscribers 1 &
-publisher=$!
+market="ipc://$workdir/market-data.sock"
+account="ipc://$workdir/account.sock"
+pids=()
 cleanup() {
-    kill -TERM "$publisher" 2>/dev/null || true
-    wait "$publisher" 2>/dev/null || true
+    for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$workdir"
 }
 trap cleanup EXIT
 
-log "live frames from $endpoint (Ctrl-C to stop)"
+# The simulator prints its bound ports as one JSON line; port 0 picks free ports.
+echo '[{"at_ms":5000,"kind":"corrupt_checksum","symbol":"ETH/USD"}]' > "$workdir/scenario.json"
+"$bin" sim --public-port 0 --private-port 0 --rest-port 0 --control-port 0 --tick-ms 50 \
+    --pairs "BTC/USD,ETH/USD,DOGE/USD,MATIC/USD" --scenario "$workdir/scenario.json" \
+    > "$workdir/sim.json" 2> "$workdir/sim.log" &
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$workdir/sim.json" ] && break; sleep 0.1; done
+public_port="$(sed -n 's/.*"public":\([0-9]*\).*/\1/p' "$workdir/sim.json")"
+[ -n "$public_port" ] || { cat "$workdir/sim.log" >&2; echo "the simulator did not start" >&2; exit 1; }
+
+"$bin" run --ws-url "ws://127.0.0.1:$public_port/v2" --pairs "BTC/USD,ETH/USD,DOGE/USD,MATIC/USD" \
+    --market-bind "$market" --account-bind "$account" --simulated --stats-interval 5 > "$workdir/run.json" &
+pids+=($!)
+
+log "simulator on ws://127.0.0.1:$public_port/v2 → bridge → live frames from $market (Ctrl-C to stop)"
 if [ -n "$seconds" ]; then
-    timeout --signal=INT "$seconds" "$bin" tap --connect "$endpoint" || [ $? -eq 124 ]
+    timeout --signal=INT "$seconds" "$bin" tap --connect "$market" || [ $? -eq 124 ]
 else
-    "$bin" tap --connect "$endpoint" || true
+    "$bin" tap --connect "$market" || true
 fi
 exit 0

@@ -3,6 +3,9 @@ import SessionLifecycle
 import WireFormat
 
 extension ConnectionState {
+    /// The wire contract's numeric value of this state.
+    public var wireValue: Int { wireState.rawValue }
+
     /// The state as the wire contract's `ConnectionStatus` carries it.
     var wireState: KBConnectionState {
         switch self {
