@@ -107,6 +107,8 @@ let package = Package(
             swiftSettings: strictSettings),
         // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.
         .target(name: "KrakenREST", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
+        // Kraken private messages → exactly-once account events: sequences, order cache, ledger, REST reconciliation.
+        .target(name: "PrivateFlow", dependencies: ["KrakenWire", "KrakenREST", "FixedPoint", "WireFormat"], swiftSettings: strictSettings),
         // libzmq from Debian's libzmq3-dev; pkg-config is left out on purpose (it drags in
         // prohibited -isystem flags from libzmq.pc's private requirements).
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
@@ -170,6 +172,9 @@ let package = Package(
         .testTarget(
             name: "SessionLifecycleTests", dependencies: ["SessionLifecycle", "SeededRandom"], swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQHubTests", dependencies: ["ZeroMQHub", "ZeroMQ"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PrivateFlowTests", dependencies: ["PrivateFlow", "KrakenWire", "KrakenREST", "FixedPoint", "WireFormat"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "WireFormatTests",
             dependencies: ["WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
