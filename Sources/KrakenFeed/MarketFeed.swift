@@ -33,7 +33,7 @@ public final class MarketFeed: Sendable {
     /// The lines the feed logged (bounded), most recent last.
     public func recentLog() async throws -> [String] {
         let session = session
-        return try await eventLoop.submit { session.value.log.lines }.get()
+        return try await eventLoop.submit { session.value.link.log.lines }.get()
     }
 
     /// Closes the connection and stops reconnecting.
@@ -46,23 +46,4 @@ public final class MarketFeed: Sendable {
 /// Why a feed configuration cannot run.
 public struct FeedConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
-}
-
-extension MarketFeedConfiguration {
-    func validate() throws(FeedConfigurationError) {
-        guard !endpoints.isEmpty else { throw FeedConfigurationError(description: "no endpoints") }
-        if let bookDepth, ![10, 25, 100, 500, 1000].contains(bookDepth) {
-            throw FeedConfigurationError(description: "book depth \(bookDepth) is not one of 10, 25, 100, 500, 1000")
-        }
-        for interval in ohlcIntervals where ![1, 5, 15, 30, 60, 240, 1440, 10080, 21600].contains(interval) {
-            throw FeedConfigurationError(description: "OHLC interval \(interval) is not one Kraken offers")
-        }
-        guard maxFrameSize >= 4_096 else { throw FeedConfigurationError(description: "max frame size below 4096 bytes") }
-        guard symbolsPerRequest >= 1 else { throw FeedConfigurationError(description: "symbols per request must be ≥ 1") }
-        guard requestBurst >= 1 else { throw FeedConfigurationError(description: "request burst must be ≥ 1") }
-        for (name, value) in [("stale-after", staleAfter), ("ack deadline", ackDeadline), ("book quiet period", bookQuietAfter),
-                              ("handshake timeout", handshakeTimeout), ("connect timeout", connectTimeout)] where value <= .zero {
-            throw FeedConfigurationError(description: "\(name) must be positive")
-        }
-    }
 }

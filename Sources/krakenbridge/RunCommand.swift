@@ -76,15 +76,15 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = MarketFeedConfiguration()
-        configuration.endpoints = wsURLs.compactMap(FeedEndpoint.init(url:))
+        configuration.connection.endpoints = wsURLs.compactMap(FeedEndpoint.init(url:))
         configuration.symbols = pairs.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !configuration.symbols.isEmpty else { throw ValidationError("--pairs is empty") }
         configuration.bookDepth = bookDepth == 0 ? nil : bookDepth
         configuration.trades = trades
         configuration.tickers = tickers
         configuration.ohlcIntervals = try intervals()
-        configuration.trustedCAFile = caFile
-        configuration.maxFrameSize = maxFrameSize
+        configuration.connection.trustedCAFile = caFile
+        configuration.connection.maxFrameSize = maxFrameSize
 
         let hub = try await ZMQHub.start(HubConfiguration(sockets: [
             .publisher(name: "market", bind: [marketBind]),
@@ -105,7 +105,7 @@ struct RunCommand: AsyncParsableCommand {
             try? await group.shutdownGracefully()
             throw ValidationError("\(error)")
         }
-        printError("run: \(configuration.symbols.count) pairs from \(configuration.endpoints.map(\.description).joined(separator: ", ")); "
+        printError("run: \(configuration.symbols.count) pairs from \(configuration.connection.endpoints.map(\.description).joined(separator: ", ")); "
             + "market data on \(endpoints["market"]!), account on \(endpoints["account"]!)")
         let heartbeat = Task { await Self.serviceHeartbeats(feed: feed, publisher: publisher, statsEvery: statsInterval) }
         await TerminationSignal.wait()

@@ -15,10 +15,10 @@ import WireFormat
 
     /// Quick deadlines so faults are detected within a test's patience.
     private static func quickDeadlines(_ configuration: inout MarketFeedConfiguration) {
-        configuration.staleAfter = .milliseconds(2_500)
-        configuration.ackDeadline = .milliseconds(1_000)
-        configuration.bookQuietAfter = .milliseconds(1_000)
-        configuration.maxFrameSize = 1 << 20
+        configuration.connection.staleAfter = .milliseconds(2_500)
+        configuration.connection.ackDeadline = .milliseconds(1_000)
+        configuration.connection.quietAfter = .milliseconds(1_000)
+        configuration.connection.maxFrameSize = 1 << 20
     }
 
     /// Pauses the market and checks that every book on the bus equals the simulator's truth.
@@ -48,7 +48,7 @@ import WireFormat
     @Test func aSilentHalfOpenConnectionIsDetectedAndReplaced() async throws {
         try await FeedHarness.run(feed: {
             Self.quickDeadlines(&$0)
-            $0.bookQuietAfter = .seconds(30)  // so the connection-level silence is what catches it
+            $0.connection.quietAfter = .seconds(30)  // so the connection-level silence is what catches it
         }) { harness in
             _ = try await harness.waitForFeed(.active)
             let before = harness.recorder.all.count
@@ -136,7 +136,7 @@ import WireFormat
     @Test func exceededMsgRateBacksOffReconnectsAndRecovers() async throws {
         try await FeedHarness.run(feed: {
             Self.quickDeadlines(&$0)
-            $0.pingInterval = .milliseconds(300)
+            $0.connection.pingInterval = .milliseconds(300)
         }) { harness in
             _ = try await harness.waitForFeed(.active)
             let before = harness.recorder.all.count

@@ -51,7 +51,7 @@ struct FeedHarness {
         }
 
         var feedConfiguration = MarketFeedConfiguration()
-        feedConfiguration.endpoints = [FeedEndpoint(host: "127.0.0.1", port: simulator.ports.public, path: "/v2", secure: false)]
+        feedConfiguration.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: simulator.ports.public, path: "/v2", secure: false)]
         feedConfiguration.symbols = symbols
         configureFeed(&feedConfiguration)
         let feed = try await MarketFeed.start(feedConfiguration, publisher: publisher, on: MultiThreadedEventLoopGroup.singleton.next())

@@ -1,0 +1,307 @@
+import BusPublishing
+import KrakenWire
+import NIOCore
+import NIOSSL
+import SeededRandom
+import SessionLifecycle
+import TransportTLS
+import WebSocketTransport
+import WireFormat
+
+/// What a feed (market or account) adds to a connection: its protocol. Called inline on the
+/// connection's event loop.
+protocol FeedConnectionDelegate: AnyObject {
+    /// The WebSocket is open: start the feed's handshake (subscriptions, token, …).
+    func feedConnectionOpened()
+    /// One complete message.
+    func feedConnection(received bytes: UnsafeRawBufferPointer, nowNs: Int64)
+    /// The connection ended; a reconnect is already scheduled (unless stopping).
+    func feedConnectionClosed(reason: WebSocketCloseReason)
+    /// A subscription acknowledged long ago has been quiet while heartbeats still come.
+    func feedConnectionSuspectsQuiet(_ key: SubscriptionKey)
+}
+
+/// The part every Kraken connection shares, whatever it carries: the lifecycle state machine
+/// (published on `conn:<feed>:`), endpoint failover behind circuit breakers, reconnects with
+/// full-jitter backoff, connect and handshake deadlines, pings, liveness (connection silence,
+/// unanswered requests, quiet subscriptions) and paced requests. Confined to one event loop.
+final class FeedConnection: WebSocketConnectionDelegate {
+    let name: String
+    let settings: ConnectionSettings
+    let eventLoop: any EventLoop
+    weak var delegate: (any FeedConnectionDelegate)?
+    var counters = FeedCounters()
+    var log: BoundedLog
+    private(set) var lifecycle: ConnectionLifecycle
+    private(set) var endpoints: EndpointRotation
+    private(set) var endpointIndex = 0
+    private(set) var lastFrameNs: Int64 = 0
+
+    private let publisher: BusPublisher
+    private let connectionTopic: Topic
+    private let tls: NIOSSLContext?
+    private var connection: WebSocketConnection?
+    private var backoff: ReconnectBackoff
+    private var random: SplitMix64
+    private var liveness: LivenessMonitor
+    private var pacer: RequestPacer
+    private var outgoing: [[UInt8]] = []
+    private var pendingAcks: Set<SubscriptionKey> = []
+    private var drainTimer: Scheduled<Void>?
+    private var handshakeTimer: Scheduled<Void>?
+    private var reconnectTimer: Scheduled<Void>?
+    private var livenessTimer: Scheduled<Void>?
+    private var activeSinceNs: Int64?
+    private var lastPingNs: Int64 = 0
+    private var pingID: UInt64 = 1 << 40
+    private var stopping = false
+
+    var state: ConnectionState { lifecycle.state }
+    var isOpen: Bool { connection != nil }
+
+    init(name: String, settings: ConnectionSettings, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64) throws {
+        self.name = name
+        self.settings = settings
+        self.publisher = publisher
+        self.eventLoop = eventLoop
+        let now = UnixTime.nanoseconds()
+        lifecycle = ConnectionLifecycle(nowNs: now)
+        // Backoff grows only across attempts that never became active: a connection that was
+        // subscribed and then dropped gets a fast first retry again.
+        backoff = ReconnectBackoff(baseNs: settings.backoffBase.nanoseconds, capNs: settings.backoffCap.nanoseconds, healthyResetNs: 0)
+        endpoints = EndpointRotation(urls: settings.endpoints.map(\.description))
+        liveness = LivenessMonitor(nowNs: now)
+        pacer = RequestPacer(burst: settings.requestBurst, refillIntervalNs: settings.requestInterval.nanoseconds)
+        random = SplitMix64(seed: seed)
+        log = BoundedLog(prefix: "feed \(name):")
+        tls = settings.endpoints.contains(where: \.secure) ? try ClientTLS.context(trustingCAFile: settings.trustedCAFile) : nil
+        connectionTopic = try Topic.connection(name)
+    }
+
+    // MARK: lifecycle
+
+    func start() {
+        eventLoop.preconditionInEventLoop()
+        scheduleLivenessCheck()
+        connect()
+    }
+
+    func stop() {
+        stopping = true
+        for timer in [livenessTimer, handshakeTimer, reconnectTimer, drainTimer] { timer?.cancel() }
+        transition(to: .shuttingDown, detail: "stopping")
+        connection?.close()
+        connection = nil
+        transition(to: .disconnected, detail: "stopped")
+    }
+
+    /// Drops the connection (it is presumed dead or unusable); the usual reconnect follows.
+    func abort(kind: String, _ detail: String) {
+        log.write(kind: kind, detail, nowNs: UnixTime.nanoseconds())
+        connection?.abort()
+    }
+
+    private func connect() {
+        guard !stopping else { return }
+        let now = UnixTime.nanoseconds()
+        switch endpoints.next(nowNs: now) {
+        case .connect(let index, _):
+            endpointIndex = index
+        case .waitUntil(let untilNs):
+            // Every endpoint's breaker is open: wait for the first to allow a trial.
+            reconnectTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(max(untilNs - now, 1_000_000))) {
+                [weak self] in self?.connect()
+            }
+            return
+        case .awaitTrial:
+            reconnectTimer = eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(100)) { [weak self] in self?.connect() }
+            return
+        }
+        let endpoint = settings.endpoints[endpointIndex]
+        transition(to: .connecting, detail: endpoint.description)
+        counters.connects += 1
+        pendingAcks = []
+        outgoing = []
+        drainTimer?.cancel()
+        drainTimer = nil
+        lastFrameNs = now
+        liveness = LivenessMonitor(
+            nowNs: now, connectionSilenceNs: settings.staleAfter.nanoseconds,
+            unsubscribedSilenceNs: settings.handshakeTimeout.nanoseconds + settings.staleAfter.nanoseconds,
+            ackDeadlineNs: settings.ackDeadline.nanoseconds, dataQuietNs: settings.quietAfter.nanoseconds)
+        connection = WebSocketConnection.connect(
+            host: endpoint.host, port: endpoint.port, path: endpoint.path, tls: endpoint.secure ? tls : nil,
+            maxFrameSize: settings.maxFrameSize, connectTimeout: settings.connectTimeout, on: eventLoop, delegate: self)
+        handshakeTimer?.cancel()
+        handshakeTimer = eventLoop.assumeIsolated().scheduleTask(in: settings.handshakeTimeout) { [weak self] in
+            guard let self, self.state == .connecting || self.state == .connected || self.state == .authenticated else { return }
+            self.counters.handshakeTimeouts += 1
+            self.abort(kind: "handshake_timeout", "the feed did not complete its handshake within the deadline")
+        }
+    }
+
+    /// The feed got what it waits for first (instrument snapshot, token): stop the handshake deadline.
+    func handshakeCompleted() { handshakeTimer?.cancel() }
+
+    func connectionOpened(_ connection: WebSocketConnection) {
+        guard connection === self.connection else { return }
+        transition(to: .connected, detail: "upgraded")
+        delegate?.feedConnectionOpened()
+    }
+
+    func connection(_ connection: WebSocketConnection, closed reason: WebSocketCloseReason) {
+        guard connection === self.connection else { return }
+        self.connection = nil
+        handshakeTimer?.cancel()
+        switch reason {
+        case .frameTooLarge: counters.oversizedFrames += 1
+        case .protocolError: counters.protocolErrors += 1
+        case .connectFailed: counters.connectFailures += 1
+        case .closedByServer, .closedLocally, .connectionLost: break
+        }
+        guard !stopping else { return }
+        let now = UnixTime.nanoseconds()
+        log.write(kind: "disconnected", "\(reason) (state \(state.rawValue))", nowNs: now)
+        if let activeSinceNs {
+            backoff.resetIfHealthy(activeSinceNs: activeSinceNs, nowNs: now)
+        } else {
+            endpoints.recordFailure(index: endpointIndex, nowNs: now)
+        }
+        activeSinceNs = nil
+        let delay = backoff.nextDelayNs(using: &random)
+        counters.reconnections += 1
+        transition(to: .reconnecting, detail: "\(reason); retry in \(delay / 1_000_000) ms")
+        delegate?.feedConnectionClosed(reason: reason)
+        reconnectTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay)) { [weak self] in self?.connect() }
+    }
+
+    func connectionReceivedPong(_ connection: WebSocketConnection) {
+        lastFrameNs = UnixTime.nanoseconds()
+        liveness.frameReceived(nowNs: lastFrameNs)
+    }
+
+    func connection(_ connection: WebSocketConnection, received bytes: UnsafeRawBufferPointer) {
+        let now = UnixTime.nanoseconds()
+        lastFrameNs = now
+        liveness.frameReceived(nowNs: now)
+        counters.frames += 1
+        delegate?.feedConnection(received: bytes, nowNs: now)
+    }
+
+    // MARK: states
+
+    func transition(to next: ConnectionState, detail: String) {
+        let now = UnixTime.nanoseconds()
+        let previous = state
+        do {
+            try lifecycle.transition(to: next, nowNs: now, detail: detail)
+        } catch {
+            counters.illegalTransitions += 1
+            log.write(kind: "illegal_transition", "\(error)", nowNs: now)
+            return
+        }
+        var status = KBConnectionStatus()
+        status.feed = name
+        status.endpoint = settings.endpoints[endpointIndex].description
+        status.state = next.wireState
+        status.previousState = previous.wireState
+        status.detail = detail
+        status.attempt = UInt32(clamping: lifecycle.attempt)
+        if publisher.publish(status, on: connectionTopic, receivedNs: now) == nil { counters.publishFailures += 1 }
+    }
+
+    /// Subscribing → active once nothing awaits an ack.
+    func becomeActiveIfSettled(detail: String) {
+        guard state == .subscribing, pendingAcks.isEmpty else { return }
+        activeSinceNs = UnixTime.nanoseconds()
+        endpoints.recordSuccess(index: endpointIndex)
+        transition(to: .active, detail: detail)
+    }
+
+    // MARK: requests and acks
+
+    /// Queues a request; the pacer lets it out now or when a token frees up.
+    func send(_ request: [UInt8]) {
+        outgoing.append(request)
+        drainOutgoing()
+    }
+
+    func expectAck(_ key: SubscriptionKey) {
+        pendingAcks.insert(key)
+        liveness.subscriptionRequested(key, nowNs: UnixTime.nanoseconds())
+    }
+
+    func acknowledged(_ key: SubscriptionKey) {
+        pendingAcks.remove(key)
+        liveness.subscriptionAcknowledged(key, nowNs: UnixTime.nanoseconds())
+    }
+
+    /// Kraken refused the subscriptions matching `matches`: they will not ack.
+    func refused(where matches: (SubscriptionKey) -> Bool) {
+        for key in pendingAcks where matches(key) {
+            pendingAcks.remove(key)
+            liveness.subscriptionRemoved(key)
+        }
+    }
+
+    func dataReceived(_ key: SubscriptionKey, nowNs: Int64) { liveness.dataReceived(key, nowNs: nowNs) }
+
+    private func drainOutgoing() {
+        guard drainTimer == nil else { return }
+        while !outgoing.isEmpty, let connection {
+            let now = UnixTime.nanoseconds()
+            if let readyNs = pacer.take(nowNs: now) {
+                counters.pacedRequests += 1
+                drainTimer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(max(readyNs - now, 0))) { [weak self] in
+                    self?.drainTimer = nil
+                    self?.drainOutgoing()
+                }
+                return
+            }
+            connection.send(text: outgoing.removeFirst())
+        }
+    }
+
+    // MARK: liveness
+
+    private func scheduleLivenessCheck() {
+        livenessTimer = eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(250)) { [weak self] in
+            guard let self, !self.stopping else { return }
+            self.checkLiveness()
+            self.scheduleLivenessCheck()
+        }
+    }
+
+    private func checkLiveness() {
+        guard let connection, state != .disconnected, state != .reconnecting else { return }
+        let now = UnixTime.nanoseconds()
+        for decision in liveness.evaluate(nowNs: now) {
+            switch decision {
+            case .connectionStale(let silentForNs):
+                counters.staleConnections += 1
+                abort(kind: "stale", "no frame for \(silentForNs / 1_000_000) ms; reconnecting")
+                return
+            case .ackOverdue(let key, let waitingForNs):
+                // A server that takes frames but does not answer requests is not usable.
+                counters.ackTimeouts += 1
+                abort(kind: "ack_overdue", "\(key) unanswered for \(waitingForNs / 1_000_000) ms; reconnecting")
+                return
+            case .dataSuspect(let key, _):
+                counters.suspectSubscriptions += 1
+                // The feed decides; by default a new quiet period starts.
+                liveness.dataReceived(key, nowNs: now)
+                delegate?.feedConnectionSuspectsQuiet(key)
+            }
+        }
+        if state == .active || state == .subscribing, now - lastPingNs > settings.pingInterval.nanoseconds {
+            lastPingNs = now
+            pingID += 1
+            connection.send(text: V2Request.ping(requestID: pingID))
+            connection.ping()
+        }
+    }
+
+    func diagnosticsBreakers() -> [FeedDiagnostics.Breaker] {
+        endpoints.endpoints.map { FeedDiagnostics.Breaker(endpoint: $0.url, state: $0.breaker.stateName) }
+    }
+}
