@@ -102,7 +102,8 @@ let package = Package(
             name: "KrakenFeed",
             dependencies: [
                 "KrakenWire", "MarketFlow", "BusPublishing", "WireFormat", "WebSocketTransport", "TransportTLS", "SeededRandom",
-                "OrderBook", "SessionLifecycle", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "OrderBook", "SessionLifecycle", "PrivateFlow", "KrakenREST", "KrakenAuth", "HTTPTransport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.

@@ -39,6 +39,25 @@ public struct FeedCounters: Sendable, Equatable {
     /// Frames the bus refused (outbox full) or could not encode.
     public var publishFailures: UInt64 = 0
 
+    // Private feed.
+    public var executionReports: UInt64 = 0
+    public var fills: UInt64 = 0
+    public var balanceEvents: UInt64 = 0
+    /// Sequence gaps and reorders on private channels (each triggers a resync).
+    public var privateGaps: UInt64 = 0
+    public var resyncs: UInt64 = 0
+    public var reconciliations: UInt64 = 0
+    /// Events published from REST reconciliation or inferred from order totals.
+    public var reconciledEvents: UInt64 = 0
+    public var tokenFetches: UInt64 = 0
+    public var tokenFailures: UInt64 = 0
+    /// Subscriptions Kraken refused for the token (`ESession:Invalid session`).
+    public var tokenRejections: UInt64 = 0
+    public var restFailures: UInt64 = 0
+    /// What the private flow noted without publishing: duplicates dropped, suppressed reports,
+    /// unhandled Kraken values, … by kind.
+    public var privateNotes: [String: UInt64] = [:]
+
     public init() {}
 
     public var malformedTotal: UInt64 { malformedFrames.values.reduce(0, +) }

@@ -24,6 +24,8 @@ public enum ClientRequest: Sendable, Equatable {
         public var interval: Int?
         public var snapshot: Bool?
         public var token: String?
+        /// executions: include the account's last 50 trades in the snapshot.
+        public var snapTrades: Bool?
     }
 
     /// The `pair` and `subscription` of a v1 subscription request.
@@ -89,6 +91,7 @@ public enum ClientRequest: Sendable, Equatable {
             else if key.equals("depth") { params.depth = try reader.readInt(field: "depth") }
             else if key.equals("interval") { params.interval = try reader.readInt(field: "interval") }
             else if key.equals("snapshot") { params.snapshot = try reader.readBool(field: "snapshot") }
+            else if key.equals("snap_trades") { params.snapTrades = try reader.readBool(field: "snap_trades") }
             else if key.equals("token") { params.token = try reader.readString(field: "token") }
             else { try reader.skipValue() }
         }

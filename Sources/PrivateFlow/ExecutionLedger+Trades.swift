@@ -22,10 +22,19 @@ struct TradeFacts: Sendable {
 }
 
 extension ExecutionLedger {
+    /// What makes a trade the same trade again: its exec_id (unique per execution). Kraken's
+    /// `trade_id` numbers a pair's public trades, so the same number recurs on other pairs and
+    /// is only used, qualified by the pair, when there is no exec_id.
+    func dedupKeys(_ trade: TradeFacts, orderID: String) -> [String] {
+        if let execID = trade.execID { return ["e:\(execID)"] }
+        guard let tradeID = trade.tradeID else { return [] }
+        return ["t:\(orders[orderID]?.symbol ?? "?"):\(tradeID)"]
+    }
+
     /// Publishes a trade once: a PARTIALLY_FILLED or FILLED report carrying this fill alone,
     /// and a Fill. A trade an inferred fill already covered is absorbed instead.
     mutating func applyTrade(_ orderID: String, _ trade: TradeFacts, _ context: EventContext, into output: inout FlowOutput) {
-        let keys = [trade.execID.map { "e:\($0)" }, trade.tradeID.map { "t:\($0)" }].compactMap { $0 }
+        let keys = dedupKeys(trade, orderID: orderID)
         guard let key = trade.execID ?? trade.tradeID else {
             output.notes.append(.unhandled(.malformedTrade(orderID: orderID)))
             return
@@ -33,6 +42,11 @@ extension ExecutionLedger {
         guard claim(keys, orderID: orderID) else {
             output.notes.append(.duplicateExecution(orderID: orderID, key: key))
             return
+        }
+        // An order first heard of through its fill (its `new` came while disconnected) is
+        // announced first, so every order downstream starts with NEW.
+        if orders[orderID]?.reportedStatus == nil {
+            reportNew(orderID, krakenStatus: "new", timestampNs: trade.timestampNs, context, into: &output)
         }
         var quantity = trade.quantity
         var cost = trade.cost
@@ -70,7 +84,7 @@ extension ExecutionLedger {
 
     /// Records a trade replayed by a start-up snapshot as already published (see `init`).
     mutating func adoptTrade(_ orderID: String, _ trade: TradeFacts, into output: inout FlowOutput) {
-        let keys = [trade.execID.map { "e:\($0)" }, trade.tradeID.map { "t:\($0)" }].compactMap { $0 }
+        let keys = dedupKeys(trade, orderID: orderID)
         guard let key = trade.execID ?? trade.tradeID, claim(keys, orderID: orderID) else { return }
         let cumulative = trade.cumulativeQuantity ?? ExactArithmetic.sum(publishedQuantity(orderID), trade.quantity)
         if let cumulative, cumulative > publishedQuantity(orderID) {

@@ -70,6 +70,15 @@ public struct SimulatedAccount: Sendable {
     }
 
     /// The events from `index` on (for a session that has sent the ones before).
+    /// The last `count` trade executions, oldest first (Kraken's `snap_trades`).
+    public func recentTrades(_ count: Int) -> [ExecutionEvent] {
+        var trades: [ExecutionEvent] = []
+        for event in events.reversed() where trades.count < count {
+            if let execution = event.execution, execution.execType == .trade { trades.append(execution) }
+        }
+        return trades.reversed()
+    }
+
     public func events(since index: Int) -> ArraySlice<AccountEvent> {
         events[min(max(index, 0), events.count)...]
     }

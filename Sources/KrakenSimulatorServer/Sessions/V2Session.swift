@@ -174,7 +174,10 @@ final class V2Session: ClientSession {
             if params.snapshot ?? true {
                 let account = exchange.account
                 for frame in sequencer.frames({ sequence in
-                    isExecutions ? V2Frames.executionsSnapshot(openOrders: account.openOrders, sequence: sequence)
+                    isExecutions
+                        ? V2Frames.executionsSnapshot(
+                            openOrders: account.openOrders, trades: params.snapTrades == true ? account.recentTrades(50) : [],
+                            sequence: sequence)
                         : V2Frames.balancesSnapshot(account.balances, sequence: sequence)
                 }) { reply(frame) }
             }

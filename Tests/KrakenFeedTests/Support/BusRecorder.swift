@@ -40,9 +40,9 @@ final class BusRecorder: Sendable {
         }
     }
 
-    /// Subscribes to everything on `endpoint`.
-    static func start(connectingTo endpoint: String) async throws -> BusRecorder {
-        let spec = HubSocketSpec(name: "recorder", type: .sub, connects: [endpoint], subscriptions: [[]], deliversInbound: true,
+    /// Subscribes to everything on `endpoints`.
+    static func start(connectingTo endpoints: [String]) async throws -> BusRecorder {
+        let spec = HubSocketSpec(name: "recorder", type: .sub, connects: endpoints, subscriptions: [[]], deliversInbound: true,
                                  monitored: false)
         let hub = try await ZMQHub.start(HubConfiguration(sockets: [spec], inboundBufferLimit: 1_000_000, threadName: "test.sub"))
         return BusRecorder(hub: hub)

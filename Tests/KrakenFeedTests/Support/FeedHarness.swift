@@ -24,11 +24,15 @@ struct FeedHarness {
     let publisher: BusPublisher
     let recorder: BusRecorder
     let feed: MarketFeed
+    /// The private feed, when the test asked for one.
+    let account: AccountFeed?
 
     static func run(
-        symbols: [String] = ["BTC/USD", "ETH/USD"], tickMilliseconds: Int64 = 10,
+        symbols: [String] = ["BTC/USD", "ETH/USD"], tickMilliseconds: Int64 = 10, withAccount: Bool = false,
         simulator configureSimulator: (inout SimulatorServer.Configuration) -> Void = { _ in },
         feed configureFeed: (inout MarketFeedConfiguration) -> Void = { _ in },
+        account configureAccount: (inout AccountFeedConfiguration) -> Void = { _ in },
+        beforeFeeds: (SimulatorServer) async throws -> Void = { _ in },
         _ body: (FeedHarness) async throws -> Void
     ) async throws {
         var simulatorConfiguration = SimulatorServer.Configuration()
@@ -39,24 +43,38 @@ struct FeedHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kbfeed-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let marketEndpoint = "ipc://\(directory.path)/market.sock"
+        let accountEndpoint = "ipc://\(directory.path)/account.sock"
         let hub = try await ZMQHub.start(HubConfiguration(sockets: [
             .publisher(name: "market", bind: [marketEndpoint]),
-            .publisher(name: "account", bind: ["ipc://\(directory.path)/account.sock"]),
+            .publisher(name: "account", bind: [accountEndpoint]),
         ], threadName: "test.bridge"))
         let publisher = BusPublisher(hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1), flags: [.simulated])
-        let recorder = try await BusRecorder.start(connectingTo: marketEndpoint)
-        // Slow joiner: publish nothing until the XPUB has seen the recorder's subscription.
+        let recorder = try await BusRecorder.start(connectingTo: [marketEndpoint, accountEndpoint])
+        // Slow joiner: publish nothing until both XPUBs have seen the recorder's subscription.
+        var subscribed: Set<Int> = []
         for await item in hub.inbound {
-            if case .subscription(_, true, _) = item { break }
+            if case .subscription(let socket, true, _) = item { subscribed.insert(socket.index) }
+            if subscribed.count == 2 { break }
         }
+        try await beforeFeeds(simulator)
 
         var feedConfiguration = MarketFeedConfiguration()
         feedConfiguration.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: simulator.ports.public, path: "/v2", secure: false)]
         feedConfiguration.symbols = symbols
         configureFeed(&feedConfiguration)
         let feed = try await MarketFeed.start(feedConfiguration, publisher: publisher, on: MultiThreadedEventLoopGroup.singleton.next())
+        var account: AccountFeed?
+        if withAccount {
+            var accountConfiguration = AccountFeedConfiguration(credentials: SimulatorServer.demoCredentials)
+            accountConfiguration.connection.endpoints = [
+                FeedEndpoint(host: "127.0.0.1", port: simulator.ports.private, path: "/v2", secure: false)
+            ]
+            accountConfiguration.rest = RESTEndpoint(host: "127.0.0.1", port: simulator.ports.rest, secure: false)
+            configureAccount(&accountConfiguration)
+            account = try await AccountFeed.start(accountConfiguration, publisher: publisher, on: MultiThreadedEventLoopGroup.singleton.next())
+        }
 
-        let harness = FeedHarness(simulator: simulator, hub: hub, publisher: publisher, recorder: recorder, feed: feed)
+        let harness = FeedHarness(simulator: simulator, hub: hub, publisher: publisher, recorder: recorder, feed: feed, account: account)
         var failure: (any Error)?
         do {
             try await body(harness)
@@ -64,6 +82,7 @@ struct FeedHarness {
             failure = error
         }
         try? await feed.stop()
+        try? await account?.stop()
         await recorder.stop()
         await hub.shutdown()
         try? await simulator.shutdown()
@@ -88,14 +107,15 @@ struct FeedHarness {
         return checksum
     }
 
-    /// Waits until the feed reports `state` (checked every 10 ms).
-    func waitForFeed(_ state: ConnectionState, timeout: Duration = .seconds(20)) async throws -> FeedDiagnostics {
+    /// Waits until the market feed (or with `account: true` the private feed) reports `state`.
+    func waitForFeed(_ state: ConnectionState, account: Bool = false, timeout: Duration = .seconds(20)) async throws -> FeedDiagnostics {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let diagnostics = try await feed.diagnostics()
+            let diagnostics = try await (account ? self.account!.diagnostics() : feed.diagnostics())
             if diagnostics.state == state { return diagnostics }
             guard ContinuousClock.now < deadline else {
-                throw HarnessFailure("feed stayed \(diagnostics.state) (wanted \(state)); log: \(try await feed.recentLog())")
+                let log = try await (account ? self.account!.recentLog() : feed.recentLog())
+                throw HarnessFailure("feed stayed \(diagnostics.state) (wanted \(state)); log: \(log)")
             }
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -1,0 +1,26 @@
+import KrakenAuth
+import NIOCore
+
+/// The private (account) feed: Kraken's authenticated WebSocket for executions and balances,
+/// and the REST API for tokens and reconciliation.
+public struct AccountFeedConfiguration: Sendable {
+    public var name = "private"
+    /// Endpoints (default Kraken's authenticated v2), deadlines, pacing and backoff.
+    public var connection = ConnectionSettings(endpoints: [FeedEndpoint(host: "ws-auth.kraken.com", port: 443, path: "/v2", secure: true)])
+    public var rest = RESTEndpoint(host: "api.kraken.com", port: 443, secure: true)
+    public var credentials: APICredentials
+    /// An open order with no news for this long is checked over REST (QueryOrders).
+    public var silentOrderAfter: TimeAmount = .seconds(120)
+    public var restTimeout: TimeAmount = .seconds(10)
+
+    public init(credentials: APICredentials) {
+        self.credentials = credentials
+    }
+
+    func validate() throws(FeedConfigurationError) {
+        try connection.validate()
+        guard silentOrderAfter > .zero, restTimeout > .zero else {
+            throw FeedConfigurationError(description: "silent-order period and REST timeout must be positive")
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import HTTPTransport
+import KrakenFeed
+import KrakenSimulatorServer
+import NIOHTTP1
+import SessionLifecycle
+import Testing
+import WireFormat
+
+/// The private feed against the simulator's account: what reaches the bus must be the
+/// simulator's ground truth, every execution exactly once, whatever the sequence numbers do.
+@Suite(.serialized) struct AccountFeedTests {
+    /// One ground-truth event from `GET /truth/private-events`.
+    struct TruthEvent: Decodable {
+        var index: Int
+        var execType: String
+        var orderId: String
+        var execId: String?
+    }
+
+    /// What the downstream must contain for a list of ground-truth events.
+    struct Expected: Equatable {
+        var fills: [String] = []
+        var statusReports: [String] = []
+
+        init(_ events: [TruthEvent]) {
+            for event in events {
+                switch event.execType {
+                case "trade": fills.append(event.execId ?? "?")
+                case "new": statusReports.append("\(event.orderId):NEW")
+                case "canceled": statusReports.append("\(event.orderId):CANCELED")
+                case "expired": statusReports.append("\(event.orderId):EXPIRED")
+                default: break
+                }
+            }
+            fills.sort()
+            statusReports.sort()
+        }
+
+        init(fills: [String], statusReports: [String]) {
+            self.fills = fills.sorted()
+            self.statusReports = statusReports.sorted()
+        }
+    }
+
+    /// The two lists must be equal; on failure the message names what is missing and extra.
+    private func expectSame(_ actual: Expected, _ expected: Expected, sourceLocation: SourceLocation = #_sourceLocation) {
+        func difference(_ lhs: [String], _ rhs: [String]) -> [String] {
+            var remaining = rhs
+            return lhs.filter { item in
+                if let index = remaining.firstIndex(of: item) {
+                    remaining.remove(at: index)
+                    return false
+                }
+                return true
+            }
+        }
+        let message = "missing fills \(difference(expected.fills, actual.fills)), extra fills \(difference(actual.fills, expected.fills)), "
+            + "missing reports \(difference(expected.statusReports, actual.statusReports)), "
+            + "extra reports \(difference(actual.statusReports, expected.statusReports))"
+        #expect(actual == expected, Comment(rawValue: message), sourceLocation: sourceLocation)
+    }
+
+    private static func truth(_ harness: FeedHarness, since: Int = 0) async throws -> [TruthEvent] {
+        let response = try await HTTPClient.request(
+            host: "127.0.0.1", port: harness.simulator.ports.control, path: "/truth/private-events?since=\(since)")
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode([TruthEvent].self, from: Data(response.body))
+    }
+
+    /// Fills and NEW/CANCELED/EXPIRED reports on the bus since the account was resumed (what
+    /// the first subscription snapshot said about earlier activity is left out).
+    private static func downstream(_ harness: FeedHarness, from start: Int) -> (expected: Expected, tradeReports: Int, reconciled: Int) {
+        var fills: [String] = []
+        var statuses: [String] = []
+        var tradeReports = 0
+        var reconciled = 0
+        for frame in harness.recorder.all.dropFirst(start) {
+            if frame.header.flags.contains(.reconciled) { reconciled += 1 }
+            switch frame.payload {
+            case .fill(let fill): fills.append(fill.execID)
+            case .executionReport(let report):
+                switch report.orderStatus {
+                case .new: statuses.append("\(report.orderID):NEW")
+                case .canceled: statuses.append("\(report.orderID):CANCELED")
+                case .expired: statuses.append("\(report.orderID):EXPIRED")
+                case .partiallyFilled, .filled: tradeReports += 1
+                default: break
+                }
+            default: break
+            }
+        }
+        return (Expected(fills: fills, statusReports: statuses), tradeReports, reconciled)
+    }
+
+    /// Runs the account for a while from a paused, subscribed start; `during` injects faults.
+    private static func runAccount(
+        _ harness: FeedHarness, for duration: Duration, during: (FeedHarness) async throws -> Void = { _ in }
+    ) async throws -> (truth: [TruthEvent], busStart: Int) {
+        _ = try await harness.waitForFeed(.active, account: true)
+        try await Task.sleep(for: .milliseconds(300))
+        let since = try await truth(harness).count
+        let busStart = harness.recorder.all.count
+        try await harness.control(.POST, "/market/resume")
+        let started = ContinuousClock.now
+        try await during(harness)
+        let left = duration - started.duration(to: .now)
+        if left > .zero { try await Task.sleep(for: left) }
+        try await harness.control(.POST, "/market/pause")
+        _ = try await harness.waitForFeed(.active, account: true)
+        try await Task.sleep(for: .milliseconds(1_500))
+        return (try await truth(harness, since: since), busStart)
+    }
+
+    private static func pausedAtStart(_ simulator: SimulatorServer) async throws {
+        _ = try await HTTPClient.request(method: .POST, host: "127.0.0.1", port: simulator.ports.control, path: "/market/pause")
+    }
+
+    @Test func everyExecutionArrivesExactlyOnceAsTheSimulatorEmittedIt() async throws {
+        try await FeedHarness.run(withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
+            let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(3))
+            let expected = Expected(truth)
+            #expect(expected.fills.count >= 5, "the simulated account traded too little to judge: \(expected)")
+            let (actual, tradeReports, reconciled) = Self.downstream(harness, from: busStart)
+            expectSame(actual, expected)
+            #expect(tradeReports == expected.fills.count)
+            #expect(reconciled == 0)
+            #expect(sequenceViolations(harness.recorder.all) == [])
+            let counters = try await harness.account!.diagnostics().counters
+            #expect(counters.privateGaps == 0)
+            #expect(counters.tokenFetches == 1)
+        }
+    }
+
+    @Test(arguments: ["sequence_skip", "sequence_duplicate", "sequence_reorder"])
+    func sequenceFaultsNeverLoseOrRepeatAnExecution(kind: String) async throws {
+        try await FeedHarness.run(withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
+            let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(4)) { harness in
+                for _ in 0..<3 {
+                    try await Task.sleep(for: .milliseconds(700))
+                    try await harness.control(.POST, "/faults", body: #"{"kind":"\#(kind)"}"#)
+                }
+            }
+            let expected = Expected(truth)
+            let (actual, tradeReports, _) = Self.downstream(harness, from: busStart)
+            expectSame(actual, expected)
+            #expect(tradeReports == expected.fills.count)
+            #expect(sequenceViolations(harness.recorder.all) == [])
+            let counters = try await harness.account!.diagnostics().counters
+            if kind == "sequence_duplicate" {
+                #expect(counters.privateNotes["duplicate_message", default: 0] >= 1)
+            } else {
+                #expect(counters.privateGaps >= 1)
+                #expect(counters.resyncs >= 1)
+                #expect(counters.reconciliations >= 1)
+            }
+        }
+    }
+
+    @Test func aDisconnectReconnectsWithAFreshTokenReconcilesAndRepeatsNothing() async throws {
+        try await FeedHarness.run(withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
+            let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(4)) { harness in
+                try await Task.sleep(for: .milliseconds(1_000))
+                try await harness.control(.POST, "/faults", body: #"{"kind":"disconnect","target":"private"}"#)
+            }
+            let expected = Expected(truth)
+            let (actual, tradeReports, _) = Self.downstream(harness, from: busStart)
+            // Fills missed while disconnected come back from the snapshot's recent trades: all
+            // of them, once. An order born and cancelled entirely inside the outage is invisible
+            // to OpenOrders and the snapshot, so status reports may lack it, and only it.
+            #expect(actual.fills == expected.fills)
+            #expect(tradeReports == expected.fills.count)
+            var unmatched = expected.statusReports
+            for report in actual.statusReports {
+                let index = unmatched.firstIndex(of: report)
+                #expect(index != nil, "\(report) was published but is not in the ground truth (or twice)")
+                if let index { unmatched.remove(at: index) }
+            }
+            let filledOrders = Set(truth.filter { $0.execType == "trade" }.map(\.orderId))
+            #expect(unmatched.filter { filledOrders.contains(String($0.prefix { $0 != ":" })) } == [])
+            let counters = try await harness.account!.diagnostics().counters
+            #expect(counters.reconnections == 1)
+            #expect(counters.tokenFetches == 2)
+            #expect(counters.reconciliations >= 1)
+        }
+    }
+
+    @Test func aRejectedTokenIsReplacedByAFreshOne() async throws {
+        try await FeedHarness.run(withAccount: true, beforeFeeds: { simulator in
+            try await Self.pausedAtStart(simulator)
+            _ = try await HTTPClient.request(method: .POST, host: "127.0.0.1", port: simulator.ports.control, path: "/faults",
+                                             body: Array(#"{"kind":"reject_tokens","count":1}"#.utf8))
+        }) { harness in
+            let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(2))
+            let expected = Expected(truth)
+            let (actual, _, _) = Self.downstream(harness, from: busStart)
+            expectSame(actual, expected)
+            let counters = try await harness.account!.diagnostics().counters
+            #expect(counters.tokenRejections == 1)
+            #expect(counters.tokenFetches == 2)
+        }
+    }
+
+    @Test func aRESTFailureDuringReconciliationIsRetried() async throws {
+        try await FeedHarness.run(withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
+            let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(4)) { harness in
+                try await Task.sleep(for: .milliseconds(800))
+                try await harness.control(.POST, "/faults", body: #"{"kind":"rest_failure","mode":"5xx","count":1}"#)
+                try await harness.control(.POST, "/faults", body: #"{"kind":"sequence_skip"}"#)
+            }
+            let expected = Expected(truth)
+            let (actual, _, _) = Self.downstream(harness, from: busStart)
+            expectSame(actual, expected)
+            let counters = try await harness.account!.diagnostics().counters
+            #expect(counters.restFailures == 1)
+            #expect(counters.reconciliations >= 2)
+        }
+    }
+}
