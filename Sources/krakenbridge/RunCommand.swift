@@ -1,6 +1,7 @@
 import ArgumentParser
 import BusPublishing
 import Foundation
+import KrakenAuth
 import KrakenFeed
 import NIOCore
 import NIOPosix
@@ -21,11 +22,29 @@ struct RunCommand: AsyncParsableCommand {
             trade:SYMBOL:, ticker:SYMBOL:, ohlc:SYMBOL:MINUTES:, instrument:SYMBOL:, status:,
             conn:FEED:, hb: (docs/wire-format.md). On start one JSON line with the bound endpoints goes
             to stdout, e.g. {"account":"tcp://127.0.0.1:5556","market":"tcp://127.0.0.1:5555"}.
-            Against the simulator: --ws-url ws://127.0.0.1:8790/v2 --simulated.
+            With API credentials (--api-key-file and --api-secret-file, or the environment variables
+            KRAKEN_API_KEY and KRAKEN_API_SECRET) the private feed runs too: a fresh token from REST
+            per connect, executions and balances on the account PUB endpoint (exec:, fill:,
+            balance:), every execution exactly once, gaps and reconnects reconciled over REST.
+            The secret is never printed.
+            Against the simulator: --ws-url ws://127.0.0.1:8790/v2 --auth-ws-url ws://127.0.0.1:8791/v2
+            --rest-url http://127.0.0.1:8792 --simulated (the simulator's demo key is in docs/simulator.md).
             """)
 
     @Option(name: .customLong("ws-url"), help: "Kraken WebSocket v2 URL; repeat for failover endpoints, tried in order.")
     var wsURLs: [String] = ["wss://ws.kraken.com/v2"]
+
+    @Option(name: .customLong("auth-ws-url"), help: "Kraken authenticated WebSocket v2 URL; repeat for failover.")
+    var authWSURLs: [String] = ["wss://ws-auth.kraken.com/v2"]
+
+    @Option(name: .customLong("rest-url"), help: "Kraken REST base URL (tokens, reconciliation).")
+    var restURL = "https://api.kraken.com"
+
+    @Option(help: "File holding the API key (or set KRAKEN_API_KEY).")
+    var apiKeyFile: String?
+
+    @Option(help: "File holding the base64 API secret (or set KRAKEN_API_SECRET).")
+    var apiSecretFile: String?
 
     @Option(help: "Comma-separated v2 pairs.")
     var pairs = "BTC/USD,ETH/USD"
@@ -64,6 +83,9 @@ struct RunCommand: AsyncParsableCommand {
         guard [0, 10, 25, 100, 500, 1000].contains(bookDepth) else { throw ValidationError("--book-depth must be 0, 10, 25, 100, 500 or 1000") }
         guard statsInterval >= 0 else { throw ValidationError("--stats-interval must be ≥ 0") }
         for url in wsURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--ws-url '\(url)' is not ws:// or wss://") }
+        for url in authWSURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--auth-ws-url '\(url)' is not ws:// or wss://") }
+        guard RESTEndpoint(url: restURL) != nil else { throw ValidationError("--rest-url '\(restURL)' is not http(s)://host[:port]") }
+        guard (apiKeyFile == nil) == (apiSecretFile == nil) else { throw ValidationError("--api-key-file and --api-secret-file go together") }
         _ = try intervals()
     }
 
@@ -98,8 +120,19 @@ struct RunCommand: AsyncParsableCommand {
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let feed: MarketFeed
+        var account: AccountFeed?
         do {
             feed = try await MarketFeed.start(configuration, publisher: publisher, on: group.next())
+            if let credentials = try credentials() {
+                var accountConfiguration = AccountFeedConfiguration(credentials: credentials)
+                accountConfiguration.connection.endpoints = authWSURLs.compactMap(FeedEndpoint.init(url:))
+                accountConfiguration.connection.trustedCAFile = caFile
+                accountConfiguration.rest = RESTEndpoint(url: restURL)!
+                account = try await AccountFeed.start(accountConfiguration, publisher: publisher, on: group.next())
+                printError("run: private feed for key \(credentials.key.prefix(4))… from \(authWSURLs.joined(separator: ", "))")
+            } else {
+                printError("run: no API credentials, so no private feed")
+            }
         } catch {
             await hub.shutdown()
             try? await group.shutdownGracefully()
@@ -107,10 +140,13 @@ struct RunCommand: AsyncParsableCommand {
         }
         printError("run: \(configuration.symbols.count) pairs from \(configuration.connection.endpoints.map(\.description).joined(separator: ", ")); "
             + "market data on \(endpoints["market"]!), account on \(endpoints["account"]!)")
-        let heartbeat = Task { await Self.serviceHeartbeats(feed: feed, publisher: publisher, statsEvery: statsInterval) }
+        let feeds: [@Sendable () async throws -> FeedDiagnostics] = [feed.diagnostics] + (account.map { [$0.diagnostics] } ?? [])
+        let statsEvery = statsInterval
+        let heartbeat = Task { await Self.serviceHeartbeats(feeds: feeds, publisher: publisher, statsEvery: statsEvery) }
         await TerminationSignal.wait()
         heartbeat.cancel()
         try? await feed.stop()
+        try? await account?.stop()
         let counters = (try? await feed.diagnostics())?.counters
         await hub.shutdown()
         try? await group.shutdownGracefully()
@@ -120,31 +156,48 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The `hb:` topic once a second (service uptime and the feed's health), and a diagnostics
-    /// line on stderr every `statsEvery` seconds.
-    private static func serviceHeartbeats(feed: MarketFeed, publisher: BusPublisher, statsEvery: Int) async {
+    /// The API key and secret from files or the environment (nil: none configured).
+    private func credentials() throws -> APICredentials? {
+        let environment = ProcessInfo.processInfo.environment
+        let key = try apiKeyFile.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? environment["KRAKEN_API_KEY"]
+        let secret = try apiSecretFile.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? environment["KRAKEN_API_SECRET"]
+        guard let key, let secret else { return nil }
+        return try APICredentials(key: key.trimmingCharacters(in: .whitespacesAndNewlines),
+                                  base64Secret: secret.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// The `hb:` topic once a second (service uptime and every feed's health), and a
+    /// diagnostics line per feed on stderr every `statsEvery` seconds.
+    private static func serviceHeartbeats(
+        feeds: [@Sendable () async throws -> FeedDiagnostics], publisher: BusPublisher, statsEvery: Int
+    ) async {
         let started = UnixTime.nanoseconds()
         var tick = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-            guard let diagnostics = try? await feed.diagnostics() else { continue }
+            var all: [FeedDiagnostics] = []
+            for feed in feeds { if let diagnostics = try? await feed() { all.append(diagnostics) } }
             let now = UnixTime.nanoseconds()
-            var health = KBFeedHealth()
-            health.feed = diagnostics.name
-            health.lastMessageNs = diagnostics.lastFrameNs
-            health.stale = diagnostics.state != .active
-            health.state = KBConnectionState(rawValue: diagnostics.state.wireValue) ?? .unspecified
             var beat = KBServiceHeartbeat()
             beat.startedNs = started
             beat.uptimeNs = now - started
             beat.version = "krakenbridge"
-            beat.feeds = [health]
+            beat.feeds = all.map { diagnostics in
+                var health = KBFeedHealth()
+                health.feed = diagnostics.name
+                health.lastMessageNs = diagnostics.lastFrameNs
+                health.stale = diagnostics.state != .active
+                health.state = KBConnectionState(rawValue: diagnostics.state.wireValue) ?? .unspecified
+                return health
+            }
             publisher.publish(beat, on: .serviceHeartbeat, receivedNs: now)
             tick += 1
-            if statsEvery > 0, tick % statsEvery == 0 {
+            guard statsEvery > 0, tick % statsEvery == 0 else { continue }
+            for diagnostics in all {
                 let counters = diagnostics.counters
-                printError("run: \(diagnostics.state.rawValue) \(diagnostics.endpoint); frames \(counters.frames), "
-                    + "book updates \(counters.bookUpdates), trades \(counters.trades), checksum failures \(counters.checksumFailures), "
+                printError("run: \(diagnostics.name) \(diagnostics.state.rawValue) \(diagnostics.endpoint); frames \(counters.frames), "
+                    + "book updates \(counters.bookUpdates), trades \(counters.trades), executions \(counters.executionReports), "
+                    + "fills \(counters.fills), checksum failures \(counters.checksumFailures), gaps \(counters.privateGaps), "
                     + "reconnections \(counters.reconnections), malformed \(counters.malformedTotal), "
                     + "published \(publisher.counters.published), dropped \(publisher.counters.dropped)")
             }

@@ -100,7 +100,8 @@ import WireFormat
     ) async throws -> (truth: [TruthEvent], busStart: Int) {
         _ = try await harness.waitForFeed(.active, account: true)
         try await Task.sleep(for: .milliseconds(300))
-        let since = try await truth(harness).count
+        // `index` counts every account event (ledger entries too); resume after the last one seen.
+        let since = try await truth(harness).last.map { $0.index + 1 } ?? 0
         let busStart = harness.recorder.all.count
         try await harness.control(.POST, "/market/resume")
         let started = ContinuousClock.now
@@ -109,8 +110,16 @@ import WireFormat
         if left > .zero { try await Task.sleep(for: left) }
         try await harness.control(.POST, "/market/pause")
         _ = try await harness.waitForFeed(.active, account: true)
-        try await Task.sleep(for: .milliseconds(1_500))
-        return (try await truth(harness, since: since), busStart)
+        let truthEvents = try await truth(harness, since: since)
+        // Let the bridge catch up (a loaded machine delays it): until every expected fill is on
+        // the bus, then a little longer so that a late duplicate would show too.
+        let expectedFills = Expected(truthEvents).fills
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline, downstream(harness, from: busStart).expected.fills.count < expectedFills.count {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        return (truthEvents, busStart)
     }
 
     private static func pausedAtStart(_ simulator: SimulatorServer) async throws {
@@ -124,6 +133,27 @@ import WireFormat
             #expect(expected.fills.count >= 5, "the simulated account traded too little to judge: \(expected)")
             let (actual, tradeReports, reconciled) = Self.downstream(harness, from: busStart)
             expectSame(actual, expected)
+            if actual != expected {
+                Issue.record("""
+                    account counters: \(try await harness.account!.diagnostics()); \
+                    log: \(try await harness.account!.recentLog()); bus frames since start: \(harness.recorder.all.count - busStart)
+                    """)
+                let missing = Set(expected.fills).subtracting(actual.fills)
+                for fill in missing.sorted().prefix(3) {
+                    guard let order = truth.first(where: { $0.execId == fill })?.orderId else { continue }
+                    let truthLines = truth.filter { $0.orderId == order }.map { "\($0.index) \($0.execType) \($0.execId ?? "")" }
+                    let busLines = harness.recorder.all.enumerated().compactMap { index, frame -> String? in
+                        switch frame.payload {
+                        case .executionReport(let report) where report.orderID == order:
+                            return "\(index) report \(report.orderStatus) \(report.execID) flags \(frame.header.flags.rawValue)"
+                        case .fill(let f) where f.orderID == order:
+                            return "\(index) fill \(f.execID)"
+                        default: return nil
+                        }
+                    }
+                    Issue.record("order \(order) (busStart \(busStart)): truth \(truthLines); bus \(busLines)")
+                }
+            }
             #expect(tradeReports == expected.fills.count)
             #expect(reconciled == 0)
             #expect(sequenceViolations(harness.recorder.all) == [])
