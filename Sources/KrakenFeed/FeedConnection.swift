@@ -52,6 +52,8 @@ final class FeedConnection: WebSocketConnectionDelegate {
     private var reconnectTimer: Scheduled<Void>?
     private var livenessTimer: Scheduled<Void>?
     private var activeSinceNs: Int64?
+    /// The endpoint whose last attempt failed (never became active), if any.
+    private var lastFailedIndex: Int?
     private var lastPingNs: Int64 = 0
     private var pingID: UInt64 = 1 << 40
     private var stopping = false
@@ -104,7 +106,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
     private func connect() {
         guard !stopping else { return }
         let now = UnixTime.nanoseconds()
-        switch endpoints.next(nowNs: now) {
+        switch endpoints.next(nowNs: now, after: lastFailedIndex) {
         case .connect(let index, _):
             endpointIndex = index
         case .waitUntil(let untilNs):
@@ -164,8 +166,10 @@ final class FeedConnection: WebSocketConnectionDelegate {
         log.write(kind: "disconnected", "\(reason) (state \(state.rawValue))", nowNs: now)
         if let activeSinceNs {
             backoff.resetIfHealthy(activeSinceNs: activeSinceNs, nowNs: now)
+            lastFailedIndex = nil
         } else {
             endpoints.recordFailure(index: endpointIndex, nowNs: now)
+            lastFailedIndex = endpointIndex
         }
         activeSinceNs = nil
         let delay = backoff.nextDelayNs(using: &random)

@@ -1,8 +1,9 @@
 /// Failover between equivalent Kraken endpoints (e.g. production then beta, both served by the
 /// production engine — kraken-protocol.md §1.1), each behind its own `CircuitBreaker`, so one
 /// broken host does not keep the session down. The list is in order of preference: `next`
-/// always scans from the start, so the primary is chosen again as soon as its breaker lets a
-/// trial through.
+/// scans from the start, so the primary is chosen again as soon as its breaker lets a trial
+/// through — except right after a failure, when it scans from the endpoint after the one that
+/// failed, so a dead primary costs one attempt, not a breaker's worth, before failing over.
 public struct EndpointRotation: Sendable {
     public struct Endpoint: Sendable {
         public let url: String
@@ -18,10 +19,12 @@ public struct EndpointRotation: Sendable {
     }
 
     /// The first endpoint whose breaker allows an attempt now (consuming a half-open trial),
-    /// else how long to wait.
-    public mutating func next(nowNs: Int64) -> EndpointChoice {
+    /// else how long to wait. `after` names an endpoint that just failed: the scan starts past it.
+    public mutating func next(nowNs: Int64, after failedIndex: Int? = nil) -> EndpointChoice {
         var earliestNs: Int64?
-        for index in endpoints.indices {
+        let start = failedIndex.map { ($0 + 1) % endpoints.count } ?? 0
+        for offset in endpoints.indices {
+            let index = (start + offset) % endpoints.count
             if endpoints[index].breaker.allowAttempt(nowNs: nowNs) {
                 return .connect(index: index, url: endpoints[index].url)
             }

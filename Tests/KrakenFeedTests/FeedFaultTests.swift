@@ -1,5 +1,6 @@
 import Foundation
 import KrakenFeed
+import KrakenSimulatorServer
 import NIOCore
 import NIOHTTP1
 import OrderBook
@@ -159,6 +160,47 @@ import WireFormat
             }
             #expect(try await harness.feed.diagnostics().counters.reconnections == 3)
             try await Self.expectBooksMatchTruth(harness)
+        }
+    }
+}
+
+/// Endpoint failover behind circuit breakers.
+@Suite(.serialized) struct FeedFailoverTests {
+    @Test func aDeadFirstEndpointFailsOverToTheNextAndItsBreakerOpens() async throws {
+        // Port 1 on loopback refuses connections at once.
+        try await FeedHarness.run(feed: { configuration in
+            let simulator = configuration.connection.endpoints[0]
+            configuration.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: 1, path: "/v2", secure: false), simulator]
+            configuration.connection.backoffBase = .milliseconds(20)
+        }) { harness in
+            let diagnostics = try await harness.waitForFeed(.active)
+            #expect(diagnostics.endpoint.hasSuffix(":\(harness.simulator.ports.public)/v2"))
+            // One failed attempt, then straight to the next endpoint.
+            #expect(diagnostics.counters.connectFailures == 1)
+            #expect(diagnostics.circuitBreakers.map(\.endpoint) == ["ws://127.0.0.1:1/v2", "ws://127.0.0.1:\(harness.simulator.ports.public)/v2"])
+            #expect(diagnostics.circuitBreakers.last?.state == "closed")
+            let arrived = await harness.recorder.wait { frames in frames.contains { $0.topic == "book:BTC/USD:10:" } }
+            #expect(arrived)
+        }
+    }
+
+    @Test func repeatedFailuresOpenTheBreakerSoTheDeadEndpointIsSkipped() async throws {
+        try await FeedHarness.run(feed: { configuration in
+            let simulator = configuration.connection.endpoints[0]
+            configuration.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: 1, path: "/v2", secure: false), simulator]
+            configuration.connection.backoffBase = .milliseconds(10)
+        }) { harness in
+            _ = try await harness.waitForFeed(.active)
+            // After each healthy session the list is tried from the top again; the dead first
+            // endpoint fails each time until its breaker opens (5 failures), then it is skipped.
+            for _ in 0..<6 {
+                try await harness.control(.POST, "/faults", body: #"{"kind":"disconnect","target":"public"}"#)
+                _ = try await harness.waitForFeed(.active)
+            }
+            let diagnostics = try await harness.feed.diagnostics()
+            #expect(diagnostics.circuitBreakers.first?.state == "open")
+            #expect(diagnostics.circuitBreakers.last?.state == "closed")
+            #expect(diagnostics.counters.connectFailures == 5)
         }
     }
 }

@@ -18,6 +18,17 @@ struct EndpointRotationTests {
         #expect(rotation.endpoints.map(\.breaker.stateName) == ["half_open", "closed"])
     }
 
+    @Test("right after a failure it tries the next endpoint, wrapping around, even with the breaker closed")
+    func failoverAfterOneFailure() {
+        var rotation = EndpointRotation(urls: [primary, beta])
+        rotation.recordFailure(index: 0, nowNs: 0)
+        #expect(rotation.endpoints[0].breaker.stateName == "closed")
+        #expect(rotation.next(nowNs: 1, after: 0) == .connect(index: 1, url: beta))
+        rotation.recordFailure(index: 1, nowNs: 2)
+        #expect(rotation.next(nowNs: 3, after: 1) == .connect(index: 0, url: primary))
+        #expect(rotation.next(nowNs: 4) == .connect(index: 0, url: primary))
+    }
+
     @Test("when every breaker is open it names the earliest time one reopens")
     func allOpen() {
         var rotation = EndpointRotation(urls: [primary, beta], breaker: CircuitBreaker(failureThreshold: 1))
