@@ -101,8 +101,9 @@ let package = Package(
         .target(
             name: "KrakenFeed",
             dependencies: [
-                "KrakenWire", "MarketFlow", "BusPublishing", "WireFormat", "WebSocketTransport", "TransportTLS", "SeededRandom",
-                "OrderBook", "SessionLifecycle", "PrivateFlow", "KrakenREST", "KrakenAuth", "HTTPTransport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "KrakenWire", "MarketFlow", "PrivateFlow", "BusPublishing", "WireFormat", "SessionLifecycle", "WebSocketTransport",
+                "HTTPTransport", "TransportTLS", "KrakenREST", "KrakenAuth", "OrderBook", "SeededRandom",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
@@ -126,7 +127,8 @@ let package = Package(
             name: "krakenbridge",
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "SeededRandom", "KrakenSimulator", "KrakenSimulatorServer", "KrakenAuth",
-                "KrakenFeed", "BusPublishing", "SessionLifecycle", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "KrakenFeed", "BusPublishing", "SessionLifecycle",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -164,7 +166,7 @@ let package = Package(
             name: "KrakenFeedTests",
             dependencies: [
                 "KrakenFeed", "BusPublishing", "MarketFlow", "KrakenSimulator", "KrakenSimulatorServer", "HTTPTransport", "WireFormat",
-                "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire", "SessionLifecycle",
+                "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire", "SessionLifecycle", "FixedPoint", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -92,6 +92,12 @@ extension ExecutionLedger {
             progress[orderID]?.reportedCost = nil
             progress[orderID]?.reportedFee = nil
         }
+        // The order's life up to this trade counts as told too: without this, an order known
+        // only from a start-up snapshot's recent trades would later be announced as NEW (or
+        // finished) by REST reconciliation, long after the fact.
+        if orders[orderID]?.reportedStatus == nil {
+            _ = orders.update(orderID, at: trade.timestampNs) { $0.reportedStatus = trade.completesOrder ? .filled : .partiallyFilled }
+        }
         output.notes.append(.absorbed(orderID: orderID, execID: key, quantity: trade.quantity))
     }
 }

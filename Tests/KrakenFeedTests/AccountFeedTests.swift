@@ -16,6 +16,7 @@ import WireFormat
         var execType: String
         var orderId: String
         var execId: String?
+        var lastQty: String?
     }
 
     /// What the downstream must contain for a list of ground-truth events.
@@ -44,7 +45,7 @@ import WireFormat
     }
 
     /// The two lists must be equal; on failure the message names what is missing and extra.
-    private func expectSame(_ actual: Expected, _ expected: Expected, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectSame(_ actual: Expected, _ expected: Expected, sourceLocation: SourceLocation = #_sourceLocation) {
         func difference(_ lhs: [String], _ rhs: [String]) -> [String] {
             var remaining = rhs
             return lhs.filter { item in
@@ -61,7 +62,7 @@ import WireFormat
         #expect(actual == expected, Comment(rawValue: message), sourceLocation: sourceLocation)
     }
 
-    private static func truth(_ harness: FeedHarness, since: Int = 0) async throws -> [TruthEvent] {
+    static func truth(_ harness: FeedHarness, since: Int = 0) async throws -> [TruthEvent] {
         let response = try await HTTPClient.request(
             host: "127.0.0.1", port: harness.simulator.ports.control, path: "/truth/private-events?since=\(since)")
         let decoder = JSONDecoder()
@@ -71,7 +72,7 @@ import WireFormat
 
     /// Fills and NEW/CANCELED/EXPIRED reports on the bus since the account was resumed (what
     /// the first subscription snapshot said about earlier activity is left out).
-    private static func downstream(_ harness: FeedHarness, from start: Int) -> (expected: Expected, tradeReports: Int, reconciled: Int) {
+    static func downstream(_ harness: FeedHarness, from start: Int) -> (expected: Expected, tradeReports: Int, reconciled: Int) {
         var fills: [String] = []
         var statuses: [String] = []
         var tradeReports = 0
@@ -99,7 +100,8 @@ import WireFormat
         _ harness: FeedHarness, for duration: Duration, during: (FeedHarness) async throws -> Void = { _ in }
     ) async throws -> (truth: [TruthEvent], busStart: Int) {
         _ = try await harness.waitForFeed(.active, account: true)
-        try await Task.sleep(for: .milliseconds(300))
+        // Paused: the snapshots' frames may still be on their way; let them land first.
+        await harness.recorder.waitUntilQuiet()
         // `index` counts every account event (ledger entries too); resume after the last one seen.
         let since = try await truth(harness).last.map { $0.index + 1 } ?? 0
         let busStart = harness.recorder.all.count
@@ -122,7 +124,7 @@ import WireFormat
         return (truthEvents, busStart)
     }
 
-    private static func pausedAtStart(_ simulator: SimulatorServer) async throws {
+    static func pausedAtStart(_ simulator: SimulatorServer) async throws {
         _ = try await HTTPClient.request(method: .POST, host: "127.0.0.1", port: simulator.ports.control, path: "/market/pause")
     }
 

@@ -87,7 +87,10 @@ struct SimulatorFaultTests {
                 var mismatches: [String] = []
                 var verified = 0
                 var injected = false
-                while verified < 120 {
+                var verifiedAtMismatch: Int?
+                // Until 50 updates after the corrupted one (the reader may lag behind a loaded
+                // machine, so the frames right after the injection can predate it).
+                while verified < 50_000, verifiedAtMismatch.map({ verified < $0 + 50 }) ?? true {
                     guard case .book(let message) = try await reader.nextV2() else { continue }
                     let pair = try #require(SimulatedPair.defaults.first { $0.symbol == message.symbol })
                     var book = books[message.symbol] ?? L2Book(depth: 10, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
@@ -95,7 +98,10 @@ struct SimulatorFaultTests {
                     for level in message.bids { book.apply(try book.level(price: level.price, quantity: level.quantity), side: .bid) }
                     for level in message.asks { book.apply(try book.level(price: level.price, quantity: level.quantity), side: .ask) }
                     book.truncate()
-                    if book.verify(checksum: message.checksum) != .match { mismatches.append(message.symbol) }
+                    if book.verify(checksum: message.checksum) != .match {
+                        mismatches.append(message.symbol)
+                        verifiedAtMismatch = verifiedAtMismatch ?? verified
+                    }
                     books[message.symbol] = book
                     verified += 1
                     if verified == 20, !injected {

@@ -33,3 +33,23 @@ import Testing
         #expect(harness.notes.contains { if case .duplicateExecution(orderID: "OA", key: "TA") = $0 { true } else { false } })
     }
 }
+
+/// An order known only from the start-up snapshot's recent trades is history, not news.
+@Suite struct StartupAdoptionTests {
+    @Test func reconcilingAnOrderSeenOnlyInStartupTradesPublishesNothing() throws {
+        var harness = Harness()
+        try harness.feed(Frames.snapshot(1,
+            #"{"order_id":"OQCLML-BW3P3-BUCMWZ","exec_id":"TA","exec_type":"trade","trade_id":9,"symbol":"BTC/USD","side":"buy","last_qty":1.25,"last_price":30004.0,"order_type":"limit","timestamp":"2023-09-22T10:33:10.250000Z","order_status":"filled","cum_qty":1.25,"cum_cost":37505.0,"avg_price":30004.0}"#))
+        #expect(harness.events.isEmpty)
+        let output = harness.reconcile(try Frames.queryOrders(#"""
+            {"error":[],"result":{
+              "OQCLML-BW3P3-BUCMWZ":{"refid":null,"userref":0,"status":"closed","reason":null,"opentm":1695378785.5,"closetm":1695378790.25,
+                "starttm":0,"expiretm":0,"descr":{"pair":"XBTUSD","type":"buy","ordertype":"limit","price":"30010.0","price2":"0",
+                "leverage":"none","order":"buy 1.25000000 XBTUSD @ limit 30010.0","close":""},"vol":"1.25000000","vol_exec":"1.25000000",
+                "cost":"37505.0","fee":"97.51300","price":"30004.0","stopprice":"0.00000","limitprice":"0.00000","misc":"","oflags":"fciq"}
+            }}
+            """#), from: .queryOrders)
+        #expect(output.events.isEmpty)
+        #expect(harness.events.isEmpty)
+    }
+}

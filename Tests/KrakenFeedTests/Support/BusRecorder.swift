@@ -62,6 +62,24 @@ final class BusRecorder: Sendable {
         return condition(all)
     }
 
+    /// Waits until nothing new has arrived for `quiet` (at most `timeout`): what was already
+    /// published has been received.
+    func waitUntilQuiet(for quiet: Duration = .milliseconds(500), timeout: Duration = .seconds(20)) async {
+        let deadline = ContinuousClock.now + timeout
+        var count = all.count
+        var stableSince = ContinuousClock.now
+        while ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+            let now = all.count
+            if now != count {
+                count = now
+                stableSince = ContinuousClock.now
+            } else if stableSince.duration(to: .now) >= quiet {
+                return
+            }
+        }
+    }
+
     func stop() async {
         task.cancel()
         await hub.shutdown()
