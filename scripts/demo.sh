@@ -2,7 +2,8 @@
 # The README's demo command: builds KrakenBridge, starts the Kraken simulator, runs the bridge
 # against it (the real client path: WebSocket v2, instrument precisions, checksummed books) and
 # shows the bridge's frames live with `krakenbridge tap` until Ctrl-C (or for --seconds N).
-# A corrupt checksum is injected after 5 seconds so the book reset and resync show up live.
+# The private feed runs too (the simulator's demo key), so executions and fills show up; a
+# corrupt checksum at 5 s and a private sequence gap at 8 s show the resyncs live.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -43,7 +44,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The simulator prints its bound ports as one JSON line; port 0 picks free ports.
-echo '[{"at_ms":5000,"kind":"corrupt_checksum","symbol":"ETH/USD"}]' > "$workdir/scenario.json"
+echo '[{"at_ms":5000,"kind":"corrupt_checksum","symbol":"ETH/USD"},{"at_ms":8000,"kind":"sequence_skip"}]' > "$workdir/scenario.json"
 "$bin" sim --public-port 0 --private-port 0 --rest-port 0 --control-port 0 --tick-ms 50 \
     --pairs "BTC/USD,ETH/USD,DOGE/USD,MATIC/USD" --scenario "$workdir/scenario.json" \
     > "$workdir/sim.json" 2> "$workdir/sim.log" &
@@ -52,14 +53,22 @@ for _ in $(seq 1 100); do [ -s "$workdir/sim.json" ] && break; sleep 0.1; done
 public_port="$(sed -n 's/.*"public":\([0-9]*\).*/\1/p' "$workdir/sim.json")"
 [ -n "$public_port" ] || { cat "$workdir/sim.log" >&2; echo "the simulator did not start" >&2; exit 1; }
 
-"$bin" run --ws-url "ws://127.0.0.1:$public_port/v2" --pairs "BTC/USD,ETH/USD,DOGE/USD,MATIC/USD" \
+private_port="$(sed -n 's/.*"private":\([0-9]*\).*/\1/p' "$workdir/sim.json")"
+rest_port="$(sed -n 's/.*"rest":\([0-9]*\).*/\1/p' "$workdir/sim.json")"
+# The simulator's documented demo key (docs/simulator.md): not a secret, never valid on Kraken.
+echo "KBSIM-DEMO-KEY" > "$workdir/api.key"
+echo "a3Jha2VuYnJpZGdlLXNpbXVsYXRvci1kZW1vLXNlY3JldC1kby1ub3QtdXNlLXdpdGgtcmVhbC1rcmFrZW4hIQ==" > "$workdir/api.secret"
+
+"$bin" run --ws-url "ws://127.0.0.1:$public_port/v2" --auth-ws-url "ws://127.0.0.1:$private_port/v2" \
+    --rest-url "http://127.0.0.1:$rest_port" --api-key-file "$workdir/api.key" --api-secret-file "$workdir/api.secret" \
+    --pairs "BTC/USD,ETH/USD,DOGE/USD,MATIC/USD" \
     --market-bind "$market" --account-bind "$account" --simulated --stats-interval 5 > "$workdir/run.json" &
 pids+=($!)
 
-log "simulator on ws://127.0.0.1:$public_port/v2 → bridge → live frames from $market (Ctrl-C to stop)"
+log "simulator (ws://127.0.0.1:$public_port/v2, ws://127.0.0.1:$private_port/v2) → bridge → live frames (Ctrl-C to stop)"
 if [ -n "$seconds" ]; then
-    timeout --signal=INT "$seconds" "$bin" tap --connect "$market" || [ $? -eq 124 ]
+    timeout --signal=INT "$seconds" "$bin" tap --connect "$market" --connect "$account" || [ $? -eq 124 ]
 else
-    "$bin" tap --connect "$market" || true
+    "$bin" tap --connect "$market" --connect "$account" || true
 fi
 exit 0

@@ -16,8 +16,8 @@ struct TapCommand: AsyncParsableCommand {
             on standard error and summarised at exit (after --count frames, or on Ctrl-C).
             """)
 
-    @Option(help: "Endpoint to connect to, e.g. tcp://127.0.0.1:5555.")
-    var connect: String
+    @Option(help: "Endpoint to connect to, e.g. tcp://127.0.0.1:5555 (repeatable: market and account endpoints at once).")
+    var connect: [String]
 
     @Option(name: .customLong("topic"), help: "Topic prefix to subscribe to (repeatable; default: everything).")
     var topics: [String] = []
@@ -33,7 +33,7 @@ struct TapCommand: AsyncParsableCommand {
     func run() async throws {
         let hub = try await ZMQHub.start(HubConfiguration(sockets: [
             .subscriber(
-                name: "tap", connect: [connect], topics: topics.isEmpty ? [[]] : topics.map { Array($0.utf8) },
+                name: "tap", connect: connect, topics: topics.isEmpty ? [[]] : topics.map { Array($0.utf8) },
                 curve: try curve.security()),
         ]))
         let summary = TapSummary()
