@@ -250,6 +250,12 @@ final class FeedConnection: WebSocketConnectionDelegate {
 
     func dataReceived(_ key: SubscriptionKey, nowNs: Int64) { liveness.dataReceived(key, nowNs: nowNs) }
 
+    /// The feed dropped this subscription: it is neither awaited nor watched any more.
+    func forget(_ key: SubscriptionKey) {
+        pendingAcks.remove(key)
+        liveness.subscriptionRemoved(key)
+    }
+
     private func drainOutgoing() {
         guard drainTimer == nil else { return }
         while !outgoing.isEmpty, let connection {

@@ -30,6 +30,24 @@ public final class MarketFeed: Sendable {
         return try await eventLoop.submit { session.value.diagnostics() }.get()
     }
 
+    /// Adds pairs while running (subscribed at once when connected); unknown pairs are refused.
+    public func add(symbols: [String]) async throws -> PairChange {
+        let session = session
+        return try await eventLoop.submit { session.value.add(symbols: symbols) }.get()
+    }
+
+    /// Removes pairs while running; their books end with a reset (reason operator).
+    public func remove(symbols: [String]) async throws -> PairChange {
+        let session = session
+        return try await eventLoop.submit { session.value.remove(symbols: symbols) }.get()
+    }
+
+    /// The pairs the feed keeps (configured plus added, minus removed).
+    public func symbols() async throws -> [String] {
+        let session = session
+        return try await eventLoop.submit { session.value.subscribedSymbols }.get()
+    }
+
     /// The lines the feed logged (bounded), most recent last.
     public func recentLog() async throws -> [String] {
         let session = session

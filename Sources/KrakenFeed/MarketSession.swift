@@ -187,6 +187,68 @@ final class MarketSession: FeedConnectionDelegate {
         }
     }
 
+    // MARK: runtime pairs
+
+    /// Adds pairs while running: subscribed at once when connected (after the instrument
+    /// snapshot), otherwise on the next connect. Pairs Kraken does not list are refused.
+    func add(symbols added: [String]) -> PairChange {
+        var change = PairChange()
+        var toSubscribe: [String] = []
+        for symbol in added where !symbols.contains(symbol) {
+            if subscribedOnce {
+                guard let precision = instruments[symbol] else {
+                    change.refused[symbol] = "not in Kraken's instrument list"
+                    continue
+                }
+                guard prepare(symbol: symbol, precision: precision) else {
+                    change.refused[symbol] = "not usable as a topic"
+                    continue
+                }
+                toSubscribe.append(symbol)
+            }
+            symbols.append(symbol)
+            change.changed.append(symbol)
+        }
+        if link.isOpen, !toSubscribe.isEmpty {
+            for batch in SubscriptionBatching.batches(toSubscribe, maxSymbols: configuration.symbolsPerRequest) { subscribe(batch) }
+        }
+        return change
+    }
+
+    /// Removes pairs while running: unsubscribed, and each live book ends with a reset (reason
+    /// operator) so consumers drop it.
+    func remove(symbols removed: [String]) -> PairChange {
+        var change = PairChange()
+        let present = removed.filter { symbols.contains($0) }
+        for symbol in removed where !symbols.contains(symbol) { change.refused[symbol] = "not subscribed" }
+        guard !present.isEmpty else { return change }
+        if link.isOpen, subscribedOnce {
+            for batch in SubscriptionBatching.batches(present, maxSymbols: configuration.symbolsPerRequest) {
+                if let depth = configuration.bookDepth { send(V2Subscription(channel: .book, symbols: batch, depth: depth), unsubscribe: true) }
+                if configuration.trades { send(V2Subscription(channel: .trade, symbols: batch), unsubscribe: true) }
+                if configuration.tickers { send(V2Subscription(channel: .ticker, symbols: batch), unsubscribe: true) }
+                for interval in configuration.ohlcIntervals {
+                    send(V2Subscription(channel: .ohlc, symbols: batch, interval: interval), unsubscribe: true)
+                }
+            }
+        }
+        let now = UnixTime.nanoseconds()
+        for symbol in present {
+            for channel in [V2Channel.book, .trade, .ticker, .ohlc] { link.forget(SubscriptionKey(channel: channel.name, symbol: symbol)) }
+            if let reset = books[symbol]?.invalidate(reason: .operator, detail: "pair removed"), let topic = topics[symbol]?.book {
+                link.counters.bookResets += 1
+                publish(reset, on: topic, exchangeNs: 0, receivedNs: now)
+            }
+            books[symbol] = nil
+            topics[symbol] = nil
+            symbols.removeAll { $0 == symbol }
+            change.changed.append(symbol)
+        }
+        return change
+    }
+
+    var subscribedSymbols: [String] { symbols }
+
     // MARK: subscriptions
 
     private func subscribeAll() {
@@ -201,13 +263,15 @@ final class MarketSession: FeedConnectionDelegate {
             guard prepare(symbol: symbol, precision: precision) else { continue }
             known.append(symbol)
         }
-        for batch in SubscriptionBatching.batches(known, maxSymbols: configuration.symbolsPerRequest) {
-            if let depth = configuration.bookDepth { request(.book, batch, depth: depth) }
-            if configuration.trades { request(.trade, batch) }
-            if configuration.tickers { request(.ticker, batch) }
-            for interval in configuration.ohlcIntervals { request(.ohlc, batch, interval: interval) }
-        }
+        for batch in SubscriptionBatching.batches(known, maxSymbols: configuration.symbolsPerRequest) { subscribe(batch) }
         link.becomeActiveIfSettled(detail: known.isEmpty ? "nothing to subscribe" : "subscribed")
+    }
+
+    private func subscribe(_ batch: [String]) {
+        if let depth = configuration.bookDepth { request(.book, batch, depth: depth) }
+        if configuration.trades { request(.trade, batch) }
+        if configuration.tickers { request(.ticker, batch) }
+        for interval in configuration.ohlcIntervals { request(.ohlc, batch, interval: interval) }
     }
 
     private func request(_ channel: V2Channel, _ batch: [String], depth: Int? = nil, interval: Int? = nil) {
@@ -273,6 +337,12 @@ final class MarketSession: FeedConnectionDelegate {
             circuitBreakers: link.diagnosticsBreakers(),
             books: books.mapValues { FeedDiagnostics.Book(phase: $0.phase, generation: $0.generation, checksum: $0.book.checksum) })
     }
+}
+
+/// What a runtime pair change did: the pairs changed, and the ones refused with the reason.
+public struct PairChange: Sendable, Equatable {
+    public var changed: [String] = []
+    public var refused: [String: String] = [:]
 }
 
 /// The bus topics of one symbol, built once (topic bytes are reused for every frame).

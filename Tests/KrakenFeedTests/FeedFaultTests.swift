@@ -193,14 +193,28 @@ import WireFormat
             _ = try await harness.waitForFeed(.active)
             // After each healthy session the list is tried from the top again; the dead first
             // endpoint fails each time until its breaker opens (5 failures), then it is skipped.
-            for _ in 0..<6 {
+            func disconnectAndRecover() async throws {
+                let before = try await harness.feed.diagnostics().counters.reconnections
                 try await harness.control(.POST, "/faults", body: #"{"kind":"disconnect","target":"public"}"#)
+                let deadline = ContinuousClock.now + .seconds(20)
+                while try await harness.feed.diagnostics().counters.reconnections == before, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 _ = try await harness.waitForFeed(.active)
             }
-            let diagnostics = try await harness.feed.diagnostics()
-            #expect(diagnostics.circuitBreakers.first?.state == "open")
-            #expect(diagnostics.circuitBreakers.last?.state == "closed")
+            var rounds = 0
+            while try await harness.feed.diagnostics().counters.connectFailures < 5, rounds < 10 {
+                try await disconnectAndRecover()
+                rounds += 1
+            }
+            var diagnostics = try await harness.feed.diagnostics()
             #expect(diagnostics.counters.connectFailures == 5)
+            #expect(diagnostics.circuitBreakers.first?.state == "open")
+            // Open: the next reconnect goes straight to the live endpoint.
+            try await disconnectAndRecover()
+            diagnostics = try await harness.feed.diagnostics()
+            #expect(diagnostics.counters.connectFailures == 5)
+            #expect(diagnostics.circuitBreakers.last?.state == "closed")
         }
     }
 }

@@ -118,3 +118,57 @@ import WireFormat
         }
     }
 }
+
+/// Pairs added and removed while the feed runs.
+@Suite(.serialized) struct RuntimePairTests {
+    @Test func anAddedPairIsSubscribedAtOnceARemovedOneEndsWithAReset() async throws {
+        try await FeedHarness.run(symbols: ["BTC/USD"]) { harness in
+            _ = try await harness.waitForFeed(.active)
+            let added = try await harness.feed.add(symbols: ["ETH/USD", "FOO/BAR", "BTC/USD"])
+            #expect(added.changed == ["ETH/USD"])
+            #expect(added.refused == ["FOO/BAR": "not in Kraken's instrument list"])
+            let ethArrived = await harness.recorder.wait { frames in
+                frames.filter { $0.topic == "book:ETH/USD:10:" }.count > 20
+            }
+            #expect(ethArrived)
+
+            let removed = try await harness.feed.remove(symbols: ["BTC/USD", "XRP/USD"])
+            #expect(removed.changed == ["BTC/USD"])
+            #expect(removed.refused == ["XRP/USD": "not subscribed"])
+            #expect(try await harness.feed.symbols() == ["ETH/USD"])
+            try await Task.sleep(for: .milliseconds(300))
+            let afterRemoval = harness.recorder.all.count
+            try await Task.sleep(for: .milliseconds(500))
+            let frames = harness.recorder.all
+            let btcBook = frames.filter { $0.topic == "book:BTC/USD:10:" }
+            guard case .bookReset(let reset) = btcBook.last?.payload else {
+                Issue.record("the removed book did not end with a reset")
+                return
+            }
+            #expect(reset.reason == .operator)
+            #expect(frames.dropFirst(afterRemoval).contains { $0.topic.contains("BTC/USD") } == false)
+            #expect(frames.dropFirst(afterRemoval).contains { $0.topic == "book:ETH/USD:10:" })
+
+            try await harness.control(.POST, "/market/pause")
+            try await Task.sleep(for: .milliseconds(300))
+            let books = try BusBooks.replay(harness.recorder.all)
+            #expect(books.books["ETH/USD"]?.checksum == (try await harness.truthChecksum("ETH/USD")))
+            #expect(sequenceViolations(harness.recorder.all) == [])
+            let diagnostics = try await harness.feed.diagnostics()
+            #expect(diagnostics.state == .active)
+            #expect(diagnostics.books.keys.sorted() == ["ETH/USD"])
+        }
+    }
+
+    @Test func aPairAddedRightAtStartArrivesWhateverStageTheConnectionIsIn() async throws {
+        try await FeedHarness.run(symbols: ["BTC/USD"]) { harness in
+            let added = try await harness.feed.add(symbols: ["ETH/USD"])
+            #expect(added.changed == ["ETH/USD"])
+            _ = try await harness.waitForFeed(.active)
+            let both = await harness.recorder.wait { frames in
+                ["BTC/USD", "ETH/USD"].allSatisfy { symbol in frames.contains { $0.topic == "book:\(symbol):10:" } }
+            }
+            #expect(both)
+        }
+    }
+}
