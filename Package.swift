@@ -107,6 +107,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
+        // The bridge's composition root: bus, feeds and heartbeat under one supervising actor.
+        .target(
+            name: "BridgeRuntime",
+            dependencies: [
+                "KrakenFeed", "BusPublishing", "WireFormat", "ZeroMQHub", "SessionLifecycle",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
         // Kraken REST responses: envelope errors, WebSocket tokens, AssetPairs, symbol names.
         .target(name: "KrakenREST", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
         // Kraken private messages → exactly-once account events: sequences, order cache, ledger, REST reconciliation.
@@ -127,7 +135,7 @@ let package = Package(
             name: "krakenbridge",
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "SeededRandom", "KrakenSimulator", "KrakenSimulatorServer", "KrakenAuth",
-                "KrakenFeed", "BusPublishing", "SessionLifecycle",
+                "KrakenFeed", "BridgeRuntime", "BusPublishing", "SessionLifecycle",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -166,7 +174,7 @@ let package = Package(
             name: "KrakenFeedTests",
             dependencies: [
                 "KrakenFeed", "BusPublishing", "MarketFlow", "KrakenSimulator", "KrakenSimulatorServer", "HTTPTransport", "WireFormat",
-                "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire", "SessionLifecycle", "FixedPoint", "SeededRandom",
+                "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire", "SessionLifecycle", "FixedPoint", "SeededRandom", "BridgeRuntime",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

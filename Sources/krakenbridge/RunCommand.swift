@@ -1,13 +1,11 @@
 import ArgumentParser
+import BridgeRuntime
 import BusPublishing
 import Foundation
 import KrakenAuth
 import KrakenFeed
-import NIOCore
-import NIOPosix
 import SessionLifecycle
 import WireFormat
-import ZeroMQHub
 
 /// Runs the bridge: a Kraken v2 market-data feed kept exact and republished as bus frames.
 struct RunCommand: AsyncParsableCommand {
@@ -97,62 +95,66 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration = MarketFeedConfiguration()
-        configuration.connection.endpoints = wsURLs.compactMap(FeedEndpoint.init(url:))
-        configuration.symbols = pairs.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !configuration.symbols.isEmpty else { throw ValidationError("--pairs is empty") }
-        configuration.bookDepth = bookDepth == 0 ? nil : bookDepth
-        configuration.trades = trades
-        configuration.tickers = tickers
-        configuration.ohlcIntervals = try intervals()
-        configuration.connection.trustedCAFile = caFile
-        configuration.connection.maxFrameSize = maxFrameSize
+        var market = MarketFeedConfiguration()
+        market.connection.endpoints = wsURLs.compactMap(FeedEndpoint.init(url:))
+        market.symbols = pairs.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !market.symbols.isEmpty else { throw ValidationError("--pairs is empty") }
+        market.bookDepth = bookDepth == 0 ? nil : bookDepth
+        market.trades = trades
+        market.tickers = tickers
+        market.ohlcIntervals = try intervals()
+        market.connection.trustedCAFile = caFile
+        market.connection.maxFrameSize = maxFrameSize
+        var configuration = BridgeConfiguration(market: market, marketBind: marketBind, accountBind: accountBind)
+        configuration.simulated = simulated
+        if let credentials = try credentials() {
+            var account = AccountFeedConfiguration(credentials: credentials)
+            account.connection.endpoints = authWSURLs.compactMap(FeedEndpoint.init(url:))
+            account.connection.trustedCAFile = caFile
+            account.connection.maxFrameSize = maxFrameSize
+            account.rest = RESTEndpoint(url: restURL)!
+            configuration.account = account
+        }
 
-        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
-            .publisher(name: "market", bind: [marketBind]),
-            .publisher(name: "account", bind: [accountBind]),
-        ]))
-        let publisher = BusPublisher(hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1), flags: simulated ? [.simulated] : [])
-        let endpoints = ["market": hub.boundEndpoints[0].first ?? marketBind, "account": hub.boundEndpoints[1].first ?? accountBind]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        printLine(String(decoding: try encoder.encode(endpoints), as: UTF8.self))
-
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let feed: MarketFeed
-        var account: AccountFeed?
+        let bridge: BridgeSupervisor
         do {
-            feed = try await MarketFeed.start(configuration, publisher: publisher, on: group.next())
-            if let credentials = try credentials() {
-                var accountConfiguration = AccountFeedConfiguration(credentials: credentials)
-                accountConfiguration.connection.endpoints = authWSURLs.compactMap(FeedEndpoint.init(url:))
-                accountConfiguration.connection.trustedCAFile = caFile
-                accountConfiguration.rest = RESTEndpoint(url: restURL)!
-                account = try await AccountFeed.start(accountConfiguration, publisher: publisher, on: group.next())
-                printError("run: private feed for key \(credentials.key.prefix(4))… from \(authWSURLs.joined(separator: ", "))")
-            } else {
-                printError("run: no API credentials, so no private feed")
-            }
+            bridge = try await BridgeSupervisor.start(configuration)
         } catch {
-            await hub.shutdown()
-            try? await group.shutdownGracefully()
             throw ValidationError("\(error)")
         }
-        printError("run: \(configuration.symbols.count) pairs from \(configuration.connection.endpoints.map(\.description).joined(separator: ", ")); "
-            + "market data on \(endpoints["market"]!), account on \(endpoints["account"]!)")
-        let feeds: [@Sendable () async throws -> FeedDiagnostics] = [feed.diagnostics] + (account.map { [$0.diagnostics] } ?? [])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        printLine(String(decoding: try encoder.encode(["market": bridge.marketEndpoint, "account": bridge.accountEndpoint]), as: UTF8.self))
+        printError("run: \(market.symbols.count) pairs from \(market.connection.endpoints.map(\.description).joined(separator: ", ")); "
+            + "market data on \(bridge.marketEndpoint), account on \(bridge.accountEndpoint); "
+            + (configuration.account.map { "private feed for key \($0.credentials.key.prefix(4))…" } ?? "no API credentials, so no private feed"))
         let statsEvery = statsInterval
-        let heartbeat = Task { await Self.serviceHeartbeats(feeds: feeds, publisher: publisher, statsEvery: statsEvery) }
+        let stats = Task { await Self.printStatistics(of: bridge, every: statsEvery) }
         await TerminationSignal.wait()
-        heartbeat.cancel()
-        try? await feed.stop()
-        try? await account?.stop()
-        let counters = (try? await feed.diagnostics())?.counters
-        await hub.shutdown()
-        try? await group.shutdownGracefully()
+        stats.cancel()
+        let counters = (try? await bridge.diagnostics())?.first?.counters
+        await bridge.stop()
         if let counters {
             printError("run: stopped; \(counters.frames) Kraken frames, \(counters.bookUpdates) book updates, "
                 + "\(counters.checksumFailures) checksum failures, \(counters.reconnections) reconnections")
+        }
+    }
+
+    /// One diagnostics line per feed on stderr every `seconds` (0: never).
+    private static func printStatistics(of bridge: BridgeSupervisor, every seconds: Int) async {
+        guard seconds > 0 else { return }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(seconds))
+            guard let feeds = try? await bridge.diagnostics() else { continue }
+            let bus = bridge.publisher.counters
+            for diagnostics in feeds {
+                let counters = diagnostics.counters
+                printError("run: \(diagnostics.name) \(diagnostics.state.rawValue) \(diagnostics.endpoint); frames \(counters.frames), "
+                    + "book updates \(counters.bookUpdates), trades \(counters.trades), executions \(counters.executionReports), "
+                    + "fills \(counters.fills), checksum failures \(counters.checksumFailures), gaps \(counters.privateGaps), "
+                    + "reconnections \(counters.reconnections), malformed \(counters.malformedTotal), "
+                    + "published \(bus.published), dropped \(bus.dropped)")
+            }
         }
     }
 
@@ -164,43 +166,5 @@ struct RunCommand: AsyncParsableCommand {
         guard let key, let secret else { return nil }
         return try APICredentials(key: key.trimmingCharacters(in: .whitespacesAndNewlines),
                                   base64Secret: secret.trimmingCharacters(in: .whitespacesAndNewlines))
-    }
-
-    /// The `hb:` topic once a second (service uptime and every feed's health), and a
-    /// diagnostics line per feed on stderr every `statsEvery` seconds.
-    private static func serviceHeartbeats(
-        feeds: [@Sendable () async throws -> FeedDiagnostics], publisher: BusPublisher, statsEvery: Int
-    ) async {
-        let started = UnixTime.nanoseconds()
-        var tick = 0
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(1))
-            var all: [FeedDiagnostics] = []
-            for feed in feeds { if let diagnostics = try? await feed() { all.append(diagnostics) } }
-            let now = UnixTime.nanoseconds()
-            var beat = KBServiceHeartbeat()
-            beat.startedNs = started
-            beat.uptimeNs = now - started
-            beat.version = "krakenbridge"
-            beat.feeds = all.map { diagnostics in
-                var health = KBFeedHealth()
-                health.feed = diagnostics.name
-                health.lastMessageNs = diagnostics.lastFrameNs
-                health.stale = diagnostics.state != .active
-                health.state = KBConnectionState(rawValue: diagnostics.state.wireValue) ?? .unspecified
-                return health
-            }
-            publisher.publish(beat, on: .serviceHeartbeat, receivedNs: now)
-            tick += 1
-            guard statsEvery > 0, tick % statsEvery == 0 else { continue }
-            for diagnostics in all {
-                let counters = diagnostics.counters
-                printError("run: \(diagnostics.name) \(diagnostics.state.rawValue) \(diagnostics.endpoint); frames \(counters.frames), "
-                    + "book updates \(counters.bookUpdates), trades \(counters.trades), executions \(counters.executionReports), "
-                    + "fills \(counters.fills), checksum failures \(counters.checksumFailures), gaps \(counters.privateGaps), "
-                    + "reconnections \(counters.reconnections), malformed \(counters.malformedTotal), "
-                    + "published \(publisher.counters.published), dropped \(publisher.counters.dropped)")
-            }
-        }
     }
 }
