@@ -22,7 +22,6 @@ final class AccountSession: FeedConnectionDelegate {
     private(set) var flow = AccountFlow()
 
     private var parser = V2FrameParser()
-    private var requestID: UInt64 = 0
     private var token: String?
     /// Bumped on every connect, so a token that arrives after its connection died is dropped.
     private var connectGeneration = 0
@@ -106,32 +105,13 @@ final class AccountSession: FeedConnectionDelegate {
         let subscription = channel == .executions
             ? V2Subscription(channel: .executions, snapshot: true, token: token, snapOrders: true, snapTrades: true, orderStatus: true)
             : V2Subscription(channel: .balances, snapshot: true, token: token)
-        send(subscription)
-    }
-
-    private func send(_ subscription: V2Subscription, unsubscribe: Bool = false) {
-        requestID += 1
-        do {
-            link.send(unsubscribe
-                ? try V2Request.unsubscribe(subscription, requestID: requestID)
-                : try V2Request.subscribe(subscription, requestID: requestID))
-        } catch {
-            link.counters.subscribeErrors += 1
-            link.log.write(kind: "invalid_request", "\(error)", nowNs: UnixTime.nanoseconds())
-        }
+        link.send(subscription)
     }
 
     // MARK: frames
 
     func feedConnection(received bytes: UnsafeRawBufferPointer, nowNs now: Int64) {
-        let message: V2Message
-        do {
-            message = try parser.parse(bytes)
-        } catch {
-            link.counters.countMalformed(error)
-            link.log.write(kind: "malformed_frame", "\(error) (\(bytes.count) bytes)", nowNs: now)
-            return
-        }
+        guard let message = link.parse(bytes, with: &parser, nowNs: now) else { return }
         switch message {
         case .executions(let executions):
             link.dataReceived(SubscriptionKey(channel: V2Channel.executions.name, symbol: ""), nowNs: now)
@@ -220,9 +200,9 @@ final class AccountSession: FeedConnectionDelegate {
         flow.resubscribed(.v2Balances)
         reconcileAfterSnapshot = true
         guard let token else { return }
-        send(V2Subscription(channel: .executions, token: token), unsubscribe: true)
+        link.send(V2Subscription(channel: .executions, token: token), unsubscribe: true)
         subscribe(.executions)
-        send(V2Subscription(channel: .balances, token: token), unsubscribe: true)
+        link.send(V2Subscription(channel: .balances, token: token), unsubscribe: true)
         subscribe(.balances)
     }
 

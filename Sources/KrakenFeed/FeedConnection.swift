@@ -55,6 +55,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
     /// The endpoint whose last attempt failed (never became active), if any.
     private var lastFailedIndex: Int?
     private var lastPingNs: Int64 = 0
+    private var requestID: UInt64 = 0
     private var pingID: UInt64 = 1 << 40
     private var stopping = false
 
@@ -223,6 +224,32 @@ final class FeedConnection: WebSocketConnectionDelegate {
     }
 
     // MARK: requests and acks
+
+    /// Queues a v2 subscribe (or unsubscribe) request with the connection's next request id;
+    /// a request Kraken would refuse is counted and logged instead.
+    func send(_ subscription: V2Subscription, unsubscribe: Bool = false) {
+        requestID += 1
+        do {
+            send(unsubscribe
+                ? try V2Request.unsubscribe(subscription, requestID: requestID)
+                : try V2Request.subscribe(subscription, requestID: requestID))
+        } catch {
+            counters.subscribeErrors += 1
+            log.write(kind: "invalid_request", "\(error)", nowNs: UnixTime.nanoseconds())
+        }
+    }
+
+    /// Parses one frame; a frame that does not parse is counted by kind, logged at a bounded
+    /// rate and answered with nil (the session goes on).
+    func parse(_ bytes: UnsafeRawBufferPointer, with parser: inout V2FrameParser, nowNs: Int64) -> V2Message? {
+        do {
+            return try parser.parse(bytes)
+        } catch {
+            counters.countMalformed(error)
+            log.write(kind: "malformed_frame", "\(error) (\(bytes.count) bytes)", nowNs: nowNs)
+            return nil
+        }
+    }
 
     /// Queues a request; the pacer lets it out now or when a token frees up.
     func send(_ request: [UInt8]) {

@@ -21,7 +21,6 @@ final class MarketSession: FeedConnectionDelegate {
     private var symbols: [String]
     private var topics: [String: SymbolTopics] = [:]
     private var parser = V2FrameParser()
-    private var requestID: UInt64 = 0
     private var subscribedOnce = false
 
     init(configuration: MarketFeedConfiguration, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64) throws {
@@ -41,7 +40,7 @@ final class MarketSession: FeedConnectionDelegate {
     func feedConnectionOpened() {
         parser = V2FrameParser()
         subscribedOnce = false
-        send(V2Subscription(channel: .instrument, snapshot: true))
+        link.send(V2Subscription(channel: .instrument, snapshot: true))
     }
 
     func feedConnectionClosed(reason: WebSocketCloseReason) {
@@ -57,14 +56,7 @@ final class MarketSession: FeedConnectionDelegate {
     }
 
     func feedConnection(received bytes: UnsafeRawBufferPointer, nowNs now: Int64) {
-        let message: V2Message
-        do {
-            message = try parser.parse(bytes)
-        } catch {
-            link.counters.countMalformed(error)
-            link.log.write(kind: "malformed_frame", "\(error) (\(bytes.count) bytes)", nowNs: now)
-            return
-        }
+        guard let message = link.parse(bytes, with: &parser, nowNs: now) else { return }
         switch message {
         case .book(let book): handle(book, receivedNs: now)
         case .trade(let trades): handle(trades, receivedNs: now)
@@ -224,11 +216,13 @@ final class MarketSession: FeedConnectionDelegate {
         guard !present.isEmpty else { return change }
         if link.isOpen, subscribedOnce {
             for batch in SubscriptionBatching.batches(present, maxSymbols: configuration.symbolsPerRequest) {
-                if let depth = configuration.bookDepth { send(V2Subscription(channel: .book, symbols: batch, depth: depth), unsubscribe: true) }
-                if configuration.trades { send(V2Subscription(channel: .trade, symbols: batch), unsubscribe: true) }
-                if configuration.tickers { send(V2Subscription(channel: .ticker, symbols: batch), unsubscribe: true) }
+                if let depth = configuration.bookDepth {
+                    link.send(V2Subscription(channel: .book, symbols: batch, depth: depth), unsubscribe: true)
+                }
+                if configuration.trades { link.send(V2Subscription(channel: .trade, symbols: batch), unsubscribe: true) }
+                if configuration.tickers { link.send(V2Subscription(channel: .ticker, symbols: batch), unsubscribe: true) }
                 for interval in configuration.ohlcIntervals {
-                    send(V2Subscription(channel: .ohlc, symbols: batch, interval: interval), unsubscribe: true)
+                    link.send(V2Subscription(channel: .ohlc, symbols: batch, interval: interval), unsubscribe: true)
                 }
             }
         }
@@ -276,7 +270,7 @@ final class MarketSession: FeedConnectionDelegate {
 
     private func request(_ channel: V2Channel, _ batch: [String], depth: Int? = nil, interval: Int? = nil) {
         for symbol in batch { link.expectAck(SubscriptionKey(channel: channel.name, symbol: symbol)) }
-        send(V2Subscription(channel: channel, symbols: batch, depth: depth, interval: interval, snapshot: true))
+        link.send(V2Subscription(channel: channel, symbols: batch, depth: depth, interval: interval, snapshot: true))
     }
 
     /// Sets up a symbol's topics and book; false when its name cannot be a topic (counted).
@@ -297,20 +291,8 @@ final class MarketSession: FeedConnectionDelegate {
     /// Only this symbol's book is resynchronised: unsubscribe then subscribe with a snapshot.
     private func resubscribeBook(_ symbol: String) {
         guard let depth = configuration.bookDepth else { return }
-        send(V2Subscription(channel: .book, symbols: [symbol], depth: depth), unsubscribe: true)
+        link.send(V2Subscription(channel: .book, symbols: [symbol], depth: depth), unsubscribe: true)
         request(.book, [symbol], depth: depth)
-    }
-
-    private func send(_ subscription: V2Subscription, unsubscribe: Bool = false) {
-        requestID += 1
-        do {
-            link.send(unsubscribe
-                ? try V2Request.unsubscribe(subscription, requestID: requestID)
-                : try V2Request.subscribe(subscription, requestID: requestID))
-        } catch {
-            link.counters.subscribeErrors += 1
-            link.log.write(kind: "invalid_request", "\(error)", nowNs: UnixTime.nanoseconds())
-        }
     }
 
     private func invalidateBooks(reason: KBBookResetReason, detail: String) {

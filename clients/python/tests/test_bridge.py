@@ -32,6 +32,19 @@ def crc(bids: dict[int, int], asks: dict[int, int]) -> int:
     return zlib.crc32(text.encode())
 
 
+def apply_update(bids: dict[int, int], asks: dict[int, int], update) -> None:
+    """A bus BookUpdate: quantity 0 deletes, then each side is cut back to the depth (10)."""
+    for side, prices, quantities, descending in ((bids, update.bid_price, update.bid_qty, True),
+                                                 (asks, update.ask_price, update.ask_qty, False)):
+        for price, quantity in zip(prices, quantities):
+            if quantity == 0:
+                side.pop(price, None)
+            else:
+                side[price] = quantity
+        for price in sorted(side, reverse=descending)[10:]:
+            del side[price]
+
+
 @pytest.fixture
 def bridge(krakenbridge_bin, tmp_path):
     sim = subprocess.Popen(
@@ -92,17 +105,8 @@ def test_books_from_the_bus_verify_and_equal_the_simulators_truth(bridge):
                 books[payload.symbol] = (bids, asks)
             elif kind == wire.frame_pb2.MESSAGE_TYPE_BOOK_UPDATE and payload.symbol in books:
                 assert payload.generation == generations[payload.symbol]
-                bids, asks = books[payload.symbol]
-                for side, prices, quantities, descending in ((bids, payload.bid_price, payload.bid_qty, True),
-                                                             (asks, payload.ask_price, payload.ask_qty, False)):
-                    for price, quantity in zip(prices, quantities):
-                        if quantity == 0:
-                            side.pop(price, None)
-                        else:
-                            side[price] = quantity
-                    for price in sorted(side, reverse=descending)[10:]:
-                        del side[price]
-                assert crc(bids, asks) == payload.checksum, f"{payload.symbol} update {frame.header.sequence}"
+                apply_update(*books[payload.symbol], payload)
+                assert crc(*books[payload.symbol]) == payload.checksum, f"{payload.symbol} update {frame.header.sequence}"
                 updates += 1 if resynchronised() else 0
         assert resynchronised() and updates >= 100
 
@@ -110,16 +114,7 @@ def test_books_from_the_bus_verify_and_equal_the_simulators_truth(bridge):
         while (frame := sub.receive(500)) is not None:
             payload = frame.payload
             if frame.header.message_type == wire.frame_pb2.MESSAGE_TYPE_BOOK_UPDATE and payload.symbol in books:
-                bids, asks = books[payload.symbol]
-                for side, prices, quantities, descending in ((bids, payload.bid_price, payload.bid_qty, True),
-                                                             (asks, payload.ask_price, payload.ask_qty, False)):
-                    for price, quantity in zip(prices, quantities):
-                        if quantity == 0:
-                            side.pop(price, None)
-                        else:
-                            side[price] = quantity
-                    for price in sorted(side, reverse=descending)[10:]:
-                        del side[price]
+                apply_update(*books[payload.symbol], payload)
         for symbol in SYMBOLS:
             truth = control(ports, "GET", f"/truth/book?symbol={symbol.replace('/', '%2F')}&depth=10")
             assert crc(*books[symbol]) == truth["checksum"], symbol
