@@ -146,7 +146,8 @@ let package = Package(
             name: "krakenbridge-bench",
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "KrakenWire", "SeededRandom", "CZeroMQ",
-                "KrakenSimulator", "KrakenSimulatorServer",
+                "KrakenSimulator", "KrakenSimulatorServer", "KrakenFeed", "BusPublishing",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], swiftSettings: strictSettings),

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in release mode, runs them and writes the figures into
 # docs/performance.md (between the markers of each section). Not part of the test command.
-#   scripts/bench.sh [--frames N] [--runs R] [--only zmq-throughput,book-update,trade-parse,book-parse,sim-throughput]
+#   scripts/bench.sh [--frames N] [--runs R] [--only zmq-throughput,book-update,trade-parse,book-parse,sim-throughput,ingest]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 frames=1000000
 runs=5
-only="zmq-throughput,book-update,trade-parse,book-parse,sim-throughput"
+only="zmq-throughput,book-update,trade-parse,book-parse,sim-throughput,ingest"
 while [ $# -gt 0 ]; do
     case "$1" in
         --frames) frames="$2"; shift 2 ;;
@@ -67,5 +67,10 @@ if wanted sim-throughput; then
     log "simulator throughput mode over ws:// loopback"
     "$bench" sim-throughput | tee "$result"
     write_section sim-throughput "$result"
+fi
+if wanted ingest; then
+    log "the bridge's market path against the simulator's throughput mode"
+    "$bench" ingest | tee "$result"
+    write_section ingest "$result"
 fi
 log "updated docs/performance.md"

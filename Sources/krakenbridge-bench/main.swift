@@ -5,6 +5,7 @@
 //   krakenbridge-bench trade-parse [--iterations N] [--runs R]
 //   krakenbridge-bench book-parse [--updates N] [--runs R]
 //   krakenbridge-bench sim-throughput [--seconds S] [--runs R] [--pairs N] [--steps N]
+//   krakenbridge-bench ingest [--seconds S] [--runs R]
 //
 // Each prints a Markdown table; scripts/bench.sh writes them into docs/performance.md.
 
@@ -45,6 +46,10 @@ case "sim-throughput":
         seconds: Double(option("seconds", default: "3")) ?? 3, runs: Int(option("runs", default: "5")) ?? 5,
         pairs: Int(option("pairs", default: "4")) ?? 4, steps: Int(option("steps", default: "20000")) ?? 20_000
     ).run()
+case "ingest":
+    try await IngestBenchmark(
+        seconds: Double(option("seconds", default: "3")) ?? 3, runs: Int(option("runs", default: "5")) ?? 5
+    ).run()
 default:
     FileHandle.standardError.write(Data("""
         usage: krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
@@ -52,6 +57,7 @@ default:
                krakenbridge-bench trade-parse [--iterations N] [--runs R]
                krakenbridge-bench book-parse [--updates N] [--runs R]
                krakenbridge-bench sim-throughput [--seconds S] [--runs R] [--pairs N] [--steps N]
+               krakenbridge-bench ingest [--seconds S] [--runs R]
 
         """.utf8))
     exit(2)

@@ -107,4 +107,32 @@ import Testing
             }
         }
     }
+
+    @Test func throughputAnswersTheInstrumentSnapshotAndStreamsOnlyOnceMarketDataIsAsked() async throws {
+        let pairs = Array(SimulatedPair.defaults.prefix(2))
+        let stream = ThroughputStream(pairs: pairs, seed: 5, steps: 50)
+        try await SimulatorHarness.run(configure: {
+            $0.pairs = pairs
+            $0.publicFeed = .throughput(ThroughputPlan(stream: stream, messageLimit: 10))
+        }) { harness in
+            try await harness.session { reader in
+                _ = try await reader.nextStatus()
+                try await reader.send(#"{"method":"subscribe","params":{"channel":"instrument"},"req_id":1}"#)
+                let ack = try await reader.nextResponse()
+                #expect(ack.requestID == 1)
+                guard case .instrument(let instrument) = try await reader.nextV2() else {
+                    Issue.record("expected the instrument snapshot")
+                    return
+                }
+                #expect(instrument.pairs.map(\.symbol) == pairs.map(\.symbol))
+                // Nothing streams yet: the next frame answers this ping.
+                try await reader.send(#"{"method":"ping","req_id":2}"#)
+                #expect(try await reader.nextResponse().requestID == 2)
+                try await reader.send(#"{"method":"subscribe","params":{"channel":"book","symbol":["BTC/USD"]},"req_id":3}"#)
+                #expect(try await reader.nextResponse().requestID == 3)
+                let first = try await reader.nextText()
+                #expect(first == stream.messages[0])
+            }
+        }
+    }
 }

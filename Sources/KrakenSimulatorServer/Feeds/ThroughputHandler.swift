@@ -3,9 +3,10 @@ import KrakenWire
 import NIOCore
 import NIOWebSocket
 
-/// One connection in throughput mode: the status, acks for its subscribe requests (v2), then
-/// the pre-framed stream written as raw bytes, two whole-stream writes in flight at a time so
-/// the socket never waits for the simulator. Lives on the exchange's event loop.
+/// One connection in throughput mode: the status, acks for its subscribe requests (v2) and the
+/// instrument snapshot when asked, then the pre-framed stream written as raw bytes, two
+/// whole-stream writes in flight at a time so the socket never waits for the simulator. Lives
+/// on the exchange's event loop.
 final class ThroughputHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
 
@@ -72,6 +73,13 @@ final class ThroughputHandler: ChannelInboundHandler {
                     depth: params.channel == "book" ? (params.depth ?? 10) : nil,
                     snapshot: isSubscribe ? (params.snapshot ?? true) : nil,
                     requestID: requestID, timeInNs: now, timeOutNs: UnixClock.nanoseconds()))
+            }
+            if isSubscribe, params.channel == "instrument" {
+                // A client needs the pairs' precisions before it can keep books: answer the
+                // instrument snapshot, and stream once it subscribes to market data.
+                send(V2Frames.instrument(pairs: exchange.pairs))
+                writer.flush()
+                return
             }
             writer.flush()
             if isSubscribe, !started {
