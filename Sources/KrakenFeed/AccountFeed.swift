@@ -3,11 +3,11 @@ import NIOCore
 
 /// The thread-safe handle of the private feed: starts its `AccountSession` on an event loop.
 public final class AccountFeed: Sendable {
-    public let eventLoop: any EventLoop
-    private let session: NIOLoopBound<AccountSession>
+    private let session: LoopConfinedSession<AccountSession>
 
-    private init(eventLoop: any EventLoop, session: NIOLoopBound<AccountSession>) {
-        self.eventLoop = eventLoop
+    public var eventLoop: any EventLoop { session.eventLoop }
+
+    private init(session: LoopConfinedSession<AccountSession>) {
         self.session = session
     }
 
@@ -15,26 +15,16 @@ public final class AccountFeed: Sendable {
         _ configuration: AccountFeedConfiguration, publisher: BusPublisher, on eventLoop: any EventLoop, seed: UInt64 = 0xACC0
     ) async throws -> AccountFeed {
         try configuration.validate()
-        let session = try await eventLoop.submit {
-            let session = try AccountSession(configuration: configuration, publisher: publisher, eventLoop: eventLoop, seed: seed)
-            session.start()
-            return NIOLoopBound(session, eventLoop: eventLoop)
-        }.get()
-        return AccountFeed(eventLoop: eventLoop, session: session)
+        return AccountFeed(session: try await .start(on: eventLoop) {
+            try AccountSession(configuration: configuration, publisher: publisher, eventLoop: eventLoop, seed: seed)
+        })
     }
 
-    public func diagnostics() async throws -> FeedDiagnostics {
-        let session = session
-        return try await eventLoop.submit { session.value.diagnostics() }.get()
-    }
+    public func diagnostics() async throws -> FeedDiagnostics { try await session.diagnostics() }
 
-    public func recentLog() async throws -> [String] {
-        let session = session
-        return try await eventLoop.submit { session.value.link.log.lines }.get()
-    }
+    /// The lines the feed logged (bounded), most recent last.
+    public func recentLog() async throws -> [String] { try await session.recentLog() }
 
-    public func stop() async throws {
-        let session = session
-        try await eventLoop.submit { session.value.stop() }.get()
-    }
+    /// Closes the connection and stops reconnecting.
+    public func stop() async throws { try await session.stop() }
 }

@@ -14,7 +14,7 @@ import WireFormat
 /// `balances`, each Kraken event turned into exactly one downstream event by `AccountFlow`.
 /// A sequence gap or a reconnect resubscribes with a snapshot and then reconciles over REST
 /// (OpenOrders, QueryOrders); open orders silent for too long are queried too.
-final class AccountSession: FeedConnectionDelegate {
+final class AccountSession: FeedConnectionDelegate, FeedSession {
     let configuration: AccountFeedConfiguration
     let link: FeedConnection
     private let publisher: BusPublisher

@@ -11,7 +11,7 @@ import WireFormat
 /// then one exact book per symbol plus trades, tickers and candles. Confined to the
 /// connection's event loop, so each frame goes socket → parse → book → encode → bus outbox
 /// inside one `channelRead`, with no task or thread hop and no lock but the outbox's.
-final class MarketSession: FeedConnectionDelegate {
+final class MarketSession: FeedConnectionDelegate, FeedSession {
     let configuration: MarketFeedConfiguration
     let link: FeedConnection
     private let publisher: BusPublisher
