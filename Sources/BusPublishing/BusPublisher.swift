@@ -8,6 +8,11 @@ import ZeroMQHub
 /// thread (the hub's outbox). Sessions on different event loops publish through one instance;
 /// the short lock keeps "sequence assigned" and "queued" in the same order, so a subscriber sees
 /// every topic's sequence numbers strictly increasing. What the hub refuses is counted.
+///
+/// Beside the hand-off it keeps what late joiners and operators need: the last value of every
+/// state-like topic (for snapshots), when each topic last carried data (for topic heartbeats),
+/// the receive-to-publish latency histogram, and, for private topics, the journal append that
+/// precedes publishing.
 public final class BusPublisher: Sendable {
     /// Which of the hub's PUB sockets a topic goes to.
     public enum Endpoint: Sendable {
@@ -19,12 +24,25 @@ public final class BusPublisher: Sendable {
         public var published: UInt64 = 0
         public var dropped: UInt64 = 0
         public var encodingFailures: UInt64 = 0
+        public var topicHeartbeats: UInt64 = 0
+        public var journaled: UInt64 = 0
+        /// Private events that could not be journaled (they were still published).
+        public var journalFailures: UInt64 = 0
+    }
+
+    private struct Activity {
+        var endpoint: Endpoint
+        var lastDataNs: Int64
+        var lastHeartbeatNs: Int64 = 0
     }
 
     private struct State {
         var sequencer = TopicSequencer()
-        var lastPublishedNs: [Topic: Int64] = [:]
+        var activity: [Topic: Activity] = [:]
+        var lastValues: [Topic: BusFrame] = [:]
+        var latency = LatencyHistogram()
         var counters = Counters()
+        var lastJournalError: String?
     }
 
     public let epoch: UInt64
@@ -32,19 +50,30 @@ public final class BusPublisher: Sendable {
     private let hub: ZMQHub
     private let marketSocket: HubSocketID
     private let accountSocket: HubSocketID
+    private let journal: (any BusJournal)?
     private let state = Mutex(State())
 
+    /// `journal` makes account messages durable before they go out; `continuing` gives each
+    /// journaled topic's last sequence, so its numbering carries on across restarts.
     public init(hub: ZMQHub, marketSocket: HubSocketID, accountSocket: HubSocketID, flags: FrameFlags = [],
-                epoch: UInt64 = PublisherEpoch.make()) {
+                epoch: UInt64 = PublisherEpoch.make(), journal: (any BusJournal)? = nil, continuing: [Topic: UInt64] = [:]) {
         self.hub = hub
         self.marketSocket = marketSocket
         self.accountSocket = accountSocket
         self.flags = flags
         self.epoch = epoch
+        self.journal = journal
+        state.withLock { state in
+            for (topic, sequence) in continuing {
+                state.sequencer.seed(topic, after: sequence)
+                state.activity[topic] = Activity(endpoint: .account, lastDataNs: 0)
+            }
+        }
     }
 
     /// Publishes `message` on `topic` with the next sequence of that topic; returns the sequence
-    /// (nil when the hub refused it or it could not be encoded; both are counted).
+    /// (nil when the hub refused it or it could not be encoded; both are counted). Account
+    /// messages are journaled first when there is a journal.
     @discardableResult
     public func publish<M: BusPayloadMessage>(
         _ message: M, on topic: Topic, to endpoint: Endpoint = .market, exchangeTimestampNs: Int64 = 0,
@@ -58,6 +87,7 @@ public final class BusPublisher: Sendable {
             return nil
         }
         let socket = endpoint == .market ? marketSocket : accountSocket
+        let cachesLastValue = Self.cachesLastValue(M.busMessageType)
         return state.withLock { state -> UInt64? in
             let now = UnixTime.nanoseconds()
             let sequence = state.sequencer.next(for: topic)
@@ -65,10 +95,29 @@ public final class BusPublisher: Sendable {
                 messageType: UInt16(M.busMessageType.rawValue), flags: flags.union(extraFlags), payloadLength: UInt32(payload.count),
                 publisherEpoch: epoch, sequence: sequence, exchangeTimestampNs: exchangeTimestampNs, receiveTimestampNs: receivedNs,
                 publishTimestampNs: now)
+            if endpoint == .account, let journal {
+                do {
+                    try journal.record(topic: topic, sequence: sequence, header: header, payload: payload)
+                    state.counters.journaled += 1
+                } catch {
+                    state.counters.journalFailures += 1
+                    state.lastJournalError = "\(error)"
+                }
+            }
+            if cachesLastValue {
+                var stored = header
+                stored.flags.insert(.snapshot)
+                state.lastValues[topic] = BusFrame(topic: topic, header: stored, payload: payload)
+            }
+            if receivedNs > 0, now > receivedNs { state.latency.record(UInt64(now - receivedNs)) }
+            if state.activity[topic] != nil {
+                state.activity[topic]!.lastDataNs = now
+            } else {
+                state.activity[topic] = Activity(endpoint: endpoint, lastDataNs: now)
+            }
             switch hub.publish(to: socket, topic: topic.bytes, header: header.bytes, payload: payload) {
             case .queued:
                 state.counters.published += 1
-                state.lastPublishedNs[topic] = now
                 return sequence
             case .dropped:
                 // The sequence stays consumed: subscribers see the gap, as they must.
@@ -78,8 +127,89 @@ public final class BusPublisher: Sendable {
         }
     }
 
+    /// `message` as `topic`'s state at its current sequence (not incremented), flagged as a
+    /// snapshot. Called on the thread that publishes `topic`, so no update can slip between
+    /// the state and the sequence it claims.
+    public func state<M: BusPayloadMessage>(_ message: M, of topic: Topic, exchangeTimestampNs: Int64 = 0) -> BusFrame? {
+        guard let payload = try? message.serializedBytes() as [UInt8] else { return nil }
+        let sequence = currentSequence(of: topic)
+        let header = FrameHeader(
+            messageType: UInt16(M.busMessageType.rawValue), flags: flags.union(.snapshot), payloadLength: UInt32(payload.count),
+            publisherEpoch: epoch, sequence: sequence, exchangeTimestampNs: exchangeTimestampNs, receiveTimestampNs: 0,
+            publishTimestampNs: UnixTime.nanoseconds())
+        return BusFrame(topic: topic, header: header, payload: payload)
+    }
+
+    /// The last value of every cached topic starting with `prefix` (tickers, candles, trades,
+    /// instruments, tops, status, connection states, the service heartbeat).
+    public func lastValues(prefix: [UInt8]) -> [BusFrame] {
+        state.withLock { state in state.lastValues.values.filter { $0.topic.matches(prefix: prefix) } }
+    }
+
+    /// Sends a `TopicHeartbeat` on every data topic idle for `idleNs` (and not heartbeaten in
+    /// that time), carrying the topic's current sequence; returns how many were sent.
+    @discardableResult
+    public func publishIdleHeartbeats(nowNs: Int64 = UnixTime.nanoseconds(), idleNs: Int64 = 1_000_000_000) -> Int {
+        state.withLock { state in
+            var sent = 0
+            for (topic, activity) in state.activity where Self.getsHeartbeats(topic) {
+                guard nowNs - max(activity.lastDataNs, activity.lastHeartbeatNs) >= idleNs else { continue }
+                var beat = KBTopicHeartbeat()
+                beat.lastDataNs = activity.lastDataNs
+                guard let payload = try? beat.serializedBytes() as [UInt8] else { continue }
+                let header = FrameHeader(
+                    messageType: UInt16(KBMessageType.topicHeartbeat.rawValue), flags: flags, payloadLength: UInt32(payload.count),
+                    publisherEpoch: epoch, sequence: state.sequencer.current(for: topic), exchangeTimestampNs: 0,
+                    receiveTimestampNs: 0, publishTimestampNs: nowNs)
+                let socket = activity.endpoint == .market ? marketSocket : accountSocket
+                state.activity[topic]!.lastHeartbeatNs = nowNs
+                if case .queued = hub.publish(to: socket, topic: topic.bytes, header: header.bytes, payload: payload) {
+                    state.counters.topicHeartbeats += 1
+                    sent += 1
+                } else {
+                    state.counters.dropped += 1
+                }
+            }
+            return sent
+        }
+    }
+
+    /// Topics that no longer carry data (a removed pair): no more heartbeats or cached values.
+    /// Their sequences are kept, so a topic that comes back continues its numbering.
+    public func retire(_ topics: [Topic]) {
+        state.withLock { state in
+            for topic in topics {
+                state.activity[topic] = nil
+                state.lastValues[topic] = nil
+            }
+        }
+    }
+
     /// The last sequence used on `topic` (0: none yet).
     public func currentSequence(of topic: Topic) -> UInt64 { state.withLock { $0.sequencer.current(for: topic) } }
 
     public var counters: Counters { state.withLock { $0.counters } }
+
+    /// Receive-to-publish latency of every message published so far.
+    public var latency: LatencyHistogram { state.withLock { $0.latency } }
+
+    /// The last journal failure, if any.
+    public var lastJournalError: String? { state.withLock { $0.lastJournalError } }
+
+    /// State-like payloads whose last value is a topic's state. Books come from their keepers
+    /// (the full book, not the last change) and private events from the journal.
+    static func cachesLastValue(_ type: KBMessageType) -> Bool {
+        switch type {
+        case .trade, .ticker, .ohlc, .spread, .instrument, .bookTop, .exchangeStatus, .connectionStatus, .serviceHeartbeat: true
+        default: false
+        }
+    }
+
+    /// Data topics get heartbeats; the service's own topics (status, connection states, the
+    /// service heartbeat) and reference data do not.
+    static func getsHeartbeats(_ topic: Topic) -> Bool { !quietChannels.contains(topic.channel) }
+
+    private static let quietChannels: Set<String> = [
+        Topic.Channel.serviceHeartbeat, Topic.Channel.exchangeStatus, Topic.Channel.connection, Topic.Channel.instrument,
+    ]
 }

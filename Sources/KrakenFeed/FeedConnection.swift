@@ -262,6 +262,8 @@ final class FeedConnection: WebSocketConnectionDelegate {
         liveness.subscriptionRequested(key, nowNs: UnixTime.nanoseconds())
     }
 
+    func isAwaitingAck(_ key: SubscriptionKey) -> Bool { pendingAcks.contains(key) }
+
     func acknowledged(_ key: SubscriptionKey) {
         pendingAcks.remove(key)
         liveness.subscriptionAcknowledged(key, nowNs: UnixTime.nanoseconds())

@@ -1,4 +1,5 @@
 import BusPublishing
+import KrakenWire
 import NIOCore
 
 /// The thread-safe handle of one public market-data feed: starts its `MarketSession` on an
@@ -30,6 +31,29 @@ public final class MarketFeed: Sendable {
     /// Removes pairs while running; their books end with a reset (reason operator).
     public func remove(symbols: [String]) async throws -> PairChange { try await session.run { $0.remove(symbols: symbols) } }
 
+    /// Subscribes channels of pairs while running (pairs not yet kept are added with just these).
+    public func subscribe(_ selection: ChannelSelection) async throws -> PairChange { try await session.run { $0.subscribe(selection) } }
+
+    /// Unsubscribes channels of pairs; a pair left with none is removed.
+    public func unsubscribe(_ selection: ChannelSelection) async throws -> PairChange {
+        try await session.run { $0.unsubscribe(selection) }
+    }
+
+    /// Every pair with its channels and whether Kraken has acknowledged each.
+    public func subscriptions() async throws -> [PairSubscription] {
+        try await session.run { session in
+            session.subscriptions.map { symbol, channels in
+                PairSubscription(symbol: symbol, channels: channels, pending: Set(channels.requests.map(\.channel).filter {
+                    session.awaitingAck($0, symbol: symbol)
+                }.map(\.name)))
+            }
+        }
+    }
+
+    /// The state of every book topic starting with `prefix`, each at the sequence it reflects,
+    /// taken on the feed's event loop between two messages (Clone pattern snapshots).
+    public func bookStates(prefix: [UInt8]) async throws -> [BusFrame] { try await session.run { $0.bookStates(prefix: prefix) } }
+
     /// The pairs the feed keeps (configured plus added, minus removed).
     public func symbols() async throws -> [String] { try await session.run { $0.subscribedSymbols } }
 
@@ -38,6 +62,14 @@ public final class MarketFeed: Sendable {
 
     /// Closes the connection and stops reconnecting.
     public func stop() async throws { try await session.stop() }
+}
+
+/// One pair's channels as a running feed keeps them.
+public struct PairSubscription: Sendable, Equatable {
+    public var symbol: String
+    public var channels: SymbolChannels
+    /// Channel names Kraken has not acknowledged yet (`book`, `trade`, ...).
+    public var pending: Set<String>
 }
 
 /// Why a feed configuration cannot run.

@@ -14,8 +14,15 @@ public struct MarketFeedConfiguration: Sendable {
     public var ohlcIntervals: [Int] = []
     /// Symbols per subscribe request when (re)subscribing many pairs.
     public var symbolsPerRequest = 50
+    /// The rate-limited best-N view published beside each book (`top:SYMBOL:N:`); nil: none.
+    public var bookTop: BookTopSettings?
 
     public init() {}
+
+    /// The channels every configured or added pair gets.
+    public var defaultChannels: SymbolChannels {
+        SymbolChannels(bookDepth: bookDepth, trades: trades, ticker: tickers, ohlcIntervals: ohlcIntervals)
+    }
 
     func validate() throws(FeedConfigurationError) {
         try connection.validate()
@@ -26,5 +33,23 @@ public struct MarketFeedConfiguration: Sendable {
             throw FeedConfigurationError(description: "OHLC interval \(interval) is not one Kraken offers")
         }
         guard symbolsPerRequest >= 1 else { throw FeedConfigurationError(description: "symbols per request must be ≥ 1") }
+        if let bookTop {
+            guard bookTop.levels >= 1, bookTop.levels <= (bookDepth ?? 1000) else {
+                throw FeedConfigurationError(description: "top levels \(bookTop.levels) must be between 1 and the book depth")
+            }
+            guard bookTop.minimumIntervalNs >= 0 else { throw FeedConfigurationError(description: "top interval must be ≥ 0") }
+        }
+    }
+}
+
+/// The best-N book view for consumers that do not keep books: at most one `BookTop` per
+/// symbol every `minimumIntervalNs`, taken from a verified book.
+public struct BookTopSettings: Sendable, Equatable {
+    public var levels: Int
+    public var minimumIntervalNs: Int64
+
+    public init(levels: Int, minimumIntervalNs: Int64) {
+        self.levels = levels
+        self.minimumIntervalNs = minimumIntervalNs
     }
 }

@@ -18,15 +18,23 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
 
     private(set) var instruments = InstrumentRegistry()
     private(set) var books: [String: BookKeeper] = [:]
+    /// Pairs in the order they were configured or added, each with its channels.
     private var symbols: [String]
+    private var channels: [String: SymbolChannels] = [:]
     private var topics: [String: SymbolTopics] = [:]
+    /// When each symbol's `top:` view was last published.
+    private var topSentNs: [String: Int64] = [:]
     private var parser = V2FrameParser()
     private var subscribedOnce = false
 
     init(configuration: MarketFeedConfiguration, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64) throws {
         self.configuration = configuration
         self.publisher = publisher
-        symbols = configuration.symbols
+        symbols = []
+        for symbol in configuration.symbols where channels[symbol] == nil {
+            symbols.append(symbol)
+            channels[symbol] = configuration.defaultChannels
+        }
         link = try FeedConnection(name: configuration.name, settings: configuration.connection, publisher: publisher,
                                   eventLoop: eventLoop, seed: seed)
         link.delegate = self
@@ -85,10 +93,12 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         switch outcome {
         case .update(let update):
             link.counters.bookUpdates += 1
-            publish(update, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs)
+            let sequence = publish(update, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs)
+            if configuration.bookTop != nil { publishTop(message.symbol, bookSequence: sequence, receivedNs: receivedNs, force: false) }
         case .snapshot(let snapshot):
             link.counters.bookSnapshots += 1
-            publish(snapshot, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs, flags: .snapshot)
+            let sequence = publish(snapshot, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs, flags: .snapshot)
+            if configuration.bookTop != nil { publishTop(message.symbol, bookSequence: sequence, receivedNs: receivedNs, force: true) }
         case .checksumMismatch(let reset), .invalidLevel(let reset):
             link.counters.checksumFailures += 1
             link.counters.bookResets += 1
@@ -140,7 +150,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         for symbol in instruments.record(message) {
             link.log.write(kind: "instrument_rejected", "\(symbol): precision outside 0…18", nowNs: receivedNs)
         }
-        for pair in message.pairs where symbols.contains(pair.symbol) {
+        for pair in message.pairs where channels[pair.symbol] != nil {
             if let topic = try? Topic.instrument(pair.symbol) {
                 publish(MarketEvents.instrument(pair), on: topic, exchangeNs: 0, receivedNs: receivedNs,
                         flags: message.kind == .snapshot ? .snapshot : [])
@@ -179,30 +189,19 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         }
     }
 
-    // MARK: runtime pairs
+    // MARK: runtime pairs and channels
 
-    /// Adds pairs while running: subscribed at once when connected (after the instrument
-    /// snapshot), otherwise on the next connect. Pairs Kraken does not list are refused.
+    /// Adds pairs with the configured channels while running: subscribed at once when
+    /// connected (after the instrument snapshot), otherwise on the next connect. Pairs Kraken
+    /// does not list are refused.
     func add(symbols added: [String]) -> PairChange {
         var change = PairChange()
-        var toSubscribe: [String] = []
-        for symbol in added where !symbols.contains(symbol) {
-            if subscribedOnce {
-                guard let precision = instruments[symbol] else {
-                    change.refused[symbol] = "not in Kraken's instrument list"
-                    continue
-                }
-                guard prepare(symbol: symbol, precision: precision) else {
-                    change.refused[symbol] = "not usable as a topic"
-                    continue
-                }
-                toSubscribe.append(symbol)
+        for symbol in added where channels[symbol] == nil {
+            if let refusal = include(symbol, with: configuration.defaultChannels) {
+                change.refused[symbol] = refusal
+            } else {
+                change.changed.append(symbol)
             }
-            symbols.append(symbol)
-            change.changed.append(symbol)
-        }
-        if link.isOpen, !toSubscribe.isEmpty {
-            for batch in SubscriptionBatching.batches(toSubscribe, maxSymbols: configuration.symbolsPerRequest) { subscribe(batch) }
         }
         return change
     }
@@ -211,61 +210,204 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     /// operator) so consumers drop it.
     func remove(symbols removed: [String]) -> PairChange {
         var change = PairChange()
-        let present = removed.filter { symbols.contains($0) }
-        for symbol in removed where !symbols.contains(symbol) { change.refused[symbol] = "not subscribed" }
-        guard !present.isEmpty else { return change }
-        if link.isOpen, subscribedOnce {
-            for batch in SubscriptionBatching.batches(present, maxSymbols: configuration.symbolsPerRequest) {
-                if let depth = configuration.bookDepth {
-                    link.send(V2Subscription(channel: .book, symbols: batch, depth: depth), unsubscribe: true)
-                }
-                if configuration.trades { link.send(V2Subscription(channel: .trade, symbols: batch), unsubscribe: true) }
-                if configuration.tickers { link.send(V2Subscription(channel: .ticker, symbols: batch), unsubscribe: true) }
-                for interval in configuration.ohlcIntervals {
-                    link.send(V2Subscription(channel: .ohlc, symbols: batch, interval: interval), unsubscribe: true)
-                }
+        for symbol in removed {
+            guard let current = channels[symbol] else {
+                change.refused[symbol] = "not subscribed"
+                continue
             }
-        }
-        let now = UnixTime.nanoseconds()
-        for symbol in present {
-            for channel in [V2Channel.book, .trade, .ticker, .ohlc] { link.forget(SubscriptionKey(channel: channel.name, symbol: symbol)) }
-            if let reset = books[symbol]?.invalidate(reason: .operator, detail: "pair removed"), let topic = topics[symbol]?.book {
-                link.counters.bookResets += 1
-                publish(reset, on: topic, exchangeNs: 0, receivedNs: now)
-            }
-            books[symbol] = nil
-            topics[symbol] = nil
-            symbols.removeAll { $0 == symbol }
+            drop(current, of: symbol, detail: "pair removed")
             change.changed.append(symbol)
         }
         return change
     }
 
+    /// Subscribes channels of pairs while running. A pair not yet kept is added with just these
+    /// channels; a book at another depth is replaced (its old topic ends with a reset).
+    func subscribe(_ selection: ChannelSelection) -> PairChange {
+        var change = PairChange()
+        for symbol in selection.symbols {
+            var wanted = channels[symbol] ?? SymbolChannels()
+            for channel in selection.channels {
+                switch channel {
+                case .book: wanted.bookDepth = selection.depth ?? configuration.bookDepth ?? 10
+                case .trade: wanted.trades = true
+                case .ticker: wanted.ticker = true
+                case .ohlc:
+                    if let interval = selection.intervalMinutes, !wanted.ohlcIntervals.contains(interval) {
+                        wanted.ohlcIntervals = (wanted.ohlcIntervals + [interval]).sorted()
+                    }
+                }
+            }
+            guard let current = channels[symbol] else {
+                if let refusal = include(symbol, with: wanted) { change.refused[symbol] = refusal } else { change.changed.append(symbol) }
+                continue
+            }
+            guard wanted != current else { continue }
+            if let depth = current.bookDepth, wanted.bookDepth != depth {
+                drop(SymbolChannels(bookDepth: depth), of: symbol, detail: "book depth changed")
+            }
+            let before = channels[symbol] ?? SymbolChannels()
+            channels[symbol] = wanted
+            guard prepareIfKnown(symbol) else { continue }
+            let added = wanted.requests.filter { !before.requests.contains($0) }
+            if link.isOpen, subscribedOnce { requestAll([(symbol, added)]) }
+            change.changed.append(symbol)
+        }
+        return change
+    }
+
+    /// Unsubscribes channels of pairs while running; a pair left with no channel is removed.
+    func unsubscribe(_ selection: ChannelSelection) -> PairChange {
+        var change = PairChange()
+        for symbol in selection.symbols {
+            guard let current = channels[symbol] else {
+                change.refused[symbol] = "not subscribed"
+                continue
+            }
+            var dropped = SymbolChannels()
+            for channel in selection.channels {
+                switch channel {
+                case .book: dropped.bookDepth = current.bookDepth
+                case .trade: dropped.trades = current.trades
+                case .ticker: dropped.ticker = current.ticker
+                case .ohlc:
+                    dropped.ohlcIntervals = selection.intervalMinutes.map { interval in current.ohlcIntervals.filter { $0 == interval } }
+                        ?? current.ohlcIntervals
+                }
+            }
+            guard !dropped.isEmpty else {
+                change.refused[symbol] = "none of these channels is subscribed"
+                continue
+            }
+            drop(dropped, of: symbol, detail: "unsubscribed")
+            change.changed.append(symbol)
+        }
+        return change
+    }
+
+    /// Every pair's channels, in configuration order.
+    var subscriptions: [(symbol: String, channels: SymbolChannels)] { symbols.map { ($0, channels[$0]!) } }
+
     var subscribedSymbols: [String] { symbols }
+
+    /// Whether Kraken has yet to acknowledge this channel of this symbol.
+    func awaitingAck(_ channel: V2Channel, symbol: String) -> Bool {
+        link.isAwaitingAck(SubscriptionKey(channel: channel.name, symbol: symbol))
+    }
+
+    /// The state of every book topic (and top view) starting with `prefix` at its current
+    /// sequence: the whole book when live, its reset while it is being rebuilt.
+    func bookStates(prefix: [UInt8]) -> [BusFrame] {
+        var states: [BusFrame] = []
+        for symbol in symbols {
+            guard let keeper = books[symbol], let topic = topics[symbol]?.book, topic.matches(prefix: prefix) else { continue }
+            if let snapshot = keeper.currentSnapshot() {
+                if let state = publisher.state(snapshot, of: topic) { states.append(state) }
+            } else if keeper.generation > 0 || keeper.phase == .resynchronising {
+                var reset = KBBookReset()
+                reset.symbol = symbol
+                reset.depth = UInt32(keeper.depth)
+                reset.previousGeneration = keeper.generation
+                reset.generation = keeper.generation + 1
+                reset.reason = .resubscribe
+                reset.detail = "book is being rebuilt"
+                if let state = publisher.state(reset, of: topic) { states.append(state) }
+            }
+        }
+        return states
+    }
+
+    /// Starts keeping `symbol` with `wanted` channels; the refusal reason, or nil when added.
+    private func include(_ symbol: String, with wanted: SymbolChannels) -> String? {
+        if subscribedOnce {
+            guard instruments[symbol] != nil else { return "not in Kraken's instrument list" }
+        }
+        channels[symbol] = wanted
+        if subscribedOnce {
+            guard prepareIfKnown(symbol) else {
+                channels[symbol] = nil
+                return "not usable as a topic"
+            }
+        }
+        symbols.append(symbol)
+        if link.isOpen, subscribedOnce { requestAll([(symbol, wanted.requests)]) }
+        return nil
+    }
+
+    /// Stops `dropped` channels of `symbol`: unsubscribed at Kraken, no longer watched, a live
+    /// book ends with a reset (reason operator), and the topics are retired. A symbol left
+    /// with no channel is forgotten.
+    private func drop(_ dropped: SymbolChannels, of symbol: String, detail: String) {
+        guard var remaining = channels[symbol] else { return }
+        if link.isOpen, subscribedOnce {
+            for request in dropped.requests {
+                link.send(V2Subscription(channel: request.channel, symbols: [symbol], depth: request.depth, interval: request.interval),
+                          unsubscribe: true)
+            }
+        }
+        var retired: [Topic] = []
+        if dropped.bookDepth != nil {
+            link.forget(SubscriptionKey(channel: V2Channel.book.name, symbol: symbol))
+            if let reset = books[symbol]?.invalidate(reason: .operator, detail: detail), let topic = topics[symbol]?.book {
+                link.counters.bookResets += 1
+                publish(reset, on: topic, exchangeNs: 0, receivedNs: UnixTime.nanoseconds())
+            }
+            books[symbol] = nil
+            topSentNs[symbol] = nil
+            retired += [topics[symbol]?.book, topics[symbol]?.top].compactMap { $0 }
+            remaining.bookDepth = nil
+        }
+        if dropped.trades {
+            link.forget(SubscriptionKey(channel: V2Channel.trade.name, symbol: symbol))
+            retired += [topics[symbol]?.trade].compactMap { $0 }
+            remaining.trades = false
+        }
+        if dropped.ticker {
+            link.forget(SubscriptionKey(channel: V2Channel.ticker.name, symbol: symbol))
+            retired += [topics[symbol]?.ticker].compactMap { $0 }
+            remaining.ticker = false
+        }
+        for interval in dropped.ohlcIntervals {
+            retired += [topics[symbol]?.ohlc[interval]].compactMap { $0 }
+            remaining.ohlcIntervals.removeAll { $0 == interval }
+        }
+        if remaining.ohlcIntervals.isEmpty { link.forget(SubscriptionKey(channel: V2Channel.ohlc.name, symbol: symbol)) }
+        publisher.retire(retired)
+        if remaining.isEmpty {
+            channels[symbol] = nil
+            topics[symbol] = nil
+            symbols.removeAll { $0 == symbol }
+        } else {
+            channels[symbol] = remaining
+            _ = prepareIfKnown(symbol)
+        }
+    }
 
     // MARK: subscriptions
 
     private func subscribeAll() {
         link.transition(to: .subscribing, detail: "\(symbols.count) symbols")
-        var known: [String] = []
+        var known: [(String, [ChannelRequest])] = []
         for symbol in symbols {
-            guard let precision = instruments[symbol] else {
+            guard instruments[symbol] != nil else {
                 link.counters.subscribeErrors += 1
                 link.log.write(kind: "unknown_symbol", "\(symbol) is not in Kraken's instrument list", nowNs: UnixTime.nanoseconds())
                 continue
             }
-            guard prepare(symbol: symbol, precision: precision) else { continue }
-            known.append(symbol)
+            guard prepareIfKnown(symbol), let wanted = channels[symbol] else { continue }
+            known.append((symbol, wanted.requests))
         }
-        for batch in SubscriptionBatching.batches(known, maxSymbols: configuration.symbolsPerRequest) { subscribe(batch) }
+        requestAll(known)
         link.becomeActiveIfSettled(detail: known.isEmpty ? "nothing to subscribe" : "subscribed")
     }
 
-    private func subscribe(_ batch: [String]) {
-        if let depth = configuration.bookDepth { request(.book, batch, depth: depth) }
-        if configuration.trades { request(.trade, batch) }
-        if configuration.tickers { request(.ticker, batch) }
-        for interval in configuration.ohlcIntervals { request(.ohlc, batch, interval: interval) }
+    /// Subscribes each symbol's requests, the same request for many symbols batched together.
+    private func requestAll(_ symbols: [(String, [ChannelRequest])]) {
+        for (request, members) in ChannelRequest.grouped(symbols.map { (symbol: $0.0, requests: $0.1) }) {
+            for batch in SubscriptionBatching.batches(members, maxSymbols: configuration.symbolsPerRequest) {
+                self.request(request.channel, batch, depth: request.depth, interval: request.interval)
+            }
+        }
     }
 
     private func request(_ channel: V2Channel, _ batch: [String], depth: Int? = nil, interval: Int? = nil) {
@@ -273,16 +415,18 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         link.send(V2Subscription(channel: channel, symbols: batch, depth: depth, interval: interval, snapshot: true))
     }
 
-    /// Sets up a symbol's topics and book; false when its name cannot be a topic (counted).
-    private func prepare(symbol: String, precision: InstrumentRegistry.Precision) -> Bool {
+    /// Sets up a symbol's topics and book from its channels (once its precision is known);
+    /// false when unknown or its name cannot be a topic (counted).
+    private func prepareIfKnown(_ symbol: String) -> Bool {
+        guard let precision = instruments[symbol], let wanted = channels[symbol] else { return false }
         do {
-            topics[symbol] = try SymbolTopics(symbol: symbol, configuration: configuration)
+            topics[symbol] = try SymbolTopics(symbol: symbol, channels: wanted, topLevels: configuration.bookTop?.levels)
         } catch {
             link.counters.subscribeErrors += 1
             link.log.write(kind: "invalid_symbol", "\(symbol): \(error)", nowNs: UnixTime.nanoseconds())
             return false
         }
-        if let depth = configuration.bookDepth, books[symbol] == nil {
+        if let depth = wanted.bookDepth, books[symbol]?.depth != depth {
             books[symbol] = BookKeeper(symbol: symbol, depth: depth, precision: precision)
         }
         return true
@@ -290,9 +434,18 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
 
     /// Only this symbol's book is resynchronised: unsubscribe then subscribe with a snapshot.
     private func resubscribeBook(_ symbol: String) {
-        guard let depth = configuration.bookDepth else { return }
+        guard let depth = channels[symbol]?.bookDepth else { return }
         link.send(V2Subscription(channel: .book, symbols: [symbol], depth: depth), unsubscribe: true)
         request(.book, [symbol], depth: depth)
+    }
+
+    /// Publishes the symbol's best-N view when its interval has passed (or `force`).
+    private func publishTop(_ symbol: String, bookSequence: UInt64?, receivedNs: Int64, force: Bool) {
+        guard let settings = configuration.bookTop, let bookSequence, let topic = topics[symbol]?.top else { return }
+        if !force, let last = topSentNs[symbol], receivedNs - last < settings.minimumIntervalNs { return }
+        guard let top = books[symbol]?.top(levels: settings.levels, bookSequence: bookSequence) else { return }
+        topSentNs[symbol] = receivedNs
+        publish(top, on: topic, exchangeNs: 0, receivedNs: receivedNs)
     }
 
     private func invalidateBooks(reason: KBBookResetReason, detail: String) {
@@ -304,10 +457,13 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         }
     }
 
-    private func publish<M: BusPayloadMessage>(_ message: M, on topic: Topic, exchangeNs: Int64, receivedNs: Int64, flags: FrameFlags = []) {
-        if publisher.publish(message, on: topic, exchangeTimestampNs: exchangeNs, receivedNs: receivedNs, extraFlags: flags) == nil {
-            link.counters.publishFailures += 1
-        }
+    @discardableResult
+    private func publish<M: BusPayloadMessage>(
+        _ message: M, on topic: Topic, exchangeNs: Int64, receivedNs: Int64, flags: FrameFlags = []
+    ) -> UInt64? {
+        let sequence = publisher.publish(message, on: topic, exchangeTimestampNs: exchangeNs, receivedNs: receivedNs, extraFlags: flags)
+        if sequence == nil { link.counters.publishFailures += 1 }
+        return sequence
     }
 
     // MARK: diagnostics
@@ -330,14 +486,18 @@ public struct PairChange: Sendable, Equatable {
 /// The bus topics of one symbol, built once (topic bytes are reused for every frame).
 struct SymbolTopics {
     var book: Topic?
-    var trade: Topic
-    var ticker: Topic
+    var top: Topic?
+    var trade: Topic?
+    var ticker: Topic?
     var ohlc: [Int: Topic] = [:]
 
-    init(symbol: String, configuration: MarketFeedConfiguration) throws(TopicError) {
-        book = try configuration.bookDepth.map { depth throws(TopicError) in try Topic.book(symbol, depth: depth) }
-        trade = try Topic.trade(symbol)
-        ticker = try Topic.ticker(symbol)
-        for interval in configuration.ohlcIntervals { ohlc[interval] = try Topic.ohlc(symbol, intervalMinutes: interval) }
+    init(symbol: String, channels: SymbolChannels, topLevels: Int?) throws(TopicError) {
+        if let depth = channels.bookDepth {
+            book = try Topic.book(symbol, depth: depth)
+            if let topLevels { top = try Topic.bookTop(symbol, levels: topLevels) }
+        }
+        if channels.trades { trade = try Topic.trade(symbol) }
+        if channels.ticker { ticker = try Topic.ticker(symbol) }
+        for interval in channels.ohlcIntervals { ohlc[interval] = try Topic.ohlc(symbol, intervalMinutes: interval) }
     }
 }

@@ -98,6 +98,28 @@ public struct BookKeeper: Sendable {
         phase == .live ? snapshotMessage(checksum: book.checksum) : nil
     }
 
+    /// The best `levels` levels per side of the live book (nil unless live), tagged with the
+    /// book topic's sequence they reflect.
+    public func top(levels: Int, bookSequence: UInt64) -> KBBookTop? {
+        guard phase == .live else { return nil }
+        var top = KBBookTop()
+        top.symbol = symbol
+        top.levels = UInt32(levels)
+        top.generation = generation
+        top.bookSequence = bookSequence
+        top.priceScale = UInt32(book.priceScale)
+        top.qtyScale = UInt32(book.quantityScale)
+        for level in book.bids.prefix(levels) {
+            top.bidPrice.append(level.price)
+            top.bidQty.append(level.quantity)
+        }
+        for level in book.asks.prefix(levels) {
+            top.askPrice.append(level.price)
+            top.askQty.append(level.quantity)
+        }
+        return top
+    }
+
     private mutating func applyLevels(_ message: V2BookMessage) -> Bool {
         do {
             for level in message.bids { try book.apply(price: level.price, quantity: level.quantity, side: .bid) }

@@ -12,6 +12,15 @@ public struct TopicSequencer: Sendable {
         return next
     }
 
+    /// Continues `topic` after `sequence` (never lowers it): journaled topics keep their numbering
+    /// across restarts of the bridge.
+    public mutating func seed(_ topic: Topic, after sequence: UInt64) {
+        sequences[topic] = max(sequences[topic] ?? 0, sequence)
+    }
+
+    /// Every topic with at least one sequence assigned.
+    public var topics: Dictionary<Topic, UInt64>.Keys { sequences.keys }
+
     /// The last sequence assigned on `topic` (0 if none): what a heartbeat carries.
     public func current(for topic: Topic) -> UInt64 { sequences[topic] ?? 0 }
 }

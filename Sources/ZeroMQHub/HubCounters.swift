@@ -9,6 +9,10 @@ public struct SocketConnectionCounters: Sendable, Equatable {
     /// Subscribe / unsubscribe messages seen on an XPUB.
     public var subscriptions: UInt64 = 0
     public var unsubscriptions: UInt64 = 0
+    /// Times a subscriber's queue reached the high-water mark and it began missing messages
+    /// (sockets with `countsSubscriberOverflows`): at least one per gap a subscriber sees; how
+    /// many messages it missed only its sequence numbers can tell.
+    public var subscriberOverflows: UInt64 = 0
 
     public init() {}
 
@@ -43,4 +47,7 @@ public struct HubCounters: Sendable, Equatable {
     public init() {}
 
     public var totalDropped: UInt64 { dropped.values.reduce(0, +) }
+
+    /// Subscriber overflows over every socket.
+    public var totalSubscriberOverflows: UInt64 { connections.reduce(0) { $0 + $1.subscriberOverflows } }
 }

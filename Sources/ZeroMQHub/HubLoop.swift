@@ -45,6 +45,7 @@ final class HubLoop {
             let socket = try ZMQSocket(context: context, type: spec.type)
             sockets.append(socket)
             try spec.settings.apply(to: socket)
+            if spec.countsSubscriberOverflows, spec.type == .xpub || spec.type == .pub { try socket.set(.xpubNoDrop, true) }
             switch spec.curve {
             case .server(let secretKey, let zapDomain):
                 try socket.set(.curveServer, true)
@@ -114,11 +115,22 @@ final class HubLoop {
         guard !batch.isEmpty else { return }
         for message in batch.messages {
             let socket = sockets[message.socket]
+            let countsDrops = specs[message.socket].countsSubscriberOverflows
             var failed = false
+            var lossy = false
             batch.forEachFrame(of: message) { frame, more in
                 guard !failed else { return }
                 do {
-                    if try !socket.send(frame, more: more, dontWait: true) {
+                    var sent = try socket.send(frame, more: more, dontWait: true)
+                    if !sent, countsDrops, !lossy {
+                        // XPUB_NODROP refused: a subscriber is at its high-water mark. Its overflow
+                        // is counted; everyone else gets the message through a lossy send.
+                        lossy = true
+                        tally.connections[message.socket].subscriberOverflows += 1
+                        try socket.set(.xpubNoDrop, false)
+                        sent = try socket.send(frame, more: more, dontWait: true)
+                    }
+                    if !sent {
                         failed = true
                         tally.sendWouldBlock += 1
                     }
@@ -128,6 +140,7 @@ final class HubLoop {
                     tally.lastSendError = "\(specs[message.socket].name): \(error)"
                 }
             }
+            if lossy { try? socket.set(.xpubNoDrop, true) }
             if !failed {
                 tally.sent += 1
                 if isReply { tally.repliesSent += 1 }

@@ -30,11 +30,18 @@ public struct HubSocketSpec: Sendable {
     public var deliversInbound: Bool
     /// Watch connection events (connected, disconnected, handshake failures) for diagnostics.
     public var monitored: Bool
+    /// PUB/XPUB only: count each time a subscriber's queue overflows. libzmq drops silently at
+    /// the high-water mark; with this set the hub sends with XPUB_NODROP, and when a send would
+    /// block it counts one overflow and sends the message again lossy, so every other subscriber
+    /// still gets it and one slow reader never throttles the rest. libzmq then leaves the full
+    /// subscriber out until its queue drains, so every gap a slow subscriber sees starts with a
+    /// counted overflow (the count can be higher: a queue may drain just before the resend).
+    public var countsSubscriberOverflows: Bool
 
     public init(
         name: String, type: ZMQSocketType, binds: [String] = [], connects: [String] = [],
         settings: SocketSettings = SocketSettings(), subscriptions: [[UInt8]] = [],
-        curve: CurveSecurity? = nil, deliversInbound: Bool = false, monitored: Bool = true
+        curve: CurveSecurity? = nil, deliversInbound: Bool = false, monitored: Bool = true, countsSubscriberOverflows: Bool = false
     ) {
         self.name = name
         self.type = type
@@ -45,11 +52,14 @@ public struct HubSocketSpec: Sendable {
         self.curve = curve
         self.deliversInbound = deliversInbound
         self.monitored = monitored
+        self.countsSubscriberOverflows = countsSubscriberOverflows
     }
 
     /// A market-data publisher (XPUB so subscriptions are visible to diagnostics).
     public static func publisher(name: String, bind endpoints: [String], curve: CurveSecurity? = nil) -> HubSocketSpec {
-        HubSocketSpec(name: name, type: .xpub, binds: endpoints, settings: .marketData, curve: curve, deliversInbound: true)
+        HubSocketSpec(
+            name: name, type: .xpub, binds: endpoints, settings: .marketData, curve: curve, deliversInbound: true,
+            countsSubscriberOverflows: true)
     }
 
     /// A REQ/DEALER-compatible control endpoint.

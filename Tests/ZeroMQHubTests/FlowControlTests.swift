@@ -96,6 +96,76 @@ struct FlowControlTests {
         await hub.shutdown()
     }
 
+    @Test("a slow subscriber's overflows are counted, at least once per gap it sees; every other subscriber gets everything")
+    func subscriberOverflowsAreCountedAsGaps() async throws {
+        var publisherSettings = SocketSettings.marketData
+        publisherSettings.sendHighWaterMark = 20
+        publisherSettings.xpubVerbose = true
+        let publisher = try await ZMQHub.start(HubConfiguration(sockets: [
+            HubSocketSpec(name: "md", type: .xpub, binds: ["tcp://127.0.0.1:*"], settings: publisherSettings, deliversInbound: true,
+                          countsSubscriberOverflows: true),
+        ]))
+        let endpoint = try #require(publisher.endpoint(of: publisher.socket(0)))
+        let context = try ZMQContext()
+        let slow = try ZMQSocket(context: context, type: .sub)
+        try slow.set(.receiveHighWaterMark, 20)
+        try slow.set(.subscribe, [])
+        try slow.connect(endpoint)
+        let fast = try ZMQSocket(context: context, type: .sub)
+        try fast.set(.receiveHighWaterMark, 0)
+        try fast.set(.subscribe, [])
+        try fast.connect(endpoint)
+        let events = InboundCollector(publisher)
+        #expect(await events.wait { _ in events.subscriptions.count >= 2 })
+
+        // Ten at a time, each batch read by the fast subscriber before the next, so its queue
+        // never fills; the slow one is read only every 1,000 messages and overflows between.
+        // Large messages keep the kernel's socket buffers from hiding the overflow.
+        let total: UInt64 = 3_000
+        var fastReceived: [UInt64] = []
+        var slowReceived: [UInt64] = []
+        for batchStart in stride(from: UInt64(1), through: total, by: 10) {
+            for value in batchStart..<(batchStart + 10) {
+                while publisher.publish(to: publisher.socket(0), frames: testFrames(topic: "t:", sequence: value, payloadSize: 65_000)) != .queued {
+                    await Task.yield()
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while fastReceived.count < Int(batchStart + 9), ContinuousClock.now < deadline {
+                if let message = try fast.receiveMessage(dontWait: true) { fastReceived.append(sequence(of: message)) } else { await Task.yield() }
+            }
+            if (batchStart + 9) % 1_000 == 0 {
+                // Read everything buffered on the way (queues and kernel buffers): until quiet.
+                var quietSince = ContinuousClock.now
+                while ContinuousClock.now - quietSince < .milliseconds(150) {
+                    if let message = try slow.receiveMessage(dontWait: true) {
+                        slowReceived.append(sequence(of: message))
+                        quietSince = ContinuousClock.now
+                    } else {
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                }
+            }
+        }
+        #expect(fastReceived == Array(1...total), "the fast subscriber gets every message in order")
+        var gaps: UInt64 = 0
+        var previous: UInt64 = 0
+        for value in slowReceived {
+            if value != previous + 1 { gaps += 1 }
+            previous = value
+        }
+        if previous < total { gaps += 1 }
+        let overflows = publisher.counters().connections[0].subscriberOverflows
+        #expect(slowReceived.count < Int(total), "the slow subscriber missed messages")
+        #expect(gaps >= 2, "it overflowed more than once")
+        // Every gap starts with a counted overflow; an overflow whose queue drained again
+        // before the lossy send costs nothing, so the count may exceed the gaps.
+        #expect(overflows >= gaps, "\(overflows) overflows counted for \(gaps) gaps")
+        #expect(publisher.counters().totalSubscriberOverflows == overflows)
+        #expect(publisher.counters().sent == total)
+        await publisher.shutdown()
+    }
+
     @Test("shutdown while another thread publishes flat out returns promptly")
     func shutdownUnderLoad() async throws {
         let hub = try await ZMQHub.start(HubConfiguration(sockets: [

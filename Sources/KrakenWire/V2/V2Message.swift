@@ -23,7 +23,7 @@ public enum V2Message: Sendable, Equatable {
 }
 
 /// The v2 stream channels.
-public enum V2Channel: Sendable, Equatable, CaseIterable {
+public enum V2Channel: Sendable, Hashable, CaseIterable {
     case status, heartbeat, ticker, book, trade, ohlc, instrument, level3, executions, balances
 
     /// The name on the wire.
