@@ -8,11 +8,11 @@ import json
 import subprocess
 import time
 import urllib.request
-import zlib
 
 import pytest
 
 from krakenbridge import topics, wire
+from krakenbridge.book import Book
 from krakenbridge.subscriber import Subscriber
 
 SYMBOLS = ["BTC/USD", "ETH/USD"]
@@ -23,26 +23,6 @@ def control(ports: dict, method: str, path: str, body: dict | None = None) -> di
     request = urllib.request.Request(f"http://127.0.0.1:{ports['control']}{path}", data=data, method=method)
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
-
-
-def crc(bids: dict[int, int], asks: dict[int, int]) -> int:
-    """Kraken's checksum from mantissas at the pair's precision: the digits without leading zeros."""
-    text = "".join(f"{p}{asks[p]}" for p in sorted(asks)[:10])
-    text += "".join(f"{p}{bids[p]}" for p in sorted(bids, reverse=True)[:10])
-    return zlib.crc32(text.encode())
-
-
-def apply_update(bids: dict[int, int], asks: dict[int, int], update) -> None:
-    """A bus BookUpdate: quantity 0 deletes, then each side is cut back to the depth (10)."""
-    for side, prices, quantities, descending in ((bids, update.bid_price, update.bid_qty, True),
-                                                 (asks, update.ask_price, update.ask_qty, False)):
-        for price, quantity in zip(prices, quantities):
-            if quantity == 0:
-                side.pop(price, None)
-            else:
-                side[price] = quantity
-        for price in sorted(side, reverse=descending)[10:]:
-            del side[price]
 
 
 @pytest.fixture
@@ -78,7 +58,7 @@ def test_books_from_the_bus_verify_and_equal_the_simulators_truth(bridge):
         assert first is not None
         control(ports, "POST", "/faults", {"kind": "disconnect", "target": "public"})
         reset_seen: set[str] = set()
-        books: dict[str, tuple[dict, dict]] = {}
+        books: dict[str, Book] = {}
         generations: dict[str, int] = {}
         updates = 0
         deadline = time.monotonic() + 30
@@ -98,15 +78,14 @@ def test_books_from_the_bus_verify_and_equal_the_simulators_truth(bridge):
                 generations[payload.symbol] = payload.generation
             elif kind == wire.frame_pb2.MESSAGE_TYPE_BOOK_SNAPSHOT and payload.symbol in reset_seen:
                 assert frame.header.is_snapshot
-                bids = dict(zip(payload.bid_price, payload.bid_qty))
-                asks = dict(zip(payload.ask_price, payload.ask_qty))
-                assert crc(bids, asks) == payload.checksum
+                book = Book.from_snapshot(payload)
+                assert book.checksum == payload.checksum
                 assert payload.generation == generations[payload.symbol]
-                books[payload.symbol] = (bids, asks)
+                books[payload.symbol] = book
             elif kind == wire.frame_pb2.MESSAGE_TYPE_BOOK_UPDATE and payload.symbol in books:
                 assert payload.generation == generations[payload.symbol]
-                apply_update(*books[payload.symbol], payload)
-                assert crc(*books[payload.symbol]) == payload.checksum, f"{payload.symbol} update {frame.header.sequence}"
+                books[payload.symbol].apply(payload)
+                assert books[payload.symbol].checksum == payload.checksum, f"{payload.symbol} update {frame.header.sequence}"
                 updates += 1 if resynchronised() else 0
         assert resynchronised() and updates >= 100
 
@@ -114,8 +93,8 @@ def test_books_from_the_bus_verify_and_equal_the_simulators_truth(bridge):
         while (frame := sub.receive(500)) is not None:
             payload = frame.payload
             if frame.header.message_type == wire.frame_pb2.MESSAGE_TYPE_BOOK_UPDATE and payload.symbol in books:
-                apply_update(*books[payload.symbol], payload)
+                books[payload.symbol].apply(payload)
         for symbol in SYMBOLS:
             truth = control(ports, "GET", f"/truth/book?symbol={symbol.replace('/', '%2F')}&depth=10")
-            assert crc(*books[symbol]) == truth["checksum"], symbol
+            assert books[symbol].checksum == truth["checksum"], symbol
         assert sub.gaps == []

@@ -1,0 +1,330 @@
+"""The control socket of the real bridge: `krakenbridge sim` → `krakenbridge run --control-bind` →
+ControlClient (JSON and binary), the late-joiner against the simulator's truth, and replay.
+
+WRITTEN AGAINST THE CONTRACT BEFORE THE SWIFT CONTROL SOCKET LANDED; NOT YET RUN. The lead adapts
+this module once it exists. The assumptions about the Swift side are marked `CONTRACT:`:
+
+- `run` takes `--control-bind ENDPOINT` (`tcp://127.0.0.1:*` binds any free port) and its first
+  stdout JSON line gains `"control"`: the bound endpoint (the port, not `*`).
+- The control socket is plain (no CURVE) unless configured otherwise.
+- Replies: JSON for a body starting with `{`, binary otherwise; errors as ControlReply.error.
+- A 70,000-byte request is answered with TOO_LARGE (see test_oversized_request_is_too_large).
+- `RUN_EXTRA_ARGS` takes whatever else `run` needs for the journal (replay of `exec:`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, replace
+
+import pytest
+
+from krakenbridge import topics
+from krakenbridge.book import Books
+from krakenbridge.clone import LateJoiner
+from krakenbridge.control import ControlClient, ControlError, decode_reply, encode_request
+from krakenbridge.subscriber import Subscriber
+from krakenbridge.v1 import account_pb2, control_pb2, frame_pb2, market_pb2, service_pb2
+from krakenbridge.wire import FLAG_REPLAY
+
+C = control_pb2
+SYMBOLS = ["BTC/USD", "ETH/USD"]
+ADDED = "DOGE/USD"
+"""Simulated (the simulator's default pairs include it) but not given to `run`."""
+DEMO_KEY = "KBSIM-DEMO-KEY"
+DEMO_SECRET = "a3Jha2VuYnJpZGdlLXNpbXVsYXRvci1kZW1vLXNlY3JldC1kby1ub3QtdXNlLXdpdGgtcmVhbC1rcmFrZW4hIQ=="
+RUN_EXTRA_ARGS: list[str] = []
+"""CONTRACT: anything else `run` needs for the control socket or the journal (e.g. a journal
+directory under the test's tmp_path, so runs never share one)."""
+
+
+@dataclass
+class Bridge:
+    ports: dict
+    market: str
+    account: str
+    control: str
+
+
+def sim_control(bridge: Bridge, method: str, path: str, body: dict | None = None) -> dict:
+    """The simulator's HTTP control API (docs/simulator.md)."""
+    data = json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None)
+    request = urllib.request.Request(f"http://127.0.0.1:{bridge.ports['control']}{path}", data=data, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def bridge(krakenbridge_bin, tmp_path):
+    """The simulator (default pairs, so ADDED can be added) and the bridge with the market feed on
+    SYMBOLS, the private feed with the demo key, and the control socket on a free port."""
+    sim = subprocess.Popen(
+        [str(krakenbridge_bin), "sim", "--public-port", "0", "--private-port", "0", "--rest-port", "0",
+         "--control-port", "0", "--tick-ms", "10"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    ports = json.loads(sim.stdout.readline())
+    market, account = f"ipc://{tmp_path}/market.sock", f"ipc://{tmp_path}/account.sock"
+    environment = {**os.environ, "KRAKEN_API_KEY": DEMO_KEY, "KRAKEN_API_SECRET": DEMO_SECRET}
+    run = subprocess.Popen(
+        [str(krakenbridge_bin), "run", "--ws-url", f"ws://127.0.0.1:{ports['public']}/v2",
+         "--auth-ws-url", f"ws://127.0.0.1:{ports['private']}/v2", "--rest-url", f"http://127.0.0.1:{ports['rest']}",
+         "--pairs", ",".join(SYMBOLS), "--market-bind", market, "--account-bind", account,
+         "--control-bind", "tcp://127.0.0.1:*",  # CONTRACT: the new option
+         "--simulated", "--stats-interval", "0", *RUN_EXTRA_ARGS],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment)
+    try:
+        endpoints = json.loads(run.stdout.readline())
+        assert endpoints["market"] == market and endpoints["account"] == account
+        control = endpoints["control"]  # CONTRACT: the bound control endpoint in the first line
+        assert control.startswith("tcp://127.0.0.1:") and not control.endswith("*"), control
+        yield Bridge(ports, market, account, control)
+    finally:
+        for process in (run, sim):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(params=["json", "binary"])
+def control(request, bridge):
+    """A ControlClient in each encoding, once the bridge reports itself healthy."""
+    with ControlClient(bridge.control, encoding=request.param, timeout_ms=5000) as client:
+        wait_until(lambda: client.health().health.healthy, "the bridge never became healthy")
+        yield client
+
+
+def wait_until(condition, message: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.2)
+
+
+def subscriptions(control: ControlClient) -> set[tuple[str, str]]:
+    return {(s.channel, s.symbol) for s in control.list_subscriptions().subscriptions.subscriptions}
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+def test_health_is_healthy(control):
+    health = control.health().health
+    assert health.healthy and list(health.problems) == []
+
+
+def test_reply_encoding_follows_the_request(bridge):
+    with ControlClient(bridge.control) as client:
+        request = C.ControlRequest(id=2**63 + 5)
+        request.health.SetInParent()
+        json_reply = client.send_raw(encode_request(request, "json"))
+        binary_reply = client.send_raw(encode_request(request, "binary"))
+    assert len(json_reply) == 1 and json_reply[0].lstrip().startswith(b"{")
+    assert json.loads(json_reply[0])["id"] == str(2**63 + 5)  # uint64 as a string
+    assert decode_reply(json_reply[0], "json").health.healthy
+    assert len(binary_reply) == 1 and decode_reply(binary_reply[0], "binary").id == 2**63 + 5
+
+
+def test_subscribe_a_ticker_then_see_ticker_frames_then_unsubscribe(control, bridge):
+    topic = topics.ticker("BTC/USD")
+    with Subscriber(bridge.market, [topic]) as sub:
+        assert control.subscribe(["ticker"], ["BTC/USD"]).HasField("ack")
+        assert ("ticker", "BTC/USD") in subscriptions(control)
+        tickers = []
+        deadline = time.monotonic() + 20
+        while len(tickers) < 3 and time.monotonic() < deadline:
+            frame = sub.receive(1000)
+            if frame is not None and isinstance(frame.payload, market_pb2.Ticker):
+                assert frame.topic == topic.decode() and frame.payload.symbol == "BTC/USD"
+                tickers.append(frame)
+        assert len(tickers) >= 3, "no ticker frames after subscribing the ticker channel"
+        assert control.unsubscribe(["ticker"], ["BTC/USD"]).HasField("ack")
+        assert ("ticker", "BTC/USD") not in subscriptions(control)
+
+
+def test_add_pair_then_remove_pair(control, bridge):
+    book_topic = topics.book(ADDED, 10)
+    assert ("book", ADDED) not in subscriptions(control)
+    with Subscriber(bridge.market, [book_topic]) as sub:
+        assert control.add_pair(ADDED).HasField("ack")
+        assert {("book", ADDED), ("trade", ADDED)} <= subscriptions(control)
+        snapshot = None
+        while snapshot is None and (frame := sub.receive(10_000)) is not None:
+            if isinstance(frame.payload, market_pb2.BookSnapshot):
+                snapshot = frame
+        assert snapshot is not None and snapshot.payload.symbol == ADDED
+
+        assert control.remove_pair(ADDED).HasField("ack")
+        assert not any(symbol == ADDED for _, symbol in subscriptions(control))
+        reset = None
+        while reset is None and (frame := sub.receive(5_000)) is not None:
+            if frame.header.message_type == frame_pb2.MESSAGE_TYPE_BOOK_RESET:
+                reset = frame
+        assert reset is not None, "a removed pair's book ends with a reset"
+        assert reset.payload.reason == service_pb2.BOOK_RESET_REASON_OPERATOR
+    assert {(channel, symbol) for channel, symbol in subscriptions(control) if symbol in SYMBOLS} >= \
+        {("book", s) for s in SYMBOLS}
+
+
+def test_diagnostics_has_both_connections(control, bridge):
+    diagnostics = control.diagnostics().diagnostics
+    endpoints = [c.endpoint for c in diagnostics.connections]
+    assert len({c.feed for c in diagnostics.connections}) >= 2 and all(c.feed for c in diagnostics.connections)
+    assert any(f":{bridge.ports['public']}" in e for e in endpoints), endpoints
+    assert any(f":{bridge.ports['private']}" in e for e in endpoints), endpoints
+    assert diagnostics.checksum_failures == 0
+
+
+def test_config_is_json_with_secrets_redacted(control):
+    text = control.config().config.json
+    json.loads(text)
+    assert "<redacted>" in text
+    assert DEMO_KEY not in text and DEMO_SECRET not in text
+
+
+# -- snapshot and late join ----------------------------------------------------------------------
+
+def test_late_joiner_books_equal_the_simulators_truth(control, bridge):
+    with Subscriber(bridge.market, [b"book:"]) as sub:
+        joiner = LateJoiner(sub, control, b"book:")
+        snapshot = joiner.synchronise()
+        book_topics = {topics.book(s, 10).decode() for s in SYMBOLS}
+        assert {f.topic for f in snapshot.frames} == book_topics
+        assert snapshot.end.prefix == "book:" and snapshot.end.topic_count == len(book_topics)
+        books = Books()
+        for frame in snapshot.frames:
+            book = books.apply(frame)
+            assert book is not None and book.checksum == frame.payload.checksum  # live books: BookSnapshots
+        updates = 0
+        deadline = time.monotonic() + 30
+        while updates < 100 and time.monotonic() < deadline:
+            frame = joiner.receive(5_000)
+            assert frame is not None, "the bridge went quiet"
+            book = books.apply(frame)
+            if frame.header.message_type == frame_pb2.MESSAGE_TYPE_BOOK_UPDATE:
+                assert book is not None and book.checksum == frame.payload.checksum, frame.topic
+                updates += 1
+        assert updates >= 100
+
+        sim_control(bridge, "POST", "/market/pause")
+        while (frame := joiner.receive(500)) is not None:
+            books.apply(frame)
+        for symbol in SYMBOLS:
+            truth = sim_control(bridge, "GET", f"/truth/book?symbol={urllib.parse.quote(symbol, safe='')}&depth=10")
+            book = books.get(topics.book(symbol, 10).decode())
+            assert book is not None and book.checksum == truth["checksum"], symbol
+            bids, asks = book.levels()
+            assert [[to_text_pair(p, q) for p, q in side] for side in (bids, asks)] == [truth["bids"], truth["asks"]]
+        assert joiner.gaps == []
+
+
+def to_text_pair(price, quantity) -> list[str]:
+    return [format(price, "f"), format(quantity, "f")]
+
+
+def test_snapshot_of_everything_holds_books_instruments_and_status(control):
+    snapshot = control.snapshot("")
+    found = {f.topic for f in snapshot.frames}
+    assert snapshot.end.prefix == "" and snapshot.end.topic_count == len(snapshot.frames)
+    for symbol in SYMBOLS:
+        assert {topics.book(symbol, 10).decode(), f"instrument:{symbol}:"} <= found, found
+    assert "status:" in found, found
+    for frame in snapshot.frames:
+        assert frame.header.is_snapshot and frame.header.sequence >= 1
+
+
+# -- replay --------------------------------------------------------------------------------------
+
+def test_replay_of_exec_returns_what_the_live_subscriber_saw(control, bridge):
+    with Subscriber(bridge.account, [topics.EXECUTIONS]) as sub:
+        live = []
+        deadline = time.monotonic() + 30
+        while len(live) < 5 and time.monotonic() < deadline:
+            frame = sub.receive(1000)
+            if frame is not None and isinstance(frame.payload, account_pb2.ExecutionReport):
+                live.append(frame)
+        assert len(live) >= 5, "the simulated account produced no executions on exec:"
+    replay = control.replay(topics.EXECUTIONS, after=0, max_events=100_000)
+    assert replay.begin.topic == "exec:"
+    replayed = {f.header.sequence: f for f in replay.frames}
+    sequences = [f.header.sequence for f in replay.frames]
+    assert sequences == list(range(replay.begin.first_available_sequence,
+                                   replay.begin.first_available_sequence + len(sequences)))
+    for original in live:
+        copy = replayed.get(original.header.sequence)
+        assert copy is not None, f"exec: {original.header.sequence} is not in the replay"
+        assert copy.payload_bytes == original.payload_bytes
+        assert copy.header.flags == original.header.flags | FLAG_REPLAY
+        assert replace(copy.header, flags=original.header.flags).pack() == original.header.pack()  # otherwise exactly as published
+
+    last = live[-1].header.sequence
+    tail = control.replay("exec:", after=last - 1, max_events=1)
+    assert [f.header.sequence for f in tail.frames] == [last]
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+def error_of(control: ControlClient, body: bytes) -> C.ControlError:
+    frames = control.send_raw(body)
+    assert len(frames) == 1
+    reply = decode_reply(frames[0])
+    assert reply.HasField("error"), reply
+    return reply.error
+
+
+def test_malformed_json_is_malformed(control):
+    frames = control.send_raw(b'{"id":"1","health":')
+    assert frames[0].lstrip().startswith(b"{")  # a JSON-looking request gets a JSON reply
+    assert decode_reply(frames[0], "json").error.code == C.CONTROL_ERROR_CODE_MALFORMED
+    assert control.health().health.healthy
+
+
+def test_garbage_binary_is_malformed(control):
+    assert error_of(control, b"\xff\xff\xff\xff\x0f\x00garbage").code == C.CONTROL_ERROR_CODE_MALFORMED
+    assert control.health().health.healthy
+
+
+def test_oversized_request_is_too_large(control):
+    # CONTRACT: a 70,000-byte request gets TOO_LARGE. SocketSettings.control sets MAXMSGSIZE to
+    # 64 KiB, which makes libzmq drop the connection without a reply (this would then raise
+    # ControlTimeout): the Swift side must let such a request reach the handler (a larger
+    # MAXMSGSIZE, with the 64 KiB request limit checked by the control handler) or this test
+    # changes to expect the disconnect.
+    request = C.ControlRequest(id=9)
+    request.add_pair.symbol = "A" * 70_000
+    body = encode_request(request, control.encoding)
+    assert len(body) >= 70_000
+    assert error_of(control, body).code == C.CONTROL_ERROR_CODE_TOO_LARGE
+    assert control.health().health.healthy
+
+
+def test_unknown_command_binary(control):
+    # id 5 and a field (99, length-delimited, empty) this version's ControlRequest does not have.
+    body = C.ControlRequest(id=5).SerializeToString() + bytes([0x9A, 0x06, 0x00])
+    frames = control.send_raw(body)
+    reply = decode_reply(frames[0], "binary")
+    assert reply.error.code == C.CONTROL_ERROR_CODE_UNKNOWN_COMMAND and reply.id == 5
+
+
+def test_request_without_a_command_is_an_unknown_command(control):
+    with pytest.raises(ControlError) as caught:
+        control.call(C.ControlRequest())  # an id and nothing else
+    assert caught.value.code == C.CONTROL_ERROR_CODE_UNKNOWN_COMMAND
+
+
+def test_unknown_json_command(control):
+    # CONTRACT: a command name this bridge does not know. UNKNOWN_COMMAND if the bridge reads JSON
+    # ignoring unknown fields (as protobuf does in binary), MALFORMED if it reads JSON strictly.
+    error = error_of(control, b'{"id":"6","launchRocket":{}}')
+    assert error.code in (C.CONTROL_ERROR_CODE_UNKNOWN_COMMAND, C.CONTROL_ERROR_CODE_MALFORMED)
+
+
+def test_invalid_arguments_name_the_field(control):
+    with pytest.raises(ControlError) as caught:
+        control.add_pair("")
+    assert caught.value.code == C.CONTROL_ERROR_CODE_INVALID_ARGUMENT and "symbol" in caught.value.field
+    with pytest.raises(ControlError) as caught:
+        control.add_pair("NOPE/USD")  # not in Kraken's instrument list
+    assert caught.value.code in (C.CONTROL_ERROR_CODE_INVALID_ARGUMENT, C.CONTROL_ERROR_CODE_NOT_FOUND)
