@@ -1,6 +1,7 @@
 import BusPublishing
 import KrakenWire
 import NIOCore
+import WireFormat
 
 /// The thread-safe handle of one public market-data feed: starts its `MarketSession` on an
 /// event loop and asks it for diagnostics. Everything the session does happens on that loop.

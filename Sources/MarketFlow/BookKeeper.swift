@@ -39,6 +39,9 @@ public struct BookKeeper: Sendable {
     /// Starts at 0; a snapshot after a reset (or the first one) opens the next generation.
     public private(set) var generation: UInt64 = 0
     public private(set) var phase: Phase = .awaitingSnapshot
+    /// Prices the last applied message pushed beyond the depth (buffers reused per message).
+    private var pushedOutBids: [Int64] = []
+    private var pushedOutAsks: [Int64] = []
 
     public init(symbol: String, depth: Int, precision: InstrumentRegistry.Precision) {
         self.symbol = symbol
@@ -77,6 +80,15 @@ public struct BookKeeper: Sendable {
             else { return invalidLevel(checksum: message.checksum) }
             update.askPrice.append(price.mantissa)
             update.askQty.append(quantity.mantissa)
+        }
+        // Kraken leaves truncation to the client; the contract sends it as explicit deletes.
+        for price in pushedOutBids {
+            update.bidPrice.append(price)
+            update.bidQty.append(0)
+        }
+        for price in pushedOutAsks {
+            update.askPrice.append(price)
+            update.askQty.append(0)
         }
         return .update(update)
     }
@@ -127,6 +139,10 @@ public struct BookKeeper: Sendable {
         } catch {
             return false
         }
+        pushedOutBids.removeAll(keepingCapacity: true)
+        pushedOutAsks.removeAll(keepingCapacity: true)
+        if book.bids.count > depth { for level in book.bids[depth...] { pushedOutBids.append(level.price) } }
+        if book.asks.count > depth { for level in book.asks[depth...] { pushedOutAsks.append(level.price) } }
         book.truncate()
         return true
     }

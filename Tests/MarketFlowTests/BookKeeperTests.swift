@@ -36,6 +36,26 @@ import WireFormat
 
     private struct Unexpected: Error {}
 
+    @Test func levelsPushedBeyondTheDepthArePublishedAsExplicitDeletes() throws {
+        var reference = L2Book(depth: 10, priceScale: 1, quantityScale: 8)
+        var keeper = BookKeeper(symbol: "BTC/USD", depth: 10, precision: Self.precision)
+        let bids = (0..<10).map { Self.level("\(45_000 - $0)", "1") }
+        let asks = (0..<10).map { Self.level("\(45_100 + $0)", "1") }
+        guard case .snapshot = keeper.apply(try Self.message(.snapshot, bids: bids, asks: asks, reference: &reference)) else {
+            throw Unexpected()
+        }
+        var consumerBids = Dictionary(uniqueKeysWithValues: reference.bids.map { ($0.price, $0.quantity) })
+        let insert = try Self.message(.update, bids: [Self.level("45000.5", "2")], asks: [Self.level("45099.5", "3")], reference: &reference)
+        guard case .update(let update) = keeper.apply(insert) else { throw Unexpected() }
+        #expect(update.bidPrice == [450_005, 449_910])
+        #expect(update.bidQty == [200_000_000, 0])
+        #expect(update.askPrice == [450_995, 451_090])
+        #expect(update.askQty == [300_000_000, 0])
+        // A consumer that only applies levels (no truncation of its own) keeps the exact book.
+        for (price, quantity) in zip(update.bidPrice, update.bidQty) { consumerBids[price] = quantity == 0 ? nil : quantity }
+        #expect(consumerBids.keys.sorted(by: >) == reference.bids.map(\.price))
+    }
+
     @Test func aVerifiedSnapshotOpensGenerationOneWithTheFullBookAtThePairsScales() throws {
         var reference = L2Book(depth: 10, priceScale: 1, quantityScale: 8)
         var keeper = BookKeeper(symbol: "BTC/USD", depth: 10, precision: Self.precision)
