@@ -1,7 +1,7 @@
 import KrakenFeed
 
-/// Everything one bridge process runs: the market feed, optionally the private feed, and the
-/// bus endpoints they publish on.
+/// Everything one bridge process runs: the market feed, optionally the private feed, the bus
+/// endpoints they publish on, the control socket, security and the private-event journal.
 public struct BridgeConfiguration: Sendable {
     public var market: MarketFeedConfiguration
     /// nil: no API credentials, no private feed.
@@ -9,16 +9,44 @@ public struct BridgeConfiguration: Sendable {
     /// PUB endpoints (tcp://host:port, tcp://127.0.0.1:* for any port, ipc://path).
     public var marketBind: String
     public var accountBind: String
+    /// The control ROUTER (REQ/DEALER clients).
+    public var controlBind: String
+    /// CURVE on every endpoint with per-endpoint allowlists; nil: plain (keep to loopback).
+    public var security: BusSecurity?
+    /// Where private events are made durable before publishing; nil: no journal, no replay.
+    public var journal: JournalSettings?
     /// Mark every frame as simulated (running against the simulator).
     public var simulated = false
     /// How often `hb:` carries the service's uptime and every feed's health.
     public var heartbeatInterval: Duration = .seconds(1)
+    /// An idle data topic gets a `TopicHeartbeat` after this long.
+    public var topicHeartbeatAfter: Duration = .seconds(1)
 
     public init(market: MarketFeedConfiguration, account: AccountFeedConfiguration? = nil,
-                marketBind: String = "tcp://127.0.0.1:5555", accountBind: String = "tcp://127.0.0.1:5556") {
+                marketBind: String = "tcp://127.0.0.1:5555", accountBind: String = "tcp://127.0.0.1:5556",
+                controlBind: String = "tcp://127.0.0.1:5557") {
         self.market = market
         self.account = account
         self.marketBind = marketBind
         self.accountBind = accountBind
+        self.controlBind = controlBind
+    }
+}
+
+/// The private-event journal's file and bounds.
+public struct JournalSettings: Sendable, Equatable {
+    public var path: String
+    /// Events older than this are pruned (nil: kept by age).
+    public var maxAge: Duration?
+    /// At most this many events per topic are kept (nil: no count bound).
+    public var maxEventsPerTopic: Int?
+    /// fsync on every commit (survives power loss) instead of WAL's default (survives a crash
+    /// of the process).
+    public var syncEveryCommit = false
+
+    public init(path: String, maxAge: Duration? = .seconds(7 * 86_400), maxEventsPerTopic: Int? = 1_000_000) {
+        self.path = path
+        self.maxAge = maxAge
+        self.maxEventsPerTopic = maxEventsPerTopic
     }
 }

@@ -1,47 +1,80 @@
+import AccountJournal
 import BusPublishing
+import ControlPlane
 import KrakenFeed
 import NIOCore
 import NIOPosix
 import SessionLifecycle
 import WireFormat
+import ZeroMQ
 import ZeroMQHub
 
-/// Owns a bridge's lifetimes: the ZeroMQ hub and its publisher, the event-loop thread the
-/// feeds run on, the market and private feeds, and the service heartbeat. Start and stop go
-/// through here, and so do the operations other services will ask for over the control socket
-/// (diagnostics, runtime pairs). It is an actor because it owns state that outlives any
+/// Owns a bridge's lifetimes: the ZeroMQ hub (market, account and control sockets) and its
+/// publisher, the journal, the event-loop thread the feeds run on, the market and private
+/// feeds, the control server, and the heartbeats. Start and stop go through here, and so does
+/// everything the control socket asks. It is an actor because it owns state that outlives any
 /// message; per-message work never passes through it, only through the feeds' event loop.
 public actor BridgeSupervisor {
-    /// The bound PUB endpoints (wildcards resolved).
+    /// The bound endpoints (wildcards resolved).
     public nonisolated let marketEndpoint: String
     public nonisolated let accountEndpoint: String
+    public nonisolated let controlEndpoint: String
     public nonisolated let publisher: BusPublisher
+    public nonisolated let configuration: BridgeConfiguration
 
-    private let hub: ZMQHub
+    let hub: ZMQHub
+    let market: MarketFeed
+    let account: AccountFeed?
+    let journal: PrivateJournal?
     private let group: MultiThreadedEventLoopGroup
-    private let market: MarketFeed
-    private let account: AccountFeed?
-    private var heartbeat: Task<Void, Never>?
+    private let controlSocket: HubSocketID
+    private var tasks: [Task<Void, Never>] = []
+    private var controlServer: ControlServer?
+    private var controlRequests: AsyncStream<IncomingControlRequest>.Continuation?
+    private var rateMeter = ChannelRateMeter()
     private var stopped = false
 
-    private init(hub: ZMQHub, publisher: BusPublisher, group: MultiThreadedEventLoopGroup, market: MarketFeed, account: AccountFeed?) {
+    private init(configuration: BridgeConfiguration, hub: ZMQHub, publisher: BusPublisher, journal: PrivateJournal?,
+                 group: MultiThreadedEventLoopGroup, market: MarketFeed, account: AccountFeed?) {
+        self.configuration = configuration
         self.hub = hub
         self.publisher = publisher
+        self.journal = journal
         self.group = group
         self.market = market
         self.account = account
+        controlSocket = hub.socket(2)
         marketEndpoint = hub.boundEndpoints[0].first ?? ""
         accountEndpoint = hub.boundEndpoints[1].first ?? ""
+        controlEndpoint = hub.boundEndpoints[2].first ?? ""
     }
 
-    /// Binds the bus, starts the feeds and the heartbeat. Nothing is left running on failure.
+    /// Opens the journal, binds the bus, starts the feeds, the control server and the
+    /// heartbeats. Nothing is left running on failure.
     public static func start(_ configuration: BridgeConfiguration) async throws -> BridgeSupervisor {
-        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
-            .publisher(name: "market", bind: [configuration.marketBind]),
-            .publisher(name: "account", bind: [configuration.accountBind]),
-        ]))
-        let publisher = BusPublisher(
-            hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1), flags: configuration.simulated ? [.simulated] : [])
+        let journal = try configuration.journal.map { settings in
+            try PrivateJournal(
+                path: settings.path, retention: JournalRetention(maxAge: settings.maxAge, maxEventsPerTopic: settings.maxEventsPerTopic),
+                synchronous: settings.syncEveryCommit ? .full : .normal)
+        }
+        let sink = journal.map(JournalSink.init(journal:))
+        let hub: ZMQHub
+        do {
+            hub = try await ZMQHub.start(Self.hubConfiguration(configuration))
+        } catch {
+            try? journal?.close()
+            throw error
+        }
+        let publisher: BusPublisher
+        do {
+            publisher = BusPublisher(
+                hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1), flags: configuration.simulated ? [.simulated] : [],
+                journal: sink, continuing: try sink?.lastSequences() ?? [:])
+        } catch {
+            await hub.shutdown()
+            try? journal?.close()
+            throw error
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var market: MarketFeed?
         do {
@@ -50,16 +83,39 @@ public actor BridgeSupervisor {
             if let accountConfiguration = configuration.account {
                 account = try await AccountFeed.start(accountConfiguration, publisher: publisher, on: group.next())
             }
-            let supervisor = BridgeSupervisor(hub: hub, publisher: publisher, group: group, market: market!, account: account)
-            await supervisor.startHeartbeat(every: configuration.heartbeatInterval)
+            let supervisor = BridgeSupervisor(
+                configuration: configuration, hub: hub, publisher: publisher, journal: journal, group: group, market: market!,
+                account: account)
+            await supervisor.startBackgroundWork()
             return supervisor
         } catch {
             try? await market?.stop()
             await hub.shutdown()
             try? await group.shutdownGracefully()
+            try? journal?.close()
             throw error
         }
     }
+
+    /// Market and account PUB sockets, then the control ROUTER; CURVE with a ZAP domain per
+    /// endpoint when security is configured.
+    static func hubConfiguration(_ configuration: BridgeConfiguration) -> HubConfiguration {
+        let security = configuration.security
+        func curve(_ endpoint: BusSecurity.Endpoint) -> CurveSecurity? {
+            security.map { .server(secretKey: $0.serverKeys.secretKey, zapDomain: endpoint.rawValue) }
+        }
+        let allowlist = ZAPAllowlist()
+        for client in security?.clients ?? [] { allowlist.allow(client.key, as: client.name, on: client.endpoint.rawValue) }
+        return HubConfiguration(
+            sockets: [
+                .publisher(name: "market", bind: [configuration.marketBind], curve: curve(.market)),
+                .publisher(name: "account", bind: [configuration.accountBind], curve: curve(.account)),
+                .control(name: "control", bind: [configuration.controlBind], curve: curve(.control)),
+            ],
+            allowlist: allowlist)
+    }
+
+    // MARK: operations (also reached through the control socket)
 
     /// Every feed's diagnostics: market first, then private.
     public func diagnostics() async throws -> [FeedDiagnostics] {
@@ -68,42 +124,128 @@ public actor BridgeSupervisor {
         return all
     }
 
+    /// The control socket's diagnostics reply.
+    public func diagnosticsReport() async throws -> KBDiagnostics {
+        let feeds = try await diagnostics()
+        let statistics = try? journal?.statistics()
+        return KBDiagnostics(DiagnosticsInputs(
+            feeds: feeds, bus: publisher.counters, latency: publisher.latency, hub: hub.counters(),
+            journal: statistics.map { ($0.events, $0.bytes) }, rates: rateMeter.rates(),
+            control: controlServer?.counters.diagnosticCounters ?? [:]))
+    }
+
+    public func health() async throws -> KBHealth {
+        KBHealth(feeds: try await diagnostics(), bus: publisher.counters, journalError: publisher.lastJournalError)
+    }
+
     public func addPairs(_ symbols: [String]) async throws -> PairChange { try await market.add(symbols: symbols) }
     public func removePairs(_ symbols: [String]) async throws -> PairChange { try await market.remove(symbols: symbols) }
     public func pairs() async throws -> [String] { try await market.symbols() }
 
-    /// Stops the heartbeat and the feeds, then closes the bus and the event loop. Idempotent.
+    /// Every topic's state under `prefix` (Clone pattern): books from their keepers, other
+    /// topics' last values, each at the sequence it reflects, ordered by topic.
+    public func snapshot(prefix: [UInt8]) async throws -> [BusFrame] {
+        let books = try await market.bookStates(prefix: prefix)
+        return (books + publisher.lastValues(prefix: prefix)).sorted { $0.topic.bytes.lexicographicallyPrecedes($1.topic.bytes) }
+    }
+
+    /// Stops the background work, the control server and the feeds, then closes the bus, the
+    /// event loop and the journal. Idempotent.
     public func stop() async {
         guard !stopped else { return }
         stopped = true
-        heartbeat?.cancel()
+        controlRequests?.finish()
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
         try? await market.stop()
         try? await account?.stop()
         await hub.shutdown()
         try? await group.shutdownGracefully()
+        try? journal?.close()
     }
 
-    private func startHeartbeat(every interval: Duration) {
+    // MARK: background work
+
+    private func startBackgroundWork() {
+        let server = ControlServer(
+            handler: BridgeControlHandler(supervisor: self),
+            policy: configuration.security.map { .secured(operators: $0.operators) } ?? .open)
+        controlServer = server
+        let (requests, continuation) = AsyncStream.makeStream(of: IncomingControlRequest.self, bufferingPolicy: .bufferingOldest(1_000))
+        controlRequests = continuation
+        let hub = hub
+        let controlSocket = controlSocket
+        tasks.append(Task {
+            await server.run(requests: requests) { envelope, reply in hub.reply(on: controlSocket, envelope: envelope, body: reply) }
+        })
+        tasks.append(Task {
+            // Only the control socket's requests matter here; XPUB subscription notices are
+            // already counted by the hub.
+            for await item in hub.inbound {
+                guard case .message(let socket, let message) = item, socket == controlSocket,
+                      let (envelope, body) = RouterEnvelope.split(message.frames) else { continue }
+                continuation.yield(IncomingControlRequest(envelope: envelope, bodyFrames: body, userID: message.userID))
+            }
+        })
         let started = UnixTime.nanoseconds()
-        heartbeat = Task { [weak self] in
+        let interval = configuration.heartbeatInterval
+        tasks.append(Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                guard let self, let feeds = try? await self.diagnostics() else { continue }
-                let now = UnixTime.nanoseconds()
-                var beat = KBServiceHeartbeat()
-                beat.startedNs = started
-                beat.uptimeNs = now - started
-                beat.version = "krakenbridge"
-                beat.feeds = feeds.map { diagnostics in
-                    var health = KBFeedHealth()
-                    health.feed = diagnostics.name
-                    health.lastMessageNs = diagnostics.lastFrameNs
-                    health.stale = diagnostics.state != .active
-                    health.state = KBConnectionState(rawValue: diagnostics.state.wireValue) ?? .unspecified
-                    return health
-                }
-                self.publisher.publish(beat, on: .serviceHeartbeat, receivedNs: now)
+                await self?.beat(startedNs: started)
+            }
+        })
+        let idleNs = Int64(configuration.topicHeartbeatAfter.components.seconds) * 1_000_000_000
+            + configuration.topicHeartbeatAfter.components.attoseconds / 1_000_000_000
+        let publisher = publisher
+        tasks.append(Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                publisher.publishIdleHeartbeats(idleNs: idleNs)
+            }
+        })
+    }
+
+    /// One service heartbeat: `hb:` with every feed's health, a rate sample, and (hourly) the
+    /// journal's retention.
+    private func beat(startedNs: Int64) async {
+        guard !stopped, let feeds = try? await diagnostics() else { return }
+        let now = UnixTime.nanoseconds()
+        var beat = KBServiceHeartbeat()
+        beat.startedNs = startedNs
+        beat.uptimeNs = now - startedNs
+        beat.version = "krakenbridge"
+        beat.feeds = feeds.map { diagnostics in
+            var health = KBFeedHealth()
+            health.feed = diagnostics.name
+            health.lastMessageNs = diagnostics.lastFrameNs
+            health.stale = diagnostics.state != .active
+            health.state = KBConnectionState(rawValue: diagnostics.state.wireValue) ?? .unspecified
+            return health
+        }
+        publisher.publish(beat, on: .serviceHeartbeat, receivedNs: now)
+        rateMeter.record(Self.channelTotals(feeds), atNs: now)
+        if let journal, now - lastPruneNs >= 3_600_000_000_000 {
+            lastPruneNs = now
+            _ = try? journal.prune(nowNs: now)
+        }
+    }
+
+    private var lastPruneNs = UnixTime.nanoseconds()
+
+    /// Cumulative messages per channel over every feed.
+    static func channelTotals(_ feeds: [FeedDiagnostics]) -> [String: UInt64] {
+        var totals: [String: UInt64] = [:]
+        for feed in feeds {
+            let counters = feed.counters
+            for (channel, value) in [
+                ("book", counters.bookUpdates + counters.bookSnapshots), ("trade", counters.trades), ("ticker", counters.tickers),
+                ("ohlc", counters.candles), ("status", counters.statusEvents), ("executions", counters.executionReports),
+                ("fills", counters.fills), ("balances", counters.balanceEvents),
+            ] where value > 0 || feed.name == feeds.first?.name {
+                totals[channel, default: 0] += value
             }
         }
+        return totals
     }
 }

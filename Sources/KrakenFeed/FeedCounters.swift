@@ -83,3 +83,34 @@ public struct FeedCounters: Sendable, Equatable {
         }
     }
 }
+
+extension FeedCounters {
+    /// Every counter by snake_case name (`book_updates`, `malformed.unexpected_byte`, ...), for
+    /// diagnostics and metrics; read by reflection so a new counter is never left out.
+    public var byName: [String: UInt64] {
+        var named: [String: UInt64] = [:]
+        for child in Mirror(reflecting: self).children {
+            guard let label = child.label else { continue }
+            let name = Self.snakeCase(label)
+            if let value = child.value as? UInt64 {
+                named[name] = value
+            } else if let values = child.value as? [String: UInt64] {
+                for (kind, value) in values { named["\(name).\(kind)"] = value }
+            }
+        }
+        return named
+    }
+
+    static func snakeCase(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase {
+                result.append("_")
+                result.append(contentsOf: character.lowercased())
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

@@ -33,10 +33,10 @@ public final class MarketFeed: Sendable {
     public func remove(symbols: [String]) async throws -> PairChange { try await session.run { $0.remove(symbols: symbols) } }
 
     /// Subscribes channels of pairs while running (pairs not yet kept are added with just these).
-    public func subscribe(_ selection: ChannelSelection) async throws -> PairChange { try await session.run { $0.subscribe(selection) } }
+    public func subscribe(_ selection: ChannelChange) async throws -> PairChange { try await session.run { $0.subscribe(selection) } }
 
     /// Unsubscribes channels of pairs; a pair left with none is removed.
-    public func unsubscribe(_ selection: ChannelSelection) async throws -> PairChange {
+    public func unsubscribe(_ selection: ChannelChange) async throws -> PairChange {
         try await session.run { $0.unsubscribe(selection) }
     }
 

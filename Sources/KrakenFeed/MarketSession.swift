@@ -223,7 +223,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
 
     /// Subscribes channels of pairs while running. A pair not yet kept is added with just these
     /// channels; a book at another depth is replaced (its old topic ends with a reset).
-    func subscribe(_ selection: ChannelSelection) -> PairChange {
+    func subscribe(_ selection: ChannelChange) -> PairChange {
         var change = PairChange()
         for symbol in selection.symbols {
             var wanted = channels[symbol] ?? SymbolChannels()
@@ -257,7 +257,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     }
 
     /// Unsubscribes channels of pairs while running; a pair left with no channel is removed.
-    func unsubscribe(_ selection: ChannelSelection) -> PairChange {
+    func unsubscribe(_ selection: ChannelChange) -> PairChange {
         var change = PairChange()
         for symbol in selection.symbols {
             guard let current = channels[symbol] else {

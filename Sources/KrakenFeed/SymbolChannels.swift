@@ -32,7 +32,7 @@ public struct SymbolChannels: Sendable, Equatable {
 }
 
 /// Which channels of which pairs a subscribe or unsubscribe command names.
-public struct ChannelSelection: Sendable, Equatable {
+public struct ChannelChange: Sendable, Equatable {
     /// The channels a running feed can add or drop.
     public enum Channel: String, Sendable, CaseIterable {
         case book, trade, ticker, ohlc
