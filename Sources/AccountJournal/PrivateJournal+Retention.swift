@@ -4,7 +4,9 @@ import GRDB
 extension PrivateJournal {
     /// Rows deleted per transaction: appends wait while a prune transaction runs, so a large
     /// prune (a first start after a long stop, a smaller retention) is cut into short ones.
-    static let pruneBatchLimit = 2_000
+    /// A row costs about 8 µs to delete (three B-trees and the count trigger), so a batch holds
+    /// appends for a few milliseconds, as long as one of SQLite's WAL checkpoints.
+    static let pruneBatchLimit = 500
 
     /// Deletes the events that `retention` no longer keeps at `nowNs` (Unix nanoseconds),
     /// oldest first in each topic; returns how many. Topics' last sequences stay.
@@ -34,7 +36,7 @@ extension PrivateJournal {
     }
 
     /// Deletes at most `pruneBatchLimit` events of `topic`: first those too old, then the
-    /// oldest beyond `maxEvents`; keeps the topic's event count in step.
+    /// oldest beyond `maxEvents`. A trigger keeps the topic's event count in step.
     private static func pruneBatch(_ db: Database, topic: Data, oldestKeptNs: Int64?, maxEvents: Int?) throws -> Int {
         var removed = 0
         if let oldestKeptNs {
@@ -46,7 +48,7 @@ extension PrivateJournal {
         }
         if let maxEvents {
             let count = try Int.fetchOne(db, sql: "SELECT event_count FROM journal_topic WHERE topic = ?", arguments: [topic]) ?? 0
-            let excess = min(count - removed - maxEvents, pruneBatchLimit - removed)
+            let excess = min(count - maxEvents, pruneBatchLimit - removed)
             if excess > 0 {
                 try db.cachedStatement(sql: """
                     DELETE FROM journal_event WHERE id IN
@@ -54,10 +56,6 @@ extension PrivateJournal {
                     """).execute(arguments: [topic, excess])
                 removed += db.changesCount
             }
-        }
-        if removed > 0 {
-            try db.execute(
-                sql: "UPDATE journal_topic SET event_count = event_count - ?2 WHERE topic = ?1", arguments: [topic, removed])
         }
         return removed
     }

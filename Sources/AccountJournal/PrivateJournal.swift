@@ -63,12 +63,11 @@ public final class PrivateJournal: Sendable {
         }
     }
 
-    /// Appends one event in its own transaction. Refuses (`sequenceNotIncreasing`) a sequence
-    /// that is not greater than the last one journaled for the topic, writing nothing.
+    /// Appends one event, committed when this returns. Refuses (`sequenceNotIncreasing`) a
+    /// sequence that is not greater than the last one journaled for the topic, writing nothing.
     ///
-    /// Its cost does not grow with the journal: one upsert in the small topic table (which
-    /// checks and advances the sequence at once) and one insert, both prepared once per
-    /// connection.
+    /// Its cost does not grow with the journal: one prepared INSERT, atomic on its own, whose
+    /// triggers check and advance the topic's sequence in a table of a few rows.
     public func append(_ entry: JournalEntry) throws(JournalError) {
         guard let sequence = Int64(exactly: entry.sequence) else {
             throw .sequenceOutOfRange(topic: entry.topic, sequence: entry.sequence)
@@ -76,26 +75,22 @@ public final class PrivateJournal: Sendable {
         try checkOpen()
         let topic = Data(entry.topic)
         try JournalError.translating(path: path) {
-            try pool.write { db in
-                let advance = try db.cachedStatement(sql: """
-                    INSERT INTO journal_topic (topic, last_sequence, event_count) VALUES (?1, ?2, 1)
-                    ON CONFLICT (topic) DO UPDATE SET last_sequence = excluded.last_sequence, event_count = event_count + 1
-                    WHERE excluded.last_sequence > journal_topic.last_sequence
-                    """)
-                if sequence > 0 {
-                    try advance.execute(arguments: [topic, sequence])
-                }
-                guard sequence > 0, db.changesCount == 1 else {
-                    let last = try Self.lastSequence(db, topic: topic) ?? 0
-                    throw JournalError.sequenceNotIncreasing(topic: entry.topic, sequence: entry.sequence, last: last)
-                }
+            try pool.writeWithoutTransaction { db in
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO journal_event (topic, sequence, message_type, header, payload, recorded_ns)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """)
-                try insert.execute(arguments: [
-                    topic, sequence, Int64(entry.messageType), Data(entry.header), Data(entry.payload), entry.recordedNs,
-                ])
+                do {
+                    try insert.execute(arguments: [
+                        topic, sequence, Int64(entry.messageType), Data(entry.header), Data(entry.payload), entry.recordedNs,
+                    ])
+                } catch let error as DatabaseError
+                    where error.extendedResultCode == .SQLITE_CONSTRAINT_TRIGGER
+                    && error.message == JournalSchema.sequenceNotIncreasingMessage
+                {
+                    let last = try Self.lastSequence(db, topic: topic) ?? 0
+                    throw JournalError.sequenceNotIncreasing(topic: entry.topic, sequence: entry.sequence, last: last)
+                }
             }
         }
     }
