@@ -35,7 +35,7 @@ public struct ControlRequestDecoder: Sendable {
         do throws(ControlError) {
             message = try Self.parse(body, as: encoding)
         } catch {
-            throw ControlFailure(error, encoding: encoding)
+            throw ControlFailure(error, id: Self.salvageID(body, after: error, as: encoding), encoding: encoding)
         }
         guard let command = message.command else {
             throw ControlFailure(
@@ -48,6 +48,15 @@ public struct ControlRequestDecoder: Sendable {
         } catch {
             throw ControlFailure(error, id: message.id, encoding: encoding)
         }
+    }
+
+    /// The id of a JSON request refused only for an unknown field (read again without that
+    /// check), so a pipelining client can still match the error to its request; 0 otherwise.
+    static func salvageID(_ body: [UInt8], after error: ControlError, as encoding: ControlEncoding) -> UInt64 {
+        guard encoding == .json, !error.field.isEmpty else { return 0 }
+        var lenient = JSONDecodingOptions()
+        lenient.ignoreUnknownFields = true
+        return (try? KBControlRequest(jsonUTF8Bytes: body, options: lenient))?.id ?? 0
     }
 
     /// The protobuf message, or MALFORMED saying why (naming an unknown JSON field).

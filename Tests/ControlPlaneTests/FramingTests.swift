@@ -94,15 +94,17 @@ struct FramingTests {
         #expect(fits.ack.message == "health done")
     }
 
-    @Test("an unknown JSON field is MALFORMED naming it, at the top level or inside a command")
+    @Test("an unknown JSON field is MALFORMED naming it, at the top level or inside a command, id still echoed")
     func unknownJSONField() async throws {
         let top = try error(await server.process(bodyFrames: jsonFrames(#"{"id":"3","helth":{}}"#), userID: nil), as: .json)
+        #expect(top.id == 3)
         #expect(top.error.code == .malformed)
         #expect(top.error.field == "helth")
         #expect(top.error.message == "unknown field 'helth'")
         let nested = try error(
             await server.process(bodyFrames: jsonFrames(#"{"subscribe":{"chanels":["book"],"symbols":["BTC/USD"]}}"#), userID: nil),
             as: .json)
+        #expect(nested.id == 0)
         #expect(nested.error.code == .malformed)
         #expect(nested.error.field == "chanels")
     }
