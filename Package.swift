@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Repeatable randomness for synthetic data, benchmarks and property tests.
@@ -107,11 +108,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
-        // The bridge's composition root: bus, feeds and heartbeat under one supervising actor.
+        // The durable journal of private account events (SQLite via GRDB, WAL): replay, sequences across restarts.
+        .target(name: "AccountJournal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strictSettings),
+        // The control socket without the socket: request decoding (binary or JSON), validation,
+        // who may run what, and a server answering concurrently.
+        .target(
+            name: "ControlPlane", dependencies: ["WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
+        // The bridge's composition root: bus, journal, feeds, control server and heartbeats under one supervising actor.
         .target(
             name: "BridgeRuntime",
             dependencies: [
-                "KrakenFeed", "BusPublishing", "WireFormat", "ZeroMQHub", "SessionLifecycle",
+                "KrakenFeed", "BusPublishing", "WireFormat", "ZeroMQHub", "ZeroMQ", "SessionLifecycle", "AccountJournal", "ControlPlane",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
@@ -151,6 +159,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AccountJournalTests", dependencies: ["AccountJournal", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ControlPlaneTests",
+            dependencies: ["ControlPlane", "WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "OrderBookTests", dependencies: ["OrderBook", "FixedPoint", "SeededRandom"], swiftSettings: strictSettings),
         .testTarget(name: "KrakenAuthTests", dependencies: ["KrakenAuth"], swiftSettings: strictSettings),

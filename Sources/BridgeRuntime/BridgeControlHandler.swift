@@ -1,5 +1,8 @@
+import AccountJournal
+import BusPublishing
 import ControlPlane
 import KrakenFeed
+import SessionLifecycle
 import WireFormat
 
 /// Answers the control socket's commands with what the supervisor owns: runtime pairs and

@@ -1,5 +1,6 @@
 import BusPublishing
 import KrakenFeed
+import SessionLifecycle
 import WireFormat
 import ZeroMQHub
 

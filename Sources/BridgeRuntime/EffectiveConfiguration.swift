@@ -1,5 +1,7 @@
 import Foundation
 import KrakenFeed
+import NIOCore
+import ZeroMQ
 
 /// The configuration a bridge runs with, as JSON for the control socket's `config` command:
 /// every setting, the API key and secret and the CURVE secret key replaced by `<redacted>`.

@@ -23,7 +23,7 @@ ensure_apt_packages() {
 }
 
 ensure_system_libraries() {
-    ensure_apt_packages libzmq3-dev libsodium-dev
+    ensure_apt_packages libzmq3-dev libsodium-dev libsqlite3-dev
 }
 
 # Creates the project venv and installs the pinned Python requirements when they changed.
