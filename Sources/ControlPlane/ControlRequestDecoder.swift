@@ -17,6 +17,7 @@ public struct ControlRequestDecoder: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
+    /// The validated request, or the failure to answer with (its id when it could be read).
     public func decode(bodyFrames: [[UInt8]]) throws(ControlFailure) -> ControlRequest {
         guard bodyFrames.count == 1 else {
             let encoding = bodyFrames.first.map(ControlEncoding.detect) ?? .binary

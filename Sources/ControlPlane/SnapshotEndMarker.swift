@@ -9,6 +9,7 @@ import WireFormat
 /// readers match it by message type, not with topic validation (`BusFrame(frames:)` would
 /// refuse an empty one).
 public enum SnapshotEndMarker {
+    /// The three frames; `now` (Unix ns) becomes the header's publish timestamp.
     public static func frames(prefix: String, topicCount: UInt32, publisherEpoch: UInt64, now: Int64) -> [[UInt8]] {
         var end = KBSnapshotEnd()
         end.prefix = prefix
