@@ -85,30 +85,20 @@ struct BridgeControlHandler: ControlHandler {
 
     private func snapshot(prefix: String) async throws -> ControlResponse {
         let states = try await supervisor.snapshot(prefix: Array(prefix.utf8))
-        var begin = KBSnapshotBegin()
-        begin.topicPrefix = prefix
-        begin.topicCount = UInt32(states.count)
-        let end = SnapshotEndMarker.frames(
-            prefix: prefix, topicCount: UInt32(states.count), publisherEpoch: supervisor.publisher.epoch, now: UnixTime.nanoseconds())
-        return .stream(.snapshot(begin), frames: states.flatMap(\.frames) + end)
+        return .snapshot(
+            prefix: prefix, stateFrames: states.flatMap(\.frames), publisherEpoch: supervisor.publisher.epoch, now: UnixTime.nanoseconds())
     }
 
     private func replay(topic: JournaledTopic, after: UInt64, max: Int) -> ControlResponse {
         guard let journal = supervisor.journal else { return .failure(.unavailable("this bridge runs without a journal")) }
         do {
-            let entries = try journal.entries(topic: topic.bytes, after: after, limit: max)
             var frames: [[UInt8]] = []
-            frames.reserveCapacity(entries.count * 3)
-            for entry in entries {
+            for entry in try journal.entries(topic: topic.bytes, after: after, limit: max) {
                 var header = try FrameHeader(parsing: entry.header)
                 header.flags.insert(.replay)
                 frames += [entry.topic, header.bytes, entry.payload]
             }
-            var begin = KBReplayBegin()
-            begin.topic = topic.rawValue
-            begin.eventCount = UInt32(entries.count)
-            begin.firstAvailableSequence = try journal.firstSequence(topic: topic.bytes) ?? 0
-            return .stream(.replay(begin), frames: frames)
+            return .replay(topic: topic, firstAvailableSequence: try journal.firstSequence(topic: topic.bytes) ?? 0, eventFrames: frames)
         } catch {
             return .failure(.internal("journal: \(error)"))
         }
@@ -121,17 +111,5 @@ extension ChannelChange {
         self.init(
             channels: selection.channels.compactMap { Channel(rawValue: $0.rawValue) }, symbols: selection.symbols,
             depth: selection.depth.map(Int.init), intervalMinutes: selection.intervalMinutes.map(Int.init))
-    }
-}
-
-extension SymbolChannels {
-    /// One entry per subscribed channel (and interval), with the channel's name.
-    var entries: [(channel: String, depth: Int?, interval: Int?)] {
-        var entries: [(String, Int?, Int?)] = []
-        if let bookDepth { entries.append(("book", bookDepth, nil)) }
-        if trades { entries.append(("trade", nil, nil)) }
-        if ticker { entries.append(("ticker", nil, nil)) }
-        for interval in ohlcIntervals { entries.append(("ohlc", nil, interval)) }
-        return entries
     }
 }

@@ -73,7 +73,7 @@ extension KBDiagnostics {
         named["zmq.zap_accepted"] = inputs.hub.zapAccepted
         named["zmq.zap_rejected"] = inputs.hub.zapRejected
         for (reason, value) in inputs.hub.dropped { named["zmq.outbox_dropped.\(reason)"] = value }
-        for (name, value) in inputs.control { named["control.\(name)"] = value }
+        for (name, value) in inputs.control { named[name] = value }
         counters = named
     }
 }

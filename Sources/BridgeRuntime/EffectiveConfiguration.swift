@@ -20,7 +20,7 @@ enum EffectiveConfiguration {
         root["account"] = configuration.account.map(account) ?? NSNull()
         root["security"] = configuration.security.map(security) ?? NSNull()
         root["journal"] = configuration.journal.map(journal) ?? NSNull()
-        guard let data = try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .prettyPrinted]) else { return "{}" }
+        guard let data = try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -20,6 +20,10 @@ public struct SymbolChannels: Sendable, Equatable {
 
     public var isEmpty: Bool { bookDepth == nil && !trades && !ticker && ohlcIntervals.isEmpty }
 
+    /// One entry per subscribed channel (and interval): Kraken's channel name with its depth
+    /// or interval.
+    public var entries: [(channel: String, depth: Int?, interval: Int?)] { requests.map { ($0.channel.name, $0.depth, $0.interval) } }
+
     /// The Kraken subscriptions these channels need, one per channel (and interval).
     var requests: [ChannelRequest] {
         var requests: [ChannelRequest] = []

@@ -58,13 +58,15 @@ public struct SocketSettings: Sendable, Equatable {
         return settings
     }
 
-    /// Control ROUTER: a 64 KiB request cap (bigger peers are disconnected by libzmq), a short
-    /// linger so final replies leave, and EHOSTUNREACH for replies to vanished clients.
+    /// Control ROUTER: libzmq disconnects peers sending more than 1 MiB; anything up to that
+    /// reaches the control server, which answers requests over its own (smaller) limit with a
+    /// TOO_LARGE error. A short linger so final replies leave, and EHOSTUNREACH for replies to
+    /// vanished clients.
     public static var control: SocketSettings {
         var settings = SocketSettings()
         settings.sendHighWaterMark = 1_000
         settings.receiveHighWaterMark = 1_000
-        settings.maxMessageSize = 65_536
+        settings.maxMessageSize = 1 << 20
         settings.lingerMilliseconds = 200
         settings.routerMandatory = true
         settings.heartbeat = Heartbeat(intervalMilliseconds: 2_000, timeoutMilliseconds: 6_000)

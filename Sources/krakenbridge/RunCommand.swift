@@ -6,6 +6,7 @@ import KrakenAuth
 import KrakenFeed
 import SessionLifecycle
 import WireFormat
+import ZeroMQ
 
 /// Runs the bridge: a Kraken v2 market-data feed kept exact and republished as bus frames.
 struct RunCommand: AsyncParsableCommand {
@@ -16,10 +17,13 @@ struct RunCommand: AsyncParsableCommand {
             Connects to Kraken's public WebSocket v2 (default wss://ws.kraken.com/v2; give --ws-url
             several times for failover, in order), reads the pairs' precisions from the instrument
             channel, subscribes books (checksum verified on every update), trades, and optionally
-            tickers and candles, and publishes them on the market PUB endpoint. Topics: book:SYMBOL:DEPTH:,
+            tickers and candles, and publishes them on the market PUB endpoint.
+            A control ROUTER (--control-bind) answers subscribe, add_pair, diagnostics, snapshot,
+            replay and config requests in protobuf or JSON (docs/control.md); private events are
+            journaled (--journal-path) before they are published. Topics: book:SYMBOL:DEPTH:,
             trade:SYMBOL:, ticker:SYMBOL:, ohlc:SYMBOL:MINUTES:, instrument:SYMBOL:, status:,
             conn:FEED:, hb: (docs/wire-format.md). On start one JSON line with the bound endpoints goes
-            to stdout, e.g. {"account":"tcp://127.0.0.1:5556","market":"tcp://127.0.0.1:5555"}.
+            to stdout, e.g. {"account":"tcp://127.0.0.1:5556","control":"tcp://127.0.0.1:5557","market":"tcp://127.0.0.1:5555"}.
             With API credentials (--api-key-file and --api-secret-file, or the environment variables
             KRAKEN_API_KEY and KRAKEN_API_SECRET) the private feed runs too: a fresh token from REST
             per connect, executions and balances on the account PUB endpoint (exec:, fill:,
@@ -65,6 +69,36 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Account PUB endpoint (private events).")
     var accountBind = "tcp://127.0.0.1:5556"
 
+    @Option(help: "Control ROUTER endpoint (REQ/DEALER clients; docs/control.md).")
+    var controlBind = "tcp://127.0.0.1:5557"
+
+    @Option(help: "SQLite journal of private events (replay, sequences across restarts); created if missing.")
+    var journalPath = "krakenbridge-journal.sqlite"
+
+    @Flag(help: "Run without a journal (no replay; private sequences restart at 1).")
+    var noJournal = false
+
+    @Option(help: "Journal retention: hours an event is kept.")
+    var journalMaxAgeHours = 168
+
+    @Option(help: "Journal retention: events kept per topic.")
+    var journalMaxEvents = 1_000_000
+
+    @Flag(help: "fsync the journal on every append (survives power loss; slower).")
+    var journalSyncFull = false
+
+    @Option(help: "The server's secret CURVE key file (from `krakenbridge keygen`); enables CURVE on every endpoint.")
+    var curveSecretKeyFile: String?
+
+    @Option(help: "CURVE allowlist: lines of `ENDPOINT PUBLIC-KEY NAME [operator]` (ENDPOINT: market, account, control).")
+    var curveAllowlist: String?
+
+    @Option(help: "Also publish the best N levels of each book on top:SYMBOL:N: (0: off).")
+    var bookTop = 0
+
+    @Option(help: "At most one top:SYMBOL:N: message per symbol this often (milliseconds).")
+    var bookTopIntervalMs = 100
+
     @Option(help: "Trust this CA file instead of the system's roots (the simulator's ca.pem).")
     var caFile: String?
 
@@ -84,6 +118,11 @@ struct RunCommand: AsyncParsableCommand {
         for url in authWSURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--auth-ws-url '\(url)' is not ws:// or wss://") }
         guard RESTEndpoint(url: restURL) != nil else { throw ValidationError("--rest-url '\(restURL)' is not http(s)://host[:port]") }
         guard (apiKeyFile == nil) == (apiSecretFile == nil) else { throw ValidationError("--api-key-file and --api-secret-file go together") }
+        guard (curveSecretKeyFile == nil) == (curveAllowlist == nil) else {
+            throw ValidationError("--curve-secret-key-file and --curve-allowlist go together")
+        }
+        guard journalMaxAgeHours > 0, journalMaxEvents > 0 else { throw ValidationError("journal retention must be positive") }
+        guard bookTop >= 0, bookTopIntervalMs >= 0 else { throw ValidationError("--book-top and --book-top-interval-ms must be ≥ 0") }
         _ = try intervals()
     }
 
@@ -105,8 +144,16 @@ struct RunCommand: AsyncParsableCommand {
         market.ohlcIntervals = try intervals()
         market.connection.trustedCAFile = caFile
         market.connection.maxFrameSize = maxFrameSize
-        var configuration = BridgeConfiguration(market: market, marketBind: marketBind, accountBind: accountBind)
+        if bookTop > 0 { market.bookTop = BookTopSettings(levels: bookTop, minimumIntervalNs: Int64(bookTopIntervalMs) * 1_000_000) }
+        var configuration = BridgeConfiguration(market: market, marketBind: marketBind, accountBind: accountBind, controlBind: controlBind)
         configuration.simulated = simulated
+        configuration.security = try security()
+        if !noJournal {
+            var journal = JournalSettings(
+                path: journalPath, maxAge: .seconds(journalMaxAgeHours * 3_600), maxEventsPerTopic: journalMaxEvents)
+            journal.syncEveryCommit = journalSyncFull
+            configuration.journal = journal
+        }
         if let credentials = try credentials() {
             var account = AccountFeedConfiguration(credentials: credentials)
             account.connection.endpoints = authWSURLs.compactMap(FeedEndpoint.init(url:))
@@ -123,10 +170,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        printLine(String(decoding: try encoder.encode(["market": bridge.marketEndpoint, "account": bridge.accountEndpoint]), as: UTF8.self))
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let endpoints = ["market": bridge.marketEndpoint, "account": bridge.accountEndpoint, "control": bridge.controlEndpoint]
+        printLine(String(decoding: try encoder.encode(endpoints), as: UTF8.self))
         printError("run: \(market.symbols.count) pairs from \(market.connection.endpoints.map(\.description).joined(separator: ", ")); "
-            + "market data on \(bridge.marketEndpoint), account on \(bridge.accountEndpoint); "
+            + "market data on \(bridge.marketEndpoint), account on \(bridge.accountEndpoint), control on \(bridge.controlEndpoint); "
+            + (configuration.security == nil ? "no CURVE; " : "CURVE on every endpoint; ")
+            + (configuration.journal.map { "journal \($0.path); " } ?? "no journal; ")
             + (configuration.account.map { "private feed for key \($0.credentials.key.prefix(4))…" } ?? "no API credentials, so no private feed"))
         let statsEvery = statsInterval
         let stats = Task { await Self.printStatistics(of: bridge, every: statsEvery) }
@@ -156,6 +206,14 @@ struct RunCommand: AsyncParsableCommand {
                     + "published \(bus.published), dropped \(bus.dropped)")
             }
         }
+    }
+
+    /// CURVE settings from the secret key file and the allowlist (nil: plain endpoints).
+    private func security() throws -> BusSecurity? {
+        guard let curveSecretKeyFile, let curveAllowlist else { return nil }
+        let secret = try CurveKey(z85: try String(contentsOfFile: curveSecretKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+        let clients = try BusSecurity.parseAllowlist(try String(contentsOfFile: curveAllowlist, encoding: .utf8))
+        return BusSecurity(serverKeys: try CurveKeyPair(secretKey: secret), clients: clients)
     }
 
     /// The API key and secret from files or the environment (nil: none configured).
