@@ -35,6 +35,7 @@ bin="$(swift_bin_path)/krakenbridge"
 workdir="$(mktemp -d)"
 market="ipc://$workdir/market-data.sock"
 account="ipc://$workdir/account.sock"
+control="ipc://$workdir/control.sock"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
@@ -62,7 +63,8 @@ echo "a3Jha2VuYnJpZGdlLXNpbXVsYXRvci1kZW1vLXNlY3JldC1kby1ub3QtdXNlLXdpdGgtcmVhbC
 "$bin" run --ws-url "ws://127.0.0.1:$public_port/v2" --auth-ws-url "ws://127.0.0.1:$private_port/v2" \
     --rest-url "http://127.0.0.1:$rest_port" --api-key-file "$workdir/api.key" --api-secret-file "$workdir/api.secret" \
     --pairs "BTC/USD,ETH/USD,DOGE/USD,MATIC/USD" \
-    --market-bind "$market" --account-bind "$account" --simulated --stats-interval 5 > "$workdir/run.json" &
+    --market-bind "$market" --account-bind "$account" --control-bind "$control" --journal-path "$workdir/journal.sqlite" \
+    --simulated --stats-interval 5 > "$workdir/run.json" &
 pids+=($!)
 
 log "simulator (ws://127.0.0.1:$public_port/v2, ws://127.0.0.1:$private_port/v2) → bridge → live frames (Ctrl-C to stop)"

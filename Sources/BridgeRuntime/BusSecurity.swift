@@ -45,14 +45,14 @@ public struct AllowlistError: Error, Sendable, Equatable, CustomStringConvertibl
 
 extension BusSecurity {
     /// Reads an allowlist: one client per line, `ENDPOINT PUBLIC-KEY NAME [operator]`, where
-    /// ENDPOINT is market, account or control and PUBLIC-KEY the 40-character Z85 text;
-    /// `#` starts a comment. `operator` is only meaningful on control.
+    /// ENDPOINT is market, account or control and PUBLIC-KEY the 40-character Z85 text; a line
+    /// whose first non-blank character is `#` is a comment (not `#` elsewhere: Z85 uses it).
+    /// `operator` is only meaningful on control.
     public static func parseAllowlist(_ text: String) throws(AllowlistError) -> [Client] {
         var clients: [Client] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-            guard !fields.isEmpty else { continue }
+            let fields = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+            guard let first = fields.first, !first.hasPrefix("#") else { continue }
             let number = index + 1
             guard fields.count == 3 || fields.count == 4 else {
                 throw AllowlistError(line: number, reason: "expected ENDPOINT PUBLIC-KEY NAME [operator], got \(fields.count) fields")

@@ -148,12 +148,6 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = BridgeConfiguration(market: market, marketBind: marketBind, accountBind: accountBind, controlBind: controlBind)
         configuration.simulated = simulated
         configuration.security = try security()
-        if !noJournal {
-            var journal = JournalSettings(
-                path: journalPath, maxAge: .seconds(journalMaxAgeHours * 3_600), maxEventsPerTopic: journalMaxEvents)
-            journal.syncEveryCommit = journalSyncFull
-            configuration.journal = journal
-        }
         if let credentials = try credentials() {
             var account = AccountFeedConfiguration(credentials: credentials)
             account.connection.endpoints = authWSURLs.compactMap(FeedEndpoint.init(url:))
@@ -161,6 +155,14 @@ struct RunCommand: AsyncParsableCommand {
             account.connection.maxFrameSize = maxFrameSize
             account.rest = RESTEndpoint(url: restURL)!
             configuration.account = account
+        }
+
+        // Private events only: without credentials there is nothing to journal.
+        if !noJournal, configuration.account != nil {
+            var journal = JournalSettings(
+                path: journalPath, maxAge: .seconds(journalMaxAgeHours * 3_600), maxEventsPerTopic: journalMaxEvents)
+            journal.syncEveryCommit = journalSyncFull
+            configuration.journal = journal
         }
 
         let bridge: BridgeSupervisor

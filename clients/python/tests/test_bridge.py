@@ -35,7 +35,8 @@ def bridge(krakenbridge_bin, tmp_path):
     market = f"ipc://{tmp_path}/market.sock"
     run = subprocess.Popen(
         [str(krakenbridge_bin), "run", "--ws-url", f"ws://127.0.0.1:{ports['public']}/v2", "--pairs", ",".join(SYMBOLS),
-         "--market-bind", market, "--account-bind", f"ipc://{tmp_path}/account.sock", "--simulated",
+         "--market-bind", market, "--account-bind", f"ipc://{tmp_path}/account.sock",
+         "--control-bind", f"ipc://{tmp_path}/control.sock", "--simulated",
          "--stats-interval", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
