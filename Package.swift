@@ -163,6 +163,9 @@ let package = Package(
             name: "AccountJournalTests", dependencies: ["AccountJournal", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "BusPublishingTests", dependencies: ["BusPublishing", "WireFormat", "ZeroMQHub", "ZeroMQ", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "ControlPlaneTests",
             dependencies: ["ControlPlane", "WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings),
@@ -191,7 +194,7 @@ let package = Package(
             dependencies: [
                 "KrakenFeed", "BusPublishing", "MarketFlow", "KrakenSimulator", "KrakenSimulatorServer", "HTTPTransport", "WireFormat",
                 "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire", "SessionLifecycle", "FixedPoint", "SeededRandom", "BridgeRuntime",
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "KrakenAuth", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),

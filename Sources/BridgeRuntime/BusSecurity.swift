@@ -50,8 +50,8 @@ extension BusSecurity {
     /// `operator` is only meaningful on control.
     public static func parseAllowlist(_ text: String) throws(AllowlistError) -> [Client] {
         var clients: [Client] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let fields = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let fields = rawLine.split(whereSeparator: \.isWhitespace).map(String.init)
             guard let first = fields.first, !first.hasPrefix("#") else { continue }
             let number = index + 1
             guard fields.count == 3 || fields.count == 4 else {

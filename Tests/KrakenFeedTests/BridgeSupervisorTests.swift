@@ -1,10 +1,13 @@
 import BridgeRuntime
+import BusPublishing
 import Foundation
 import KrakenFeed
 import KrakenSimulatorServer
 import SessionLifecycle
 import Testing
+import SwiftProtobuf
 import WireFormat
+import ZeroMQ
 
 /// The supervisor starts the bus and both feeds, reports them, changes pairs and stops it all.
 @Suite(.serialized) struct BridgeSupervisorTests {
@@ -23,7 +26,9 @@ import WireFormat
         account.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: simulator.ports.private, path: "/v2", secure: false)]
         account.rest = RESTEndpoint(host: "127.0.0.1", port: simulator.ports.rest, secure: false)
         var configuration = BridgeConfiguration(
-            market: market, account: account, marketBind: "ipc://\(directory.path)/m.sock", accountBind: "ipc://\(directory.path)/a.sock")
+            market: market, account: account, marketBind: "ipc://\(directory.path)/m.sock", accountBind: "ipc://\(directory.path)/a.sock",
+            controlBind: "ipc://\(directory.path)/c.sock")
+        configuration.journal = JournalSettings(path: directory.appendingPathComponent("journal.sqlite").path)
         configuration.simulated = true
         configuration.heartbeatInterval = .milliseconds(200)
 
@@ -45,15 +50,91 @@ import WireFormat
             #expect(try await bridge.pairs() == ["BTC/USD", "ETH/USD"])
             #expect(await recorder.wait { frames in frames.contains { $0.topic == "book:ETH/USD:10:" } })
             #expect(await recorder.wait { frames in frames.contains { $0.topic == "exec:" } })
+
+            // The control socket answers a plain REQ client in binary protobuf.
+            let reply = try Self.ask(bridge.controlEndpoint, KBControlRequest.with { $0.id = 77; $0.diagnostics = KBDiagnosticsCommand() })
+            #expect(reply.id == 77)
+            guard case .diagnostics(let diagnostics) = reply.result else { throw SupervisorExpectation("no diagnostics: \(reply)") }
+            #expect(diagnostics.connections.map(\.feed) == ["public", "private"])
+            #expect(diagnostics.journalEvents > 0, "private events were journaled")
         } catch {
             Issue.record(error)
         }
         await bridge.stop()
         await bridge.stop()  // idempotent
+        try await Task.sleep(for: .milliseconds(200))  // what was queued before stop arrives
         let afterStop = recorder.all.count
         try await Task.sleep(for: .milliseconds(600))
         #expect(recorder.all.count == afterStop, "nothing is published after stop")
         await recorder.stop()
         try await simulator.shutdown()
+    }
+
+    @Test func aSlowSubscribersOverflowShowsAsGapsItSeesAndInDiagnostics() async throws {
+        let simulator = try await SimulatorServer.start(SimulatorServer.Configuration())
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kbslow-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var market = MarketFeedConfiguration()
+        market.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: simulator.ports.public, path: "/v2", secure: false)]
+        market.symbols = ["BTC/USD"]
+        let bridge = try await BridgeSupervisor.start(BridgeConfiguration(
+            market: market, marketBind: "tcp://127.0.0.1:*", accountBind: "ipc://\(directory.path)/a.sock",
+            controlBind: "ipc://\(directory.path)/c.sock"))
+        let context = try ZMQContext()
+        let slow = try ZMQSocket(context: context, type: .sub)
+        try slow.set(.receiveHighWaterMark, 10)
+        try slow.set(.subscribe, Array("ticker:TEST/USD:".utf8))
+        try slow.connect(bridge.marketEndpoint)
+        try await Task.sleep(for: .milliseconds(300))
+
+        // Far more than the publisher's per-subscriber queue (50,000), the subscriber's and the
+        // socket buffers hold, while it reads nothing.
+        let topic = try Topic.ticker("TEST/USD")
+        var ticker = KBTicker()
+        ticker.symbol = "TEST/USD"
+        let total = 150_000
+        for _ in 0..<total {
+            while bridge.publisher.publish(ticker, on: topic, receivedNs: UnixTime.nanoseconds()) == nil {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        var received: [UInt64] = []
+        var quietSince = ContinuousClock.now
+        while ContinuousClock.now - quietSince < .milliseconds(300) {
+            if let message = try slow.receiveMessage(dontWait: true) {
+                let header = try FrameHeader(parsing: message.frames[1])
+                if header.messageType == UInt16(KBMessageType.ticker.rawValue) { received.append(header.sequence) }
+                quietSince = ContinuousClock.now
+            } else {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+        let published = bridge.publisher.currentSequence(of: topic)
+        #expect(received.count < Int(published), "the slow subscriber missed messages")
+        #expect(zip(received, received.dropFirst()).contains { $1 != $0 + 1 } || received.last != published, "and sees the gap")
+        let diagnostics = try await bridge.diagnosticsReport()
+        #expect(diagnostics.drops >= 1)
+        #expect(diagnostics.counters["zmq.subscriber_overflows", default: 0] >= 1)
+        await bridge.stop()
+        try await simulator.shutdown()
+    }
+
+    /// One request on a REQ socket, the reply decoded.
+    static func ask(_ endpoint: String, _ request: KBControlRequest) throws -> KBControlReply {
+        let context = try ZMQContext()
+        let socket = try ZMQSocket(context: context, type: .req)
+        try socket.set(.linger, 0)
+        try socket.set(.receiveTimeout, 5_000)
+        try socket.connect(endpoint)
+        try socket.send(try request.serializedBytes() as [UInt8])
+        guard let reply = try socket.receiveMessage(), let first = reply.frames.first else { throw SupervisorExpectation("no reply") }
+        return try KBControlReply(serializedBytes: first)
+    }
+
+    struct SupervisorExpectation: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
     }
 }

@@ -119,7 +119,9 @@ struct ControlLimitTests {
             HubSocketSpec(name: "dealer", type: .dealer, connects: [endpoint], settings: .subscriber, deliversInbound: true),
         ]))
         let requests = InboundCollector(hub)
-        client.publish(to: client.socket(0), frames: [[], Array(repeating: 1, count: 100_000)])
+        // Over libzmq's 1 MiB cap; anything smaller reaches the control server, which answers
+        // requests over its own 64 KiB limit with TOO_LARGE.
+        client.publish(to: client.socket(0), frames: [[], Array(repeating: 1, count: (1 << 20) + 1)])
         #expect(await waitFor { hub.counters().connections[0].disconnected >= 1 })
         client.publish(to: client.socket(0), frames: [[], Array("small".utf8)])
         #expect(await requests.wait { _ in requests.messages.count == 1 })

@@ -2,7 +2,8 @@ import OrderBook
 import WireFormat
 
 /// Books kept from the bus alone, as a consumer would: a snapshot starts a book, updates apply
-/// and truncate, a reset drops it. Every published book state must match its checksum.
+/// (with no truncation of its own: levels pushed beyond the depth come as explicit deletes), a
+/// reset drops it. Every published book state must match its checksum and fit its depth.
 struct BusBooks {
     struct Violation: Error, CustomStringConvertible { var description: String }
 
@@ -30,7 +31,9 @@ struct BusBooks {
             }
             for (price, quantity) in zip(update.bidPrice, update.bidQty) { book.apply(BookLevel(price: price, quantity: quantity), side: .bid) }
             for (price, quantity) in zip(update.askPrice, update.askQty) { book.apply(BookLevel(price: price, quantity: quantity), side: .ask) }
-            book.truncate()
+            guard book.bids.count <= book.depth, book.asks.count <= book.depth else {
+                throw Violation(description: "\(received.topic) update \(received.header.sequence) leaves more levels than the depth")
+            }
             guard book.verify(checksum: update.checksum) == .match else {
                 throw Violation(description: "\(received.topic) update \(received.header.sequence) fails its checksum")
             }
@@ -51,11 +54,18 @@ struct BusBooks {
     }
 }
 
-/// Per-topic sequence numbers must go 1, 2, 3, … with nothing missing or repeated.
+/// Per-topic sequence numbers must go 1, 2, 3, … with nothing missing or repeated; a topic
+/// heartbeat repeats the current one.
 func sequenceViolations(_ frames: [BusRecorder.Received]) -> [String] {
     var last: [String: UInt64] = [:]
     var violations: [String] = []
     for frame in frames {
+        if case .topicHeartbeat = frame.payload {
+            if frame.header.sequence != last[frame.topic, default: 0] {
+                violations.append("\(frame.topic): heartbeat at \(frame.header.sequence), last data \(last[frame.topic, default: 0])")
+            }
+            continue
+        }
         let expected = (last[frame.topic] ?? 0) + 1
         if frame.header.sequence != expected {
             violations.append("\(frame.topic): expected \(expected), got \(frame.header.sequence)")
