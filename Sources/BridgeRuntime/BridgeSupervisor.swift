@@ -171,7 +171,7 @@ public actor BridgeSupervisor {
             handler: BridgeControlHandler(supervisor: self),
             policy: configuration.security.map { .secured(operators: $0.operators) } ?? .open)
         controlServer = server
-        let (requests, continuation) = AsyncStream.makeStream(of: IncomingControlRequest.self, bufferingPolicy: .bufferingOldest(1_000))
+        let (requests, continuation) = AsyncStream.makeStream(of: IncomingControlRequest.self, bufferingPolicy: .bufferingOldest(10_000))
         controlRequests = continuation
         let hub = hub
         let controlSocket = controlSocket
@@ -184,7 +184,10 @@ public actor BridgeSupervisor {
             for await item in hub.inbound {
                 guard case .message(let socket, let message) = item, socket == controlSocket,
                       let (envelope, body) = RouterEnvelope.split(message.frames) else { continue }
-                continuation.yield(IncomingControlRequest(envelope: envelope, bodyFrames: body, userID: message.userID))
+                // A flood the server cannot even queue is still answered, never dropped silently.
+                if case .dropped = continuation.yield(IncomingControlRequest(envelope: envelope, bodyFrames: body, userID: message.userID)) {
+                    hub.reply(on: controlSocket, envelope: envelope, body: server.overloadedReply(bodyFrames: body))
+                }
             }
         })
         let started = UnixTime.nanoseconds()

@@ -8,20 +8,28 @@ import WireFormat
 public final class ControlServer: Sendable {
     /// The default bound on requests handled at once by `run`.
     public static let defaultMaxInFlight = 64
+    /// The default bound per client (routing id), so one flooding client cannot take every slot.
+    public static let defaultMaxInFlightPerClient = 8
 
     public let handler: any ControlHandler
     public let policy: ControlAccessPolicy
     public let decoder: ControlRequestDecoder
     /// Requests `run` handles at once; more are answered UNAVAILABLE at once.
     public let maxInFlight: Int
+    /// Requests `run` handles at once for one client (the first envelope frame).
+    public let maxInFlightPerClient: Int
 
     let state = Mutex(ControlCounters())
+    /// Requests in flight per client, for `maxInFlightPerClient`.
+    let clientsInFlight = Mutex<[[UInt8]: Int]>([:])
 
     public init(
         handler: any ControlHandler, policy: ControlAccessPolicy,
-        maxBodyBytes: Int = ControlRequestDecoder.defaultMaxBodyBytes, maxInFlight: Int = ControlServer.defaultMaxInFlight
+        maxBodyBytes: Int = ControlRequestDecoder.defaultMaxBodyBytes, maxInFlight: Int = ControlServer.defaultMaxInFlight,
+        maxInFlightPerClient: Int = ControlServer.defaultMaxInFlightPerClient
     ) {
-        precondition(maxInFlight > 0, "maxInFlight must be positive")
+        precondition(maxInFlight > 0 && maxInFlightPerClient > 0, "in-flight bounds must be positive")
+        self.maxInFlightPerClient = maxInFlightPerClient
         self.handler = handler
         self.policy = policy
         self.decoder = ControlRequestDecoder(maxBodyBytes: maxBodyBytes)
@@ -61,10 +69,18 @@ public final class ControlServer: Sendable {
         }
     }
 
+    /// The UNAVAILABLE reply for a request the transport could not even queue (counted like
+    /// every error reply).
+    public func overloadedReply(bodyFrames: [[UInt8]]) -> [[UInt8]] {
+        busyReply(bodyFrames: bodyFrames, clientBound: false)
+    }
+
     /// The UNAVAILABLE reply for a request refused because too many are in flight, with the
     /// id echoed when the body can be read.
-    func busyReply(bodyFrames: [[UInt8]]) -> [[UInt8]] {
-        let busy = ControlError.unavailable("the control plane is handling \(maxInFlight) requests; try again")
+    func busyReply(bodyFrames: [[UInt8]], clientBound: Bool) -> [[UInt8]] {
+        let busy = ControlError.unavailable(clientBound
+            ? "this client has \(maxInFlightPerClient) requests in flight; read their replies first"
+            : "the control plane is handling \(maxInFlight) requests; try again")
         do throws(ControlFailure) {
             let request = try decoder.decode(bodyFrames: bodyFrames)
             return answer(failure: busy, id: request.id, encoding: request.encoding)

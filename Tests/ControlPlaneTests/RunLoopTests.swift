@@ -99,6 +99,34 @@ struct RunLoopTests {
         #expect(counters.inFlight == 0)
     }
 
+    @Test("a client over its own in-flight bound is refused while another client is still served")
+    func perClientBound() async throws {
+        let gate = Gate()
+        let server = ControlServer(
+            handler: ClosureHandler { command in
+                if case .diagnostics = command { await gate.wait() }
+                return .ack("\(command.kind.rawValue) done")
+            }, policy: .open, maxInFlight: 64, maxInFlightPerClient: 2)
+        let harness = LoopHarness(server: server)
+        for id in 1...3 { harness.send(#"{"id":"\#(id)","diagnostics":{}}"#, from: 7) }
+        var replies = harness.replies.makeAsyncIterator()
+        let refused = try #require(await replies.next())
+        #expect(refused.envelope == [[7], []])
+        let error = try decodeReply(refused.reply, as: .json)
+        #expect(error.id == 3 && error.error.code == .unavailable)
+        #expect(error.error.message == "this client has 2 requests in flight; read their replies first")
+
+        harness.send(#"{"id":"4","health":{}}"#, from: 8)
+        let other = try #require(await replies.next())
+        #expect(other.envelope == [[8], []])
+        #expect(try decodeReply(other.reply, as: .json).ack.message == "health done")
+        gate.open()
+        for _ in 0..<2 { _ = try #require(await replies.next()) }
+        harness.input.finish()
+        await harness.loop.value
+        #expect(server.counters.inFlight == 0)
+    }
+
     @Test("the loop ends when the stream finishes, after the requests in flight are answered")
     func drainsOnFinish() async throws {
         let gate = Gate()

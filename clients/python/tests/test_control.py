@@ -13,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass, replace
 
 import pytest
+import zmq
 
 from krakenbridge import topics
 from krakenbridge.book import Books
@@ -312,3 +313,25 @@ def test_invalid_arguments_name_the_field(control):
     with pytest.raises(ControlError) as caught:
         control.add_pair("NOPE/USD")  # not in Kraken's instrument list
     assert caught.value.code == C.CONTROL_ERROR_CODE_NOT_FOUND
+
+
+def test_a_client_that_never_reads_its_replies_does_not_wedge_the_others(bridge):
+    """A DEALER floods requests and reads nothing; a REQ client still gets prompt answers."""
+    context = zmq.Context.instance()
+    stuck = context.socket(zmq.DEALER)
+    stuck.setsockopt(zmq.LINGER, 0)
+    stuck.setsockopt(zmq.RCVHWM, 10)
+    stuck.connect(bridge.control)
+    request = C.ControlRequest(id=1)
+    request.diagnostics.SetInParent()
+    body = request.SerializeToString()
+    try:
+        for _ in range(3_000):
+            stuck.send_multipart([b"", body])
+        with ControlClient(bridge.control, timeout_ms=5_000) as client:
+            for _ in range(20):
+                started = time.monotonic()
+                assert client.health().HasField("health")
+                assert time.monotonic() - started < 2.0
+    finally:
+        stuck.close(0)
