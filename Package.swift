@@ -89,9 +89,10 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings),
-        // Kraken's public messages as bus payloads, and exact books verified on every update.
+        // Kraken's public messages (v2 and v1, reference data from REST AssetPairs) as bus payloads,
+        // and exact books verified on every update.
         .target(
-            name: "MarketFlow", dependencies: ["KrakenWire", "OrderBook", "FixedPoint", "WireFormat"],
+            name: "MarketFlow", dependencies: ["KrakenWire", "KrakenREST", "OrderBook", "FixedPoint", "WireFormat"],
             swiftSettings: strictSettings),
         // Frames of the wire contract onto the hub's PUB sockets: per-topic sequences, epoch, counters.
         .target(
@@ -187,7 +188,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "MarketFlowTests", dependencies: ["MarketFlow", "KrakenWire", "OrderBook", "FixedPoint", "WireFormat"],
+            name: "MarketFlowTests", dependencies: ["MarketFlow", "KrakenWire", "KrakenREST", "OrderBook", "FixedPoint", "WireFormat"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "KrakenFeedTests",

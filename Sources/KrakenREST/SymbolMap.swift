@@ -45,6 +45,16 @@ public struct SymbolMap: Sendable {
         return v2ByV1[key] ?? v2ByRESTKey[key] ?? v2ByAltname[key]
     }
 
+    /// The v2 symbol for a v1 WebSocket pair name. Kraken writes them exactly as AssetPairs'
+    /// `wsname`, so that is looked up first without building an uppercased copy (this runs for
+    /// every v1 data message); anything else goes through `symbol(for:)`.
+    public func symbol(forWebSocketName name: String) -> String? {
+        v2ByV1[name] ?? symbol(for: name)
+    }
+
+    /// The v1 WebSocket name (`XBT/USD`) of a v2 symbol, from AssetPairs.
+    public func webSocketName(for symbol: String) -> String? { pair(for: symbol)?.wsname }
+
     /// The pair (with its precisions) for a v2 symbol.
     public func pair(for symbol: String) -> AssetPair? { byV2[symbol.uppercased()] }
 

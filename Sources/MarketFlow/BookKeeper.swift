@@ -3,7 +3,8 @@ import KrakenWire
 import OrderBook
 import WireFormat
 
-/// One symbol's book at one depth, kept exact from Kraken's v2 `book` messages. Every message
+/// One symbol's book at one depth, kept exact from Kraken's `book` messages (v2, or v1 — the
+/// same CRC32 over the same digits, since both are kept at the pair's precision). Every message
 /// is verified against its checksum before anything is published: a mismatch yields a
 /// `BookReset` (with a new generation) instead of the update, the book is dropped, and updates
 /// are ignored until the next snapshot — so no book state that failed its checksum ever reaches
@@ -50,34 +51,47 @@ public struct BookKeeper: Sendable {
     }
 
     public mutating func apply(_ message: V2BookMessage) -> Outcome {
-        if message.kind == .snapshot {
+        apply(isSnapshot: message.kind == .snapshot, bids: message.bids, asks: message.asks, checksum: message.checksum)
+    }
+
+    /// A v1 snapshot carries no checksum: the book's own is published with it (v1's checksums
+    /// start with the first update). An update without one cannot be verified and is treated
+    /// as a mismatch, so an unverified state never reaches the bus.
+    public mutating func apply(_ message: V1BookMessage) -> Outcome {
+        apply(isSnapshot: message.isSnapshot, bids: message.bids, asks: message.asks, checksum: message.checksum)
+    }
+
+    /// Generic over the level type so both protocol versions' arrays are read in place
+    /// (specialised, no conversion or copy per message).
+    private mutating func apply<Level: KrakenBookLevel>(isSnapshot: Bool, bids: [Level], asks: [Level], checksum: UInt32?) -> Outcome {
+        if isSnapshot {
             book.removeAll()
-            guard applyLevels(message) else { return invalidLevel(checksum: message.checksum) }
-            guard book.verify(checksum: message.checksum) == .match else { return mismatch(expected: message.checksum) }
+            guard applyLevels(bids: bids, asks: asks) else { return invalidLevel(checksum: checksum ?? 0) }
+            if let checksum, book.verify(checksum: checksum) != .match { return mismatch(expected: checksum) }
             generation += 1
             phase = .live
-            return .snapshot(snapshotMessage(checksum: message.checksum))
+            return .snapshot(snapshotMessage(checksum: checksum ?? book.checksum))
         }
         guard phase == .live else { return .ignored }
-        guard applyLevels(message) else { return invalidLevel(checksum: message.checksum) }
-        guard book.verify(checksum: message.checksum) == .match else { return mismatch(expected: message.checksum) }
+        guard applyLevels(bids: bids, asks: asks) else { return invalidLevel(checksum: checksum ?? 0) }
+        guard let checksum, book.verify(checksum: checksum) == .match else { return mismatch(expected: checksum ?? 0) }
         var update = KBBookUpdate()
         update.symbol = symbol
         update.depth = UInt32(depth)
         update.generation = generation
-        update.checksum = message.checksum
+        update.checksum = checksum
         update.priceScale = UInt32(book.priceScale)
         update.qtyScale = UInt32(book.quantityScale)
         // The levels were just applied at these scales, so they rescale.
-        for level in message.bids {
+        for level in bids {
             guard let price = level.price.rescaled(to: book.priceScale), let quantity = level.quantity.rescaled(to: book.quantityScale)
-            else { return invalidLevel(checksum: message.checksum) }
+            else { return invalidLevel(checksum: checksum) }
             update.bidPrice.append(price.mantissa)
             update.bidQty.append(quantity.mantissa)
         }
-        for level in message.asks {
+        for level in asks {
             guard let price = level.price.rescaled(to: book.priceScale), let quantity = level.quantity.rescaled(to: book.quantityScale)
-            else { return invalidLevel(checksum: message.checksum) }
+            else { return invalidLevel(checksum: checksum) }
             update.askPrice.append(price.mantissa)
             update.askQty.append(quantity.mantissa)
         }
@@ -132,10 +146,10 @@ public struct BookKeeper: Sendable {
         return top
     }
 
-    private mutating func applyLevels(_ message: V2BookMessage) -> Bool {
+    private mutating func applyLevels<Level: KrakenBookLevel>(bids: [Level], asks: [Level]) -> Bool {
         do {
-            for level in message.bids { try book.apply(price: level.price, quantity: level.quantity, side: .bid) }
-            for level in message.asks { try book.apply(price: level.price, quantity: level.quantity, side: .ask) }
+            for level in bids { try book.apply(price: level.price, quantity: level.quantity, side: .bid) }
+            for level in asks { try book.apply(price: level.price, quantity: level.quantity, side: .ask) }
         } catch {
             return false
         }
@@ -188,4 +202,17 @@ public struct BookKeeper: Sendable {
         snapshot.askQty = book.asks.map(\.quantity)
         return snapshot
     }
+}
+
+/// A price level as either protocol version sends it: all a book needs of it.
+public protocol KrakenBookLevel {
+    var price: FixedDecimal { get }
+    var quantity: FixedDecimal { get }
+}
+
+extension PriceLevel: KrakenBookLevel {}
+
+extension V1BookLevel: KrakenBookLevel {
+    /// v1 calls it volume.
+    public var quantity: FixedDecimal { volume }
 }

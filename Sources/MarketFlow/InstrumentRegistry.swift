@@ -1,7 +1,8 @@
+import KrakenREST
 import KrakenWire
 
-/// The precisions of every known pair, from Kraken's v2 `instrument` channel (or REST
-/// AssetPairs): books are kept in exactly these decimals, so a checksum computed from them is
+/// The precisions of every known pair, from Kraken's v2 `instrument` channel or (v1, which has
+/// no such channel) REST AssetPairs' `pair_decimals`/`lot_decimals`: books are kept in exactly these decimals, so a checksum computed from them is
 /// the one Kraken computed.
 public struct InstrumentRegistry: Sendable {
     /// What the bridge needs to keep one pair's book exact.
@@ -39,6 +40,21 @@ public struct InstrumentRegistry: Sendable {
             }
             precisions[pair.symbol] = Precision(priceScale: UInt8(pair.pricePrecision), quantityScale: UInt8(pair.quantityPrecision))
             pairs[pair.symbol] = pair
+        }
+        return rejected
+    }
+
+    /// Records every pair of a REST AssetPairs answer under its v2 symbol; like `record(_:)`
+    /// for an instrument message, precisions outside 0…18 are skipped and returned.
+    @discardableResult
+    public mutating func record(_ assetPairs: [AssetPair]) -> [String] {
+        var rejected: [String] = []
+        for pair in assetPairs {
+            guard pair.pairDecimals <= 18, pair.lotDecimals <= 18 else {
+                rejected.append(pair.symbol)
+                continue
+            }
+            precisions[pair.symbol] = Precision(priceScale: pair.pairDecimals, quantityScale: pair.lotDecimals)
         }
         return rejected
     }

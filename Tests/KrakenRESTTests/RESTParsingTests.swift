@@ -81,6 +81,17 @@ struct RESTParsingTests {
         #expect(SymbolMap.v2Symbol(fromV1: "xbt/eur") == "BTC/EUR")
     }
 
+    @Test("a v1 feed's names: the wsname of a v2 symbol, and back (any spelling as a fallback)")
+    func webSocketNames() throws {
+        let map = SymbolMap(pairs: try AssetPair.parse(responseBody: Self.assetPairs))
+        #expect(map.webSocketName(for: "BTC/USD") == "XBT/USD")
+        #expect(map.webSocketName(for: "DOGE/USD") == "XDG/USD")
+        #expect(map.webSocketName(for: "NOPE/USD") == nil)
+        #expect(map.symbol(forWebSocketName: "XBT/USD") == "BTC/USD")
+        #expect(map.symbol(forWebSocketName: "xdg/usd") == "DOGE/USD")
+        #expect(map.symbol(forWebSocketName: "NOPE/USD") == nil)
+    }
+
     @Test("decimals beyond what an exact decimal holds are refused")
     func badDecimals() {
         let body = Data(#"{"error":[],"result":{"P":{"altname":"P","wsname":"A/B","base":"A","quote":"B","pair_decimals":40,"lot_decimals":8}}}"#.utf8)

@@ -80,6 +80,25 @@ public struct V2Pair: Sendable, Equatable {
     public var costMinimum: FixedDecimal?
     public var marginable: Bool?
 
+    public init(
+        symbol: String, base: String, quote: String, status: String, pricePrecision: Int, quantityPrecision: Int,
+        costPrecision: Int? = nil, priceIncrement: FixedDecimal? = nil, quantityIncrement: FixedDecimal? = nil,
+        quantityMinimum: FixedDecimal? = nil, costMinimum: FixedDecimal? = nil, marginable: Bool? = nil
+    ) {
+        self.symbol = symbol
+        self.base = base
+        self.quote = quote
+        self.status = status
+        self.pricePrecision = pricePrecision
+        self.quantityPrecision = quantityPrecision
+        self.costPrecision = costPrecision
+        self.priceIncrement = priceIncrement
+        self.quantityIncrement = quantityIncrement
+        self.quantityMinimum = quantityMinimum
+        self.costMinimum = costMinimum
+        self.marginable = marginable
+    }
+
     static func read(_ reader: inout JSONReader) throws(WireError) -> V2Pair {
         let start = reader.offset
         var symbol: String?

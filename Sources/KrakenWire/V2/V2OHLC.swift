@@ -35,6 +35,23 @@ public struct V2Candle: Sendable, Equatable {
     public var interval: Int
     public var timestampNs: Int64?
 
+    public init(
+        symbol: String, open: FixedDecimal, high: FixedDecimal, low: FixedDecimal, close: FixedDecimal, vwap: FixedDecimal,
+        volume: FixedDecimal, trades: UInt64, intervalBeginNs: Int64, interval: Int, timestampNs: Int64? = nil
+    ) {
+        self.symbol = symbol
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.vwap = vwap
+        self.volume = volume
+        self.trades = trades
+        self.intervalBeginNs = intervalBeginNs
+        self.interval = interval
+        self.timestampNs = timestampNs
+    }
+
     static func read(_ reader: inout JSONReader) throws(WireError) -> V2Candle {
         let start = reader.offset
         var symbol: String?

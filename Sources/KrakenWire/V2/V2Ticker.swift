@@ -30,6 +30,26 @@ public struct V2Ticker: Sendable, Equatable {
     public var changePercent: FixedDecimal?
     public var timestampNs: Int64?
 
+    public init(
+        symbol: String, bid: FixedDecimal, bidQuantity: FixedDecimal, ask: FixedDecimal, askQuantity: FixedDecimal,
+        last: FixedDecimal? = nil, volume: FixedDecimal? = nil, vwap: FixedDecimal? = nil, low: FixedDecimal? = nil,
+        high: FixedDecimal? = nil, change: FixedDecimal? = nil, changePercent: FixedDecimal? = nil, timestampNs: Int64? = nil
+    ) {
+        self.symbol = symbol
+        self.bid = bid
+        self.bidQuantity = bidQuantity
+        self.ask = ask
+        self.askQuantity = askQuantity
+        self.last = last
+        self.volume = volume
+        self.vwap = vwap
+        self.low = low
+        self.high = high
+        self.change = change
+        self.changePercent = changePercent
+        self.timestampNs = timestampNs
+    }
+
     static func read(_ reader: inout JSONReader) throws(WireError) -> V2Ticker {
         let start = reader.offset
         var symbol: String?

@@ -1,24 +1,22 @@
-import FixedPoint
-
-/// Sums, differences and one rounded quotient of exact decimals. The ledger needs them to
-/// compare Kraken's cumulative totals with what it has already published; `FixedPoint` keeps
-/// digits but has no arithmetic, and `Double` must never touch money. Every operation returns
+/// Sums, differences and one rounded quotient of exact decimals: what the private ledger needs
+/// to compare Kraken's cumulative totals with what it has published, and what a v1 ticker
+/// needs to derive v2's `change`. `Double` must never touch money, so every operation returns
 /// nil rather than overflow or lose a digit, and callers fall back to Kraken's own figures.
-enum ExactArithmetic {
-    static func sum(_ lhs: FixedDecimal, _ rhs: FixedDecimal) -> FixedDecimal? {
+public enum ExactArithmetic {
+    public static func sum(_ lhs: FixedDecimal, _ rhs: FixedDecimal) -> FixedDecimal? {
         let scale = max(lhs.scale, rhs.scale)
         guard let left = lhs.rescaled(to: scale), let right = rhs.rescaled(to: scale) else { return nil }
         let (value, overflow) = left.mantissa.addingReportingOverflow(right.mantissa)
         return overflow ? nil : FixedDecimal(mantissa: value, scale: scale)
     }
 
-    static func difference(_ lhs: FixedDecimal, _ rhs: FixedDecimal) -> FixedDecimal? {
+    public static func difference(_ lhs: FixedDecimal, _ rhs: FixedDecimal) -> FixedDecimal? {
         guard rhs.mantissa != .min else { return nil }
         return sum(lhs, FixedDecimal(mantissa: -rhs.mantissa, scale: rhs.scale))
     }
 
     /// `dividend / divisor` written with `scale` fractional digits, rounded half away from zero.
-    static func quotient(_ dividend: FixedDecimal, _ divisor: FixedDecimal, scale: UInt8) -> FixedDecimal? {
+    public static func quotient(_ dividend: FixedDecimal, _ divisor: FixedDecimal, scale: UInt8) -> FixedDecimal? {
         guard !divisor.isZero, scale <= FixedDecimal.maxScale else { return nil }
         // dividend × 10^(scale + divisor.scale − dividend.scale) / divisor, all as integers.
         let shift = Int(scale) + Int(divisor.scale) - Int(dividend.scale)
@@ -36,17 +34,5 @@ enum ExactArithmetic {
         return FixedDecimal(mantissa: negative ? -magnitude : magnitude, scale: scale)
     }
 
-    static func isPositive(_ value: FixedDecimal?) -> Bool { (value?.mantissa ?? 0) > 0 }
-}
-
-extension FixedDecimal {
-    /// The value's shortest text (`0.75000` → `0.75`), so keys built from it do not depend
-    /// on how many digits a particular API wrote.
-    var canonicalText: String {
-        var value = self
-        while value.scale > 0, value.mantissa % 10 == 0 {
-            value = FixedDecimal(mantissa: value.mantissa / 10, scale: value.scale - 1)
-        }
-        return value.description
-    }
+    public static func isPositive(_ value: FixedDecimal?) -> Bool { (value?.mantissa ?? 0) > 0 }
 }
