@@ -5,8 +5,16 @@ import NIOCore
 /// and the REST API for tokens and reconciliation.
 public struct AccountFeedConfiguration: Sendable {
     public var name = "private"
+    /// Kraken's WebSocket v2 (default: `executions`, `balances`) or v1 (`ownTrades`,
+    /// `openOrders`; v1 has no balances channel, so no balance events). Switching it while the
+    /// endpoints are still the previous version's default switches them too.
+    public var protocolVersion = ProtocolVersion.v2 {
+        didSet {
+            if connection.endpoints == [oldValue.authenticatedEndpoint] { connection.endpoints = [protocolVersion.authenticatedEndpoint] }
+        }
+    }
     /// Endpoints (default Kraken's authenticated v2), deadlines, pacing and backoff.
-    public var connection = ConnectionSettings(endpoints: [FeedEndpoint(host: "ws-auth.kraken.com", port: 443, path: "/v2", secure: true)])
+    public var connection = ConnectionSettings(endpoints: [ProtocolVersion.v2.authenticatedEndpoint])
     public var rest = RESTEndpoint(host: "api.kraken.com", port: 443, secure: true)
     public var credentials: APICredentials
     /// An open order with no news for this long is checked over REST (QueryOrders).

@@ -9,35 +9,47 @@ import TransportTLS
 import WebSocketTransport
 import WireFormat
 
-/// The private v2 protocol on one `FeedConnection`: a fresh token from REST on every connect,
-/// `executions` (open orders and recent trades in the snapshot, every status transition) and
-/// `balances`, each Kraken event turned into exactly one downstream event by `AccountFlow`.
-/// A sequence gap or a reconnect resubscribes with a snapshot and then reconciles over REST
-/// (OpenOrders, QueryOrders); open orders silent for too long are queried too.
+/// Kraken's private protocol on one `FeedConnection`, v2 (`executions` with open orders and
+/// recent trades in the snapshot and every status transition, plus `balances`) or v1
+/// (`ownTrades` with the last 50 trades, and `openOrders`; no balances). A fresh token comes
+/// from REST on every connect; each Kraken event becomes exactly one downstream event through
+/// `AccountFlow`, which reads both versions. A sequence gap or a reconnect resubscribes with
+/// snapshots and then reconciles over REST (OpenOrders, QueryOrders, names from AssetPairs);
+/// open orders silent for too long are queried too. `AccountSession+Frames` reads each
+/// version's frames.
 final class AccountSession: FeedConnectionDelegate, FeedSession {
     let configuration: AccountFeedConfiguration
     let link: FeedConnection
-    private let publisher: BusPublisher
+    let publisher: BusPublisher
     private let rest: PrivateRESTClient
-    private(set) var flow = AccountFlow()
+    private let publicREST: PublicRESTClient
+    var flow = AccountFlow()
 
-    private var parser = V2FrameParser()
+    var parser = V2FrameParser()
     private var token: String?
     /// Bumped on every connect, so a token that arrives after its connection died is dropped.
     private var connectGeneration = 0
-    /// Reconcile over REST once the next executions snapshot has been applied.
+    /// Reconcile over REST once the snapshots of `awaitedSnapshots` have been applied.
     private var reconcileAfterSnapshot = false
+    /// Order-bearing channels resubscribed whose snapshot has not come yet.
+    private var awaitedSnapshots: Set<PrivateChannel> = []
+    /// A resubscription is under way: further gaps on the old subscriptions need no other.
+    private var resyncing = false
     private var reconciling = false
+    /// REST's names of every pair (orders REST reports but the stream never named are given
+    /// their v2 symbol, not REST's `XBTUSD`); read with the first reconciliation after a connect.
+    private var symbolMap: SymbolMap?
     private var silentOrderTimer: Scheduled<Void>?
 
     init(configuration: AccountFeedConfiguration, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64) throws {
         self.configuration = configuration
         self.publisher = publisher
-        link = try FeedConnection(name: configuration.name, settings: configuration.connection, publisher: publisher,
-                                  eventLoop: eventLoop, seed: seed)
+        link = try FeedConnection(name: configuration.name, settings: configuration.connection,
+                                  protocolVersion: configuration.protocolVersion, publisher: publisher, eventLoop: eventLoop, seed: seed)
         let tls = configuration.rest.secure ? try ClientTLS.context(trustingCAFile: configuration.connection.trustedCAFile) : nil
         rest = PrivateRESTClient(endpoint: configuration.rest, credentials: configuration.credentials, tls: tls,
                                  timeout: configuration.restTimeout)
+        publicREST = PublicRESTClient(endpoint: configuration.rest, tls: tls, timeout: configuration.restTimeout)
         link.delegate = self
     }
 
@@ -51,6 +63,14 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         link.stop()
     }
 
+    /// The private channels of the feed's version.
+    private var channels: [PrivateChannel] {
+        configuration.protocolVersion == .v2 ? [.v2Executions, .v2Balances] : [.v1OwnTrades, .v1OpenOrders]
+    }
+
+    /// Whether a channel's snapshot carries orders or fills (what reconciliation waits for).
+    private static func carriesOrders(_ channel: PrivateChannel) -> Bool { channel != .v2Balances }
+
     // MARK: connection events
 
     func feedConnectionOpened() {
@@ -63,6 +83,9 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         token = nil
         flow.reconnected()
         reconcileAfterSnapshot = true
+        awaitedSnapshots = []
+        resyncing = false
+        symbolMap = nil
     }
 
     func feedConnectionSuspectsQuiet(_ key: SubscriptionKey) {
@@ -90,61 +113,57 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
             token = fresh.token
             link.handshakeCompleted()
             if link.state == .connected { link.transition(to: .authenticated, detail: "token") }
-            if link.state == .authenticated { link.transition(to: .subscribing, detail: "executions, balances") }
-            subscribe(.executions)
-            subscribe(.balances)
+            if link.state == .authenticated {
+                link.transition(to: .subscribing, detail: channels.map(\.streamName).joined(separator: ", "))
+            }
+            for channel in channels { subscribe(channel) }
         case .failure(let error):
             link.counters.tokenFailures += 1
             link.abort(kind: "token_failed", "GetWebSocketsToken: \(error); reconnecting")
         }
     }
 
-    private func subscribe(_ channel: V2Channel) {
+    private func subscribe(_ channel: PrivateChannel) {
         guard let token else { return }
-        link.expectAck(SubscriptionKey(channel: channel.name, symbol: ""))
-        let subscription = channel == .executions
-            ? V2Subscription(channel: .executions, snapshot: true, token: token, snapOrders: true, snapTrades: true, orderStatus: true)
-            : V2Subscription(channel: .balances, snapshot: true, token: token)
-        link.send(subscription)
-    }
-
-    // MARK: frames
-
-    func feedConnection(received bytes: UnsafeRawBufferPointer, nowNs now: Int64) {
-        guard let message = link.parse(bytes, with: &parser, nowNs: now) else { return }
-        switch message {
-        case .executions(let executions):
-            link.dataReceived(SubscriptionKey(channel: V2Channel.executions.name, symbol: ""), nowNs: now)
-            deliver(flow.ingest(executions, receivedAtNs: now), receivedNs: now)
-            if executions.kind == .snapshot, reconcileAfterSnapshot { reconcile(reason: "snapshot after reconnect or gap") }
-        case .balances(let balances):
-            link.dataReceived(SubscriptionKey(channel: V2Channel.balances.name, symbol: ""), nowNs: now)
-            deliver(flow.ingest(balances, receivedAtNs: now), receivedNs: now)
-        case .heartbeat:
-            link.counters.heartbeats += 1
-        case .status(let status):
-            link.counters.statusEvents += 1
-            _ = publisher.publish(MarketEvents.exchangeStatus(status, feed: configuration.name), on: .exchangeStatus, receivedNs: now)
-        case .response(let response):
-            handle(response)
-        default:
-            link.counters.unexpectedMessages += 1
+        link.expectAck(SubscriptionKey(channel: channel.streamName, symbol: ""))
+        if Self.carriesOrders(channel) { awaitedSnapshots.insert(channel) }
+        switch channel {
+        case .v2Executions:
+            link.send(V2Subscription(channel: .executions, snapshot: true, token: token, snapOrders: true, snapTrades: true, orderStatus: true))
+        case .v2Balances:
+            link.send(V2Subscription(channel: .balances, snapshot: true, token: token))
+        case .v1OwnTrades:
+            link.send(V1Subscription(name: .ownTrades, token: token, snapshot: true))
+        case .v1OpenOrders:
+            link.send(V1Subscription(name: .openOrders, token: token))
         }
     }
 
-    private func handle(_ response: V2Response) {
-        guard response.method == .subscribe || response.method == .unsubscribe else {
-            if response.method == .pong { link.counters.pongs += 1 } else { link.counters.unexpectedMessages += 1 }
-            return
+    private func unsubscribe(_ channel: PrivateChannel) {
+        guard let token else { return }
+        switch channel {
+        case .v2Executions: link.send(V2Subscription(channel: .executions, token: token), unsubscribe: true)
+        case .v2Balances: link.send(V2Subscription(channel: .balances, token: token), unsubscribe: true)
+        case .v1OwnTrades: link.send(V1Subscription(name: .ownTrades, token: token), unsubscribe: true)
+        case .v1OpenOrders: link.send(V1Subscription(name: .openOrders, token: token), unsubscribe: true)
         }
-        var channel = ""
-        if case .subscription(let result) = response.result { channel = result.channel }
-        if response.success == true {
-            if response.method == .subscribe { link.acknowledged(SubscriptionKey(channel: channel, symbol: "")) }
+    }
+
+    // MARK: what either version's frames come to
+
+    /// Kraken's answer to a subscribe or unsubscribe of a private channel (its Kraken name).
+    /// A subscribe's ack starts the channel's new numbering: anything before it belonged to the
+    /// previous subscription and is still judged by that one's numbers (v1 does not mark its
+    /// snapshots, so resetting earlier would let an old message pass for the new baseline).
+    func subscriptionAnswered(subscribe: Bool, channel: String, error: String?) {
+        guard let error else {
+            if subscribe {
+                link.acknowledged(SubscriptionKey(channel: channel, symbol: ""))
+                if let channel = PrivateChannel(rawValue: channel) { flow.resubscribed(channel) }
+            }
             link.becomeActiveIfSettled(detail: "subscribed")
             return
         }
-        let error = response.error ?? "unknown error"
         link.counters.subscribeErrors += 1
         link.log.write(kind: "subscribe_error", "\(error)", nowNs: UnixTime.nanoseconds())
         if error.contains("Exceeded msg rate") { link.counters.rateLimited += 1 }
@@ -153,6 +172,21 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
             link.counters.tokenRejections += 1
             link.abort(kind: "token_rejected", "\(error); reconnecting with a fresh token")
         }
+    }
+
+    /// Hands what the flow made of one private message downstream; after the snapshot of the
+    /// last order-bearing channel awaited, REST reconciliation runs (when due).
+    func deliver(_ output: FlowOutput, from channel: PrivateChannel, isSnapshot: Bool, receivedNs: Int64) {
+        link.dataReceived(SubscriptionKey(channel: channel.streamName, symbol: ""), nowNs: receivedNs)
+        deliver(output, receivedNs: receivedNs)
+        guard isSnapshot, awaitedSnapshots.remove(channel) != nil, awaitedSnapshots.isEmpty else { return }
+        resyncing = false
+        if reconcileAfterSnapshot { reconcile(reason: "snapshot after reconnect or gap") }
+    }
+
+    func publishStatus(_ status: KBExchangeStatus, receivedNs: Int64) {
+        link.counters.statusEvents += 1
+        _ = publisher.publish(status, on: .exchangeStatus, receivedNs: receivedNs)
     }
 
     // MARK: downstream
@@ -192,21 +226,24 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         if sequence == nil { link.counters.publishFailures += 1 }
     }
 
-    /// After a gap: resubscribe executions with a snapshot (which the ledger absorbs without
-    /// repeating anything), then reconcile over REST once that snapshot is in.
+    /// After a gap: resubscribe every channel with a snapshot (which the ledger absorbs without
+    /// repeating anything), then reconcile over REST once the order-bearing snapshots are in.
+    /// One resubscription at a time: a gap the old subscriptions still report while it is under
+    /// way is published but needs no second one.
     private func resync() {
-        link.counters.resyncs += 1
-        flow.resubscribed(.v2Executions)
-        flow.resubscribed(.v2Balances)
         reconcileAfterSnapshot = true
-        guard let token else { return }
-        link.send(V2Subscription(channel: .executions, token: token), unsubscribe: true)
-        subscribe(.executions)
-        link.send(V2Subscription(channel: .balances, token: token), unsubscribe: true)
-        subscribe(.balances)
+        guard !resyncing, token != nil else { return }
+        resyncing = true
+        link.counters.resyncs += 1
+        for channel in channels {
+            unsubscribe(channel)
+            subscribe(channel)
+        }
     }
 
     // MARK: REST reconciliation
+
+    private typealias Reconciliation = (open: [RESTOrder], queried: [RESTOrder], symbols: SymbolMap?)
 
     private func reconcile(reason: String) {
         reconcileAfterSnapshot = false
@@ -214,15 +251,20 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         reconciling = true
         link.counters.reconciliations += 1
         let rest = rest
+        let publicREST = publicREST
         let known = flow
+        let symbols = symbolMap
+        if symbols == nil { link.counters.assetPairsFetches += 1 }
         let session = NIOLoopBound(self, eventLoop: link.eventLoop)
         let eventLoop = link.eventLoop
         Task {
-            let result: Result<(open: [RESTOrder], queried: [RESTOrder]), any Error>
+            let result: Result<Reconciliation, any Error>
             do {
+                let map: SymbolMap
+                if let symbols { map = symbols } else { map = try await publicREST.symbolMap() }
                 let open = try await rest.openOrders()
                 let queried = try await rest.queryOrders(known.ordersToQuery(afterOpenOrders: open))
-                result = .success((open, queried))
+                result = .success((open, queried, map))
             } catch {
                 result = .failure(error)
             }
@@ -230,13 +272,14 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         }
     }
 
-    private func reconciled(_ result: Result<(open: [RESTOrder], queried: [RESTOrder]), any Error>, reason: String) {
+    private func reconciled(_ result: Result<Reconciliation, any Error>, reason: String) {
         reconciling = false
         let now = UnixTime.nanoseconds()
         switch result {
         case .success(let orders):
-            var output = flow.reconcile(orders.open, from: .openOrders, symbols: nil, receivedAtNs: now)
-            let queried = flow.reconcile(orders.queried, from: .queryOrders, symbols: nil, receivedAtNs: now)
+            if let symbols = orders.symbols { symbolMap = symbols }
+            var output = flow.reconcile(orders.open, from: .openOrders, symbols: symbolMap, receivedAtNs: now)
+            let queried = flow.reconcile(orders.queried, from: .queryOrders, symbols: symbolMap, receivedAtNs: now)
             output.events += queried.events
             output.notes += queried.notes
             deliver(output, receivedNs: now)
@@ -258,6 +301,7 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         }
     }
 
+    /// Silent orders are orders the stream named, so the current names (if any) suffice.
     private func querySilent(_ ids: [String]) {
         guard !reconciling else { return }
         reconciling = true
@@ -266,8 +310,8 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         let session = NIOLoopBound(self, eventLoop: link.eventLoop)
         let eventLoop = link.eventLoop
         Task {
-            let result: Result<(open: [RESTOrder], queried: [RESTOrder]), any Error>
-            do { result = .success(([], try await rest.queryOrders(ids))) } catch { result = .failure(error) }
+            let result: Result<Reconciliation, any Error>
+            do { result = .success(([], try await rest.queryOrders(ids), nil)) } catch { result = .failure(error) }
             eventLoop.execute { session.value.reconciled(result, reason: "silent orders") }
         }
     }

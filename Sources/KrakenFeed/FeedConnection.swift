@@ -28,6 +28,8 @@ protocol FeedConnectionDelegate: AnyObject {
 final class FeedConnection: WebSocketConnectionDelegate {
     let name: String
     let settings: ConnectionSettings
+    /// Decides only the application ping's shape; the session speaks the rest of the protocol.
+    let protocolVersion: ProtocolVersion
     let eventLoop: any EventLoop
     weak var delegate: (any FeedConnectionDelegate)?
     var counters = FeedCounters()
@@ -62,9 +64,13 @@ final class FeedConnection: WebSocketConnectionDelegate {
     var state: ConnectionState { lifecycle.state }
     var isOpen: Bool { connection != nil }
 
-    init(name: String, settings: ConnectionSettings, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64) throws {
+    init(
+        name: String, settings: ConnectionSettings, protocolVersion: ProtocolVersion, publisher: BusPublisher, eventLoop: any EventLoop,
+        seed: UInt64
+    ) throws {
         self.name = name
         self.settings = settings
+        self.protocolVersion = protocolVersion
         self.publisher = publisher
         self.eventLoop = eventLoop
         let now = UnixTime.nanoseconds()
@@ -228,22 +234,35 @@ final class FeedConnection: WebSocketConnectionDelegate {
     /// Queues a v2 subscribe (or unsubscribe) request with the connection's next request id;
     /// a request Kraken would refuse is counted and logged instead.
     func send(_ subscription: V2Subscription, unsubscribe: Bool = false) {
+        sendRequest { id throws(RequestError) in
+            unsubscribe ? try V2Request.unsubscribe(subscription, requestID: id) : try V2Request.subscribe(subscription, requestID: id)
+        }
+    }
+
+    /// The same for a v1 subscription (pairs already in their v1 names).
+    func send(_ subscription: V1Subscription, unsubscribe: Bool = false) {
+        sendRequest { id throws(RequestError) in
+            unsubscribe ? try V1Request.unsubscribe(subscription, requestID: id) : try V1Request.subscribe(subscription, requestID: id)
+        }
+    }
+
+    private func sendRequest(_ encode: (UInt64) throws(RequestError) -> [UInt8]) {
         requestID += 1
         do {
-            send(unsubscribe
-                ? try V2Request.unsubscribe(subscription, requestID: requestID)
-                : try V2Request.subscribe(subscription, requestID: requestID))
+            send(try encode(requestID))
         } catch {
             counters.subscribeErrors += 1
             log.write(kind: "invalid_request", "\(error)", nowNs: UnixTime.nanoseconds())
         }
     }
 
-    /// Parses one frame; a frame that does not parse is counted by kind, logged at a bounded
-    /// rate and answered with nil (the session goes on).
-    func parse(_ bytes: UnsafeRawBufferPointer, with parser: inout V2FrameParser, nowNs: Int64) -> V2Message? {
+    /// Parses one frame with `decode` (either version's parser); a frame that does not parse
+    /// is counted by kind, logged at a bounded rate and answered with nil (the session goes on).
+    func parse<Message>(
+        _ bytes: UnsafeRawBufferPointer, nowNs: Int64, _ decode: (UnsafeRawBufferPointer) throws(WireError) -> Message
+    ) -> Message? {
         do {
-            return try parser.parse(bytes)
+            return try decode(bytes)
         } catch {
             counters.countMalformed(error)
             log.write(kind: "malformed_frame", "\(error) (\(bytes.count) bytes)", nowNs: nowNs)
@@ -335,7 +354,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
         if state == .active || state == .subscribing, now - lastPingNs > settings.pingInterval.nanoseconds {
             lastPingNs = now
             pingID += 1
-            connection.send(text: V2Request.ping(requestID: pingID))
+            connection.send(text: protocolVersion == .v2 ? V2Request.ping(requestID: pingID) : V1Request.ping(requestID: pingID))
             connection.ping()
         }
     }

@@ -1,10 +1,23 @@
+import NIOCore
+
 /// What one public market-data connection subscribes to, and where.
 public struct MarketFeedConfiguration: Sendable {
     /// Names the feed in diagnostics, connection topics and status events.
     public var name = "public"
+    /// Kraken's WebSocket v2 (default) or v1. Switching it while the endpoints are still the
+    /// previous version's default switches them to this version's (`wss://ws.kraken.com/`).
+    public var protocolVersion = ProtocolVersion.v2 {
+        didSet {
+            if connection.endpoints == [oldValue.publicEndpoint] { connection.endpoints = [protocolVersion.publicEndpoint] }
+        }
+    }
     /// Endpoints (default Kraken's public v2), deadlines, pacing and backoff.
-    public var connection = ConnectionSettings(endpoints: [FeedEndpoint(host: "ws.kraken.com", port: 443, path: "/v2", secure: true)])
-    /// v2 symbols (`BTC/USD`).
+    public var connection = ConnectionSettings(endpoints: [ProtocolVersion.v2.publicEndpoint])
+    /// Kraken's REST API: v1 reads pair names and precisions from `AssetPairs` on every connect.
+    public var rest = RESTEndpoint(host: "api.kraken.com", port: 443, secure: true)
+    /// The AssetPairs call's deadline (v1).
+    public var restTimeout: TimeAmount = .seconds(10)
+    /// v2 symbols (`BTC/USD`), whatever the protocol version.
     public var symbols: [String] = []
     /// Book depth (10, 25, 100, 500 or 1000); nil: no books.
     public var bookDepth: Int? = 10
@@ -32,6 +45,7 @@ public struct MarketFeedConfiguration: Sendable {
         for interval in ohlcIntervals where ![1, 5, 15, 30, 60, 240, 1440, 10080, 21600].contains(interval) {
             throw FeedConfigurationError(description: "OHLC interval \(interval) is not one Kraken offers")
         }
+        guard restTimeout > .zero else { throw FeedConfigurationError(description: "REST timeout must be positive") }
         guard symbolsPerRequest >= 1 else { throw FeedConfigurationError(description: "symbols per request must be ≥ 1") }
         if let bookTop {
             guard bookTop.levels >= 1, bookTop.levels <= (bookDepth ?? 1000) else {

@@ -1,31 +1,45 @@
 import BusPublishing
+import KrakenREST
 import KrakenWire
 import MarketFlow
 import NIOCore
 import OrderBook
 import SessionLifecycle
+import TransportTLS
 import WebSocketTransport
 import WireFormat
 
-/// The public v2 market-data protocol on one `FeedConnection`: instrument precisions first,
-/// then one exact book per symbol plus trades, tickers and candles. Confined to the
-/// connection's event loop, so each frame goes socket → parse → book → encode → bus outbox
-/// inside one `channelRead`, with no task or thread hop and no lock but the outbox's.
+/// Kraken's public market-data protocol on one `FeedConnection`, v2 or v1: pair precisions
+/// first (v2's `instrument` channel, v1's REST AssetPairs), then one exact book per symbol plus
+/// trades, tickers and candles. `MarketSession+V2` and `+V1` read each version's frames and
+/// write its requests; what either says ends in the shared pieces here, so both publish the
+/// same payloads on the same topics. Confined to the connection's event loop: each frame goes
+/// socket → parse → book → encode → bus outbox inside one `channelRead`, with no task or
+/// thread hop and no lock but the outbox's.
 final class MarketSession: FeedConnectionDelegate, FeedSession {
     let configuration: MarketFeedConfiguration
     let link: FeedConnection
-    private let publisher: BusPublisher
+    let publisher: BusPublisher
+    /// v1 only: where AssetPairs is read on every connect.
+    let rest: PublicRESTClient?
 
-    private(set) var instruments = InstrumentRegistry()
-    private(set) var books: [String: BookKeeper] = [:]
+    // State below is the session's alone; the extensions in the other MarketSession files
+    // share it, all on the event loop.
+    var instruments = InstrumentRegistry()
+    var books: [String: BookKeeper] = [:]
     /// Pairs in the order they were configured or added, each with its channels.
-    private var symbols: [String]
-    private var channels: [String: SymbolChannels] = [:]
-    private var topics: [String: SymbolTopics] = [:]
+    var symbols: [String]
+    var channels: [String: SymbolChannels] = [:]
+    var topics: [String: SymbolTopics] = [:]
     /// When each symbol's `top:` view was last published.
-    private var topSentNs: [String: Int64] = [:]
-    private var parser = V2FrameParser()
-    private var subscribedOnce = false
+    var topSentNs: [String: Int64] = [:]
+    var parser = V2FrameParser()
+    /// v1: Kraken's names of every pair, from this connection's AssetPairs.
+    var symbolMap: SymbolMap?
+    /// The precisions are known and the first subscriptions went out on this connection.
+    var subscribedOnce = false
+    /// Bumped on every connect, so a REST answer that arrives after its connection died is dropped.
+    var connectGeneration = 0
 
     init(configuration: MarketFeedConfiguration, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64) throws {
         self.configuration = configuration
@@ -35,8 +49,14 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             symbols.append(symbol)
             channels[symbol] = configuration.defaultChannels
         }
-        link = try FeedConnection(name: configuration.name, settings: configuration.connection, publisher: publisher,
-                                  eventLoop: eventLoop, seed: seed)
+        if configuration.protocolVersion == .v1 {
+            let tls = configuration.rest.secure ? try ClientTLS.context(trustingCAFile: configuration.connection.trustedCAFile) : nil
+            rest = PublicRESTClient(endpoint: configuration.rest, tls: tls, timeout: configuration.restTimeout)
+        } else {
+            rest = nil
+        }
+        link = try FeedConnection(name: configuration.name, settings: configuration.connection,
+                                  protocolVersion: configuration.protocolVersion, publisher: publisher, eventLoop: eventLoop, seed: seed)
         link.delegate = self
     }
 
@@ -46,9 +66,12 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     // MARK: connection events
 
     func feedConnectionOpened() {
-        parser = V2FrameParser()
         subscribedOnce = false
-        link.send(V2Subscription(channel: .instrument, snapshot: true))
+        connectGeneration += 1
+        switch configuration.protocolVersion {
+        case .v2: openV2()
+        case .v1: openV1()
+        }
     }
 
     func feedConnectionClosed(reason: WebSocketCloseReason) {
@@ -64,323 +87,100 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     }
 
     func feedConnection(received bytes: UnsafeRawBufferPointer, nowNs now: Int64) {
-        guard let message = link.parse(bytes, with: &parser, nowNs: now) else { return }
-        switch message {
-        case .book(let book): handle(book, receivedNs: now)
-        case .trade(let trades): handle(trades, receivedNs: now)
-        case .heartbeat: link.counters.heartbeats += 1
-        case .ticker(let ticker): handle(ticker, receivedNs: now)
-        case .ohlc(let candles): handle(candles, receivedNs: now)
-        case .status(let status):
-            link.counters.statusEvents += 1
-            publish(MarketEvents.exchangeStatus(status, feed: configuration.name), on: .exchangeStatus, exchangeNs: 0, receivedNs: now)
-        case .instrument(let instrument): handle(instrument, receivedNs: now)
-        case .response(let response): handle(response)
-        case .level3, .executions, .balances:
-            link.counters.unexpectedMessages += 1
+        switch configuration.protocolVersion {
+        case .v2: receiveV2(bytes, nowNs: now)
+        case .v1: receiveV1(bytes, nowNs: now)
         }
     }
 
-    // MARK: messages
+    // MARK: what either version's messages come to
 
-    private func handle(_ message: V2BookMessage, receivedNs: Int64) {
-        guard let topic = topics[message.symbol]?.book, let outcome = books[message.symbol]?.apply(message) else {
-            link.counters.unexpectedMessages += 1
-            return
-        }
-        let exchangeNs = message.timestampNs ?? 0
-        link.dataReceived(SubscriptionKey(channel: V2Channel.book.name, symbol: message.symbol), nowNs: receivedNs)
+    /// Publishes what the symbol's keeper made of one book message: the verified delta or
+    /// snapshot, or on a failed checksum the reset alone, then resubscribes only that symbol.
+    func publishBook(_ outcome: BookKeeper.Outcome, symbol: String, topic: Topic, exchangeNs: Int64, receivedNs: Int64) {
+        link.dataReceived(SubscriptionKey(channel: V2Channel.book.name, symbol: symbol), nowNs: receivedNs)
         switch outcome {
         case .update(let update):
             link.counters.bookUpdates += 1
             let sequence = publish(update, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs)
-            if configuration.bookTop != nil { publishTop(message.symbol, bookSequence: sequence, receivedNs: receivedNs, force: false) }
+            if configuration.bookTop != nil { publishTop(symbol, bookSequence: sequence, receivedNs: receivedNs, force: false) }
         case .snapshot(let snapshot):
             link.counters.bookSnapshots += 1
             let sequence = publish(snapshot, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs, flags: .snapshot)
-            if configuration.bookTop != nil { publishTop(message.symbol, bookSequence: sequence, receivedNs: receivedNs, force: true) }
+            if configuration.bookTop != nil { publishTop(symbol, bookSequence: sequence, receivedNs: receivedNs, force: true) }
         case .checksumMismatch(let reset), .invalidLevel(let reset):
             link.counters.checksumFailures += 1
             link.counters.bookResets += 1
             link.log.write(kind: "checksum_mismatch",
-                           "\(message.symbol): expected \(reset.expectedChecksum), computed \(reset.computedChecksum); resubscribing",
+                           "\(symbol): expected \(reset.expectedChecksum), computed \(reset.computedChecksum); resubscribing",
                            nowNs: receivedNs)
             publish(reset, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs)
-            resubscribeBook(message.symbol)
+            resubscribeBook(symbol)
         case .ignored:
             link.counters.bookUpdatesIgnored += 1
         }
     }
 
-    private func handle(_ message: V2TradeMessage, receivedNs: Int64) {
-        for trade in message.trades {
-            guard let topic = topics[trade.symbol]?.trade else {
-                link.counters.unexpectedMessages += 1
-                continue
-            }
-            link.counters.trades += 1
-            publish(MarketEvents.trade(trade, fromSnapshot: message.kind == .snapshot), on: topic, exchangeNs: trade.timestampNs,
-                    receivedNs: receivedNs, flags: message.kind == .snapshot ? .snapshot : [])
+    func publishTrade(_ trade: KBTrade, exchangeNs: Int64, receivedNs: Int64) {
+        guard let topic = topics[trade.symbol]?.trade else {
+            link.counters.unexpectedMessages += 1
+            return
         }
+        link.counters.trades += 1
+        publish(trade, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs, flags: trade.fromSnapshot ? .snapshot : [])
     }
 
-    private func handle(_ message: V2TickerMessage, receivedNs: Int64) {
-        guard let topic = topics[message.ticker.symbol]?.ticker else {
+    func publishTicker(_ ticker: KBTicker, exchangeNs: Int64, receivedNs: Int64) {
+        guard let topic = topics[ticker.symbol]?.ticker else {
             link.counters.unexpectedMessages += 1
             return
         }
         link.counters.tickers += 1
-        publish(MarketEvents.ticker(message.ticker, receivedNs: receivedNs), on: topic, exchangeNs: message.ticker.timestampNs ?? 0,
-                receivedNs: receivedNs)
+        publish(ticker, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs)
     }
 
-    private func handle(_ message: V2OHLCMessage, receivedNs: Int64) {
-        for candle in message.candles {
-            guard let topic = topics[candle.symbol]?.ohlc[candle.interval] else {
-                link.counters.unexpectedMessages += 1
-                continue
-            }
-            link.counters.candles += 1
-            publish(MarketEvents.candle(candle, receivedNs: receivedNs), on: topic, exchangeNs: candle.timestampNs ?? 0,
-                    receivedNs: receivedNs)
+    func publishCandle(_ candle: KBOhlc, exchangeNs: Int64, receivedNs: Int64) {
+        guard let topic = topics[candle.symbol]?.ohlc[Int(candle.intervalMinutes)] else {
+            link.counters.unexpectedMessages += 1
+            return
         }
+        link.counters.candles += 1
+        publish(candle, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs)
     }
 
-    private func handle(_ message: V2InstrumentMessage, receivedNs: Int64) {
-        for symbol in instruments.record(message) {
-            link.log.write(kind: "instrument_rejected", "\(symbol): precision outside 0…18", nowNs: receivedNs)
-        }
-        for pair in message.pairs where channels[pair.symbol] != nil {
-            if let topic = try? Topic.instrument(pair.symbol) {
-                publish(MarketEvents.instrument(pair), on: topic, exchangeNs: 0, receivedNs: receivedNs,
-                        flags: message.kind == .snapshot ? .snapshot : [])
-            }
-        }
-        guard message.kind == .snapshot, !subscribedOnce else { return }
+    func publishStatus(_ status: KBExchangeStatus, receivedNs: Int64) {
+        link.counters.statusEvents += 1
+        publish(status, on: .exchangeStatus, exchangeNs: 0, receivedNs: receivedNs)
+    }
+
+    /// Reference data of a pair the feed keeps (`instrument:SYMBOL:`); others are not published.
+    func publishInstrument(_ instrument: KBInstrument, snapshot: Bool, receivedNs: Int64) {
+        guard channels[instrument.symbol] != nil, let topic = try? Topic.instrument(instrument.symbol) else { return }
+        publish(instrument, on: topic, exchangeNs: 0, receivedNs: receivedNs, flags: snapshot ? .snapshot : [])
+    }
+
+    /// Every pair's precision is known on this connection: the handshake is over; subscribe.
+    func instrumentsKnown() {
+        guard !subscribedOnce else { return }
         subscribedOnce = true
         link.handshakeCompleted()
         subscribeAll()
     }
 
-    private func handle(_ response: V2Response) {
-        switch response.method {
-        case .pong:
-            link.counters.pongs += 1
-        case .subscribe, .unsubscribe:
-            var channel = ""
-            var symbol = response.symbol ?? ""
-            if case .subscription(let result) = response.result {
-                channel = result.channel
-                symbol = result.symbol ?? symbol
-            }
-            if response.success == true {
-                if response.method == .subscribe { link.acknowledged(SubscriptionKey(channel: channel, symbol: symbol)) }
-            } else {
-                link.counters.subscribeErrors += 1
-                let error = response.error ?? "unknown error"
-                if error.contains("Exceeded msg rate") { link.counters.rateLimited += 1 }
-                link.log.write(kind: "subscribe_error", "\(symbol.isEmpty ? "-" : symbol): \(error)", nowNs: UnixTime.nanoseconds())
-                // Kraken names the symbol of a failed subscription; whatever it was, it will not ack.
-                link.refused { $0.symbol == symbol && (channel.isEmpty || $0.channel == channel) }
-            }
-            link.becomeActiveIfSettled(detail: "subscribed")
-        default:
-            link.counters.unexpectedMessages += 1
+    /// Kraken's answer to one subscribe or unsubscribe of one symbol's channel (a v2 channel
+    /// name: `book`, `trade`, …). A refusal is counted and logged, and what it refused is no
+    /// longer awaited.
+    func subscriptionAnswered(subscribe: Bool, channel: String, symbol: String, error: String?) {
+        if let error {
+            link.counters.subscribeErrors += 1
+            if error.contains("Exceeded msg rate") { link.counters.rateLimited += 1 }
+            link.log.write(kind: "subscribe_error", "\(symbol.isEmpty ? "-" : symbol): \(error)", nowNs: UnixTime.nanoseconds())
+            // Kraken names the symbol of a failed subscription; whatever it was, it will not ack.
+            link.refused { $0.symbol == symbol && (channel.isEmpty || $0.channel == channel) }
+        } else if subscribe {
+            link.acknowledged(SubscriptionKey(channel: channel, symbol: symbol))
         }
-    }
-
-    // MARK: runtime pairs and channels
-
-    /// Adds pairs with the configured channels while running: subscribed at once when
-    /// connected (after the instrument snapshot), otherwise on the next connect. Pairs Kraken
-    /// does not list are refused.
-    func add(symbols added: [String]) -> PairChange {
-        var change = PairChange()
-        for symbol in added where channels[symbol] == nil {
-            if let refusal = include(symbol, with: configuration.defaultChannels) {
-                change.refused[symbol] = refusal
-            } else {
-                change.changed.append(symbol)
-            }
-        }
-        return change
-    }
-
-    /// Removes pairs while running: unsubscribed, and each live book ends with a reset (reason
-    /// operator) so consumers drop it.
-    func remove(symbols removed: [String]) -> PairChange {
-        var change = PairChange()
-        for symbol in removed {
-            guard let current = channels[symbol] else {
-                change.refused[symbol] = "not subscribed"
-                continue
-            }
-            drop(current, of: symbol, detail: "pair removed")
-            change.changed.append(symbol)
-        }
-        return change
-    }
-
-    /// Subscribes channels of pairs while running. A pair not yet kept is added with just these
-    /// channels; a book at another depth is replaced (its old topic ends with a reset).
-    func subscribe(_ selection: ChannelChange) -> PairChange {
-        var change = PairChange()
-        for symbol in selection.symbols {
-            var wanted = channels[symbol] ?? SymbolChannels()
-            for channel in selection.channels {
-                switch channel {
-                case .book: wanted.bookDepth = selection.depth ?? configuration.bookDepth ?? 10
-                case .trade: wanted.trades = true
-                case .ticker: wanted.ticker = true
-                case .ohlc:
-                    if let interval = selection.intervalMinutes, !wanted.ohlcIntervals.contains(interval) {
-                        wanted.ohlcIntervals = (wanted.ohlcIntervals + [interval]).sorted()
-                    }
-                }
-            }
-            guard let current = channels[symbol] else {
-                if let refusal = include(symbol, with: wanted) { change.refused[symbol] = refusal } else { change.changed.append(symbol) }
-                continue
-            }
-            guard wanted != current else { continue }
-            if let depth = current.bookDepth, wanted.bookDepth != depth {
-                drop(SymbolChannels(bookDepth: depth), of: symbol, detail: "book depth changed")
-            }
-            let before = channels[symbol] ?? SymbolChannels()
-            channels[symbol] = wanted
-            guard prepareIfKnown(symbol) else { continue }
-            let added = wanted.requests.filter { !before.requests.contains($0) }
-            if link.isOpen, subscribedOnce { requestAll([(symbol, added)]) }
-            change.changed.append(symbol)
-        }
-        return change
-    }
-
-    /// Unsubscribes channels of pairs while running; a pair left with no channel is removed.
-    func unsubscribe(_ selection: ChannelChange) -> PairChange {
-        var change = PairChange()
-        for symbol in selection.symbols {
-            guard let current = channels[symbol] else {
-                change.refused[symbol] = "not subscribed"
-                continue
-            }
-            var dropped = SymbolChannels()
-            for channel in selection.channels {
-                switch channel {
-                case .book: dropped.bookDepth = current.bookDepth
-                case .trade: dropped.trades = current.trades
-                case .ticker: dropped.ticker = current.ticker
-                case .ohlc:
-                    dropped.ohlcIntervals = selection.intervalMinutes.map { interval in current.ohlcIntervals.filter { $0 == interval } }
-                        ?? current.ohlcIntervals
-                }
-            }
-            guard !dropped.isEmpty else {
-                change.refused[symbol] = "none of these channels is subscribed"
-                continue
-            }
-            drop(dropped, of: symbol, detail: "unsubscribed")
-            change.changed.append(symbol)
-        }
-        return change
-    }
-
-    /// Every pair's channels, in configuration order.
-    var subscriptions: [(symbol: String, channels: SymbolChannels)] { symbols.map { ($0, channels[$0]!) } }
-
-    var subscribedSymbols: [String] { symbols }
-
-    /// Whether Kraken has yet to acknowledge this channel of this symbol.
-    func awaitingAck(_ channel: V2Channel, symbol: String) -> Bool {
-        link.isAwaitingAck(SubscriptionKey(channel: channel.name, symbol: symbol))
-    }
-
-    /// The state of every book topic (and top view) starting with `prefix` at its current
-    /// sequence: the whole book when live, its reset while it is being rebuilt.
-    func bookStates(prefix: [UInt8]) -> [BusFrame] {
-        var states: [BusFrame] = []
-        for symbol in symbols {
-            guard let keeper = books[symbol], let topic = topics[symbol]?.book, topic.matches(prefix: prefix) else { continue }
-            if let snapshot = keeper.currentSnapshot() {
-                if let state = publisher.state(snapshot, of: topic) { states.append(state) }
-            } else if keeper.generation > 0 || keeper.phase == .resynchronising {
-                var reset = KBBookReset()
-                reset.symbol = symbol
-                reset.depth = UInt32(keeper.depth)
-                reset.previousGeneration = keeper.generation
-                reset.generation = keeper.generation + 1
-                reset.reason = .resubscribe
-                reset.detail = "book is being rebuilt"
-                if let state = publisher.state(reset, of: topic) { states.append(state) }
-            }
-        }
-        return states
-    }
-
-    /// Starts keeping `symbol` with `wanted` channels; the refusal reason, or nil when added.
-    private func include(_ symbol: String, with wanted: SymbolChannels) -> String? {
-        if subscribedOnce {
-            guard instruments[symbol] != nil else { return "not in Kraken's instrument list" }
-        }
-        channels[symbol] = wanted
-        if subscribedOnce {
-            guard prepareIfKnown(symbol) else {
-                channels[symbol] = nil
-                return "not usable as a topic"
-            }
-        }
-        symbols.append(symbol)
-        if link.isOpen, subscribedOnce { requestAll([(symbol, wanted.requests)]) }
-        return nil
-    }
-
-    /// Stops `dropped` channels of `symbol`: unsubscribed at Kraken, no longer watched, a live
-    /// book ends with a reset (reason operator), and the topics are retired. A symbol left
-    /// with no channel is forgotten.
-    private func drop(_ dropped: SymbolChannels, of symbol: String, detail: String) {
-        guard var remaining = channels[symbol] else { return }
-        if link.isOpen, subscribedOnce {
-            for request in dropped.requests {
-                link.send(V2Subscription(channel: request.channel, symbols: [symbol], depth: request.depth, interval: request.interval),
-                          unsubscribe: true)
-            }
-        }
-        var retired: [Topic] = []
-        if dropped.bookDepth != nil {
-            link.forget(SubscriptionKey(channel: V2Channel.book.name, symbol: symbol))
-            if let reset = books[symbol]?.invalidate(reason: .operator, detail: detail), let topic = topics[symbol]?.book {
-                link.counters.bookResets += 1
-                publish(reset, on: topic, exchangeNs: 0, receivedNs: UnixTime.nanoseconds())
-            }
-            books[symbol] = nil
-            topSentNs[symbol] = nil
-            retired += [topics[symbol]?.book, topics[symbol]?.top].compactMap { $0 }
-            remaining.bookDepth = nil
-        }
-        if dropped.trades {
-            link.forget(SubscriptionKey(channel: V2Channel.trade.name, symbol: symbol))
-            retired += [topics[symbol]?.trade].compactMap { $0 }
-            remaining.trades = false
-        }
-        if dropped.ticker {
-            link.forget(SubscriptionKey(channel: V2Channel.ticker.name, symbol: symbol))
-            retired += [topics[symbol]?.ticker].compactMap { $0 }
-            remaining.ticker = false
-        }
-        for interval in dropped.ohlcIntervals {
-            retired += [topics[symbol]?.ohlc[interval]].compactMap { $0 }
-            remaining.ohlcIntervals.removeAll { $0 == interval }
-        }
-        if remaining.ohlcIntervals.isEmpty { link.forget(SubscriptionKey(channel: V2Channel.ohlc.name, symbol: symbol)) }
-        publisher.retire(retired)
-        if remaining.isEmpty {
-            channels[symbol] = nil
-            topics[symbol] = nil
-            symbols.removeAll { $0 == symbol }
-        } else {
-            channels[symbol] = remaining
-            _ = prepareIfKnown(symbol)
-        }
+        link.becomeActiveIfSettled(detail: "subscribed")
     }
 
     // MARK: subscriptions
@@ -402,22 +202,33 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     }
 
     /// Subscribes each symbol's requests, the same request for many symbols batched together.
-    private func requestAll(_ symbols: [(String, [ChannelRequest])]) {
+    func requestAll(_ symbols: [(String, [ChannelRequest])]) {
         for (request, members) in ChannelRequest.grouped(symbols.map { (symbol: $0.0, requests: $0.1) }) {
             for batch in SubscriptionBatching.batches(members, maxSymbols: configuration.symbolsPerRequest) {
-                self.request(request.channel, batch, depth: request.depth, interval: request.interval)
+                self.request(request, batch)
             }
         }
     }
 
-    private func request(_ channel: V2Channel, _ batch: [String], depth: Int? = nil, interval: Int? = nil) {
-        for symbol in batch { link.expectAck(SubscriptionKey(channel: channel.name, symbol: symbol)) }
-        link.send(V2Subscription(channel: channel, symbols: batch, depth: depth, interval: interval, snapshot: true))
+    private func request(_ request: ChannelRequest, _ batch: [String]) {
+        for symbol in batch { link.expectAck(SubscriptionKey(channel: request.channel.name, symbol: symbol)) }
+        send(request, batch)
+    }
+
+    /// One subscribe (with a snapshot) or unsubscribe request in the connection's protocol.
+    func send(_ request: ChannelRequest, _ batch: [String], unsubscribe: Bool = false) {
+        switch configuration.protocolVersion {
+        case .v2:
+            link.send(V2Subscription(channel: request.channel, symbols: batch, depth: request.depth, interval: request.interval,
+                                     snapshot: unsubscribe ? nil : true), unsubscribe: unsubscribe)
+        case .v1:
+            sendV1(request, batch, unsubscribe: unsubscribe)
+        }
     }
 
     /// Sets up a symbol's topics and book from its channels (once its precision is known);
     /// false when unknown or its name cannot be a topic (counted).
-    private func prepareIfKnown(_ symbol: String) -> Bool {
+    func prepareIfKnown(_ symbol: String) -> Bool {
         guard let precision = instruments[symbol], let wanted = channels[symbol] else { return false }
         do {
             topics[symbol] = try SymbolTopics(symbol: symbol, channels: wanted, topLevels: configuration.bookTop?.levels)
@@ -435,8 +246,9 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     /// Only this symbol's book is resynchronised: unsubscribe then subscribe with a snapshot.
     private func resubscribeBook(_ symbol: String) {
         guard let depth = channels[symbol]?.bookDepth else { return }
-        link.send(V2Subscription(channel: .book, symbols: [symbol], depth: depth), unsubscribe: true)
-        request(.book, [symbol], depth: depth)
+        let book = ChannelRequest(channel: .book, depth: depth)
+        send(book, [symbol], unsubscribe: true)
+        request(book, [symbol])
     }
 
     /// Publishes the symbol's best-N view when its interval has passed (or `force`).
@@ -458,7 +270,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     }
 
     @discardableResult
-    private func publish<M: BusPayloadMessage>(
+    func publish<M: BusPayloadMessage>(
         _ message: M, on topic: Topic, exchangeNs: Int64, receivedNs: Int64, flags: FrameFlags = []
     ) -> UInt64? {
         let sequence = publisher.publish(message, on: topic, exchangeTimestampNs: exchangeNs, receivedNs: receivedNs, extraFlags: flags)
@@ -474,30 +286,5 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             state: link.state, attempt: link.lifecycle.attempt, lastFrameNs: link.lastFrameNs, counters: link.counters,
             circuitBreakers: link.diagnosticsBreakers(),
             books: books.mapValues { FeedDiagnostics.Book(phase: $0.phase, generation: $0.generation, checksum: $0.book.checksum) })
-    }
-}
-
-/// What a runtime pair change did: the pairs changed, and the ones refused with the reason.
-public struct PairChange: Sendable, Equatable {
-    public var changed: [String] = []
-    public var refused: [String: String] = [:]
-}
-
-/// The bus topics of one symbol, built once (topic bytes are reused for every frame).
-struct SymbolTopics {
-    var book: Topic?
-    var top: Topic?
-    var trade: Topic?
-    var ticker: Topic?
-    var ohlc: [Int: Topic] = [:]
-
-    init(symbol: String, channels: SymbolChannels, topLevels: Int?) throws(TopicError) {
-        if let depth = channels.bookDepth {
-            book = try Topic.book(symbol, depth: depth)
-            if let topLevels { top = try Topic.bookTop(symbol, levels: topLevels) }
-        }
-        if channels.trades { trade = try Topic.trade(symbol) }
-        if channels.ticker { ticker = try Topic.ticker(symbol) }
-        for interval in channels.ohlcIntervals { ohlc[interval] = try Topic.ohlc(symbol, intervalMinutes: interval) }
     }
 }

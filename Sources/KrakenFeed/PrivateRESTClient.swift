@@ -6,49 +6,11 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// Where Kraken's REST API is (`https://api.kraken.com`).
-public struct RESTEndpoint: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    public var secure: Bool
-
-    public init(host: String, port: Int, secure: Bool) {
-        self.host = host
-        self.port = port
-        self.secure = secure
-    }
-
-    /// `http[s]://host[:port]`; nil for anything else.
-    public init?(url: String) {
-        let secure: Bool
-        var rest: Substring
-        if url.hasPrefix("https://") { secure = true; rest = url.dropFirst(8) }
-        else if url.hasPrefix("http://") { secure = false; rest = url.dropFirst(7) }
-        else { return nil }
-        if rest.hasSuffix("/") { rest = rest.dropLast() }
-        guard !rest.isEmpty, !rest.contains("/") else { return nil }
-        var port = secure ? 443 : 80
-        if let colon = rest.lastIndex(of: ":") {
-            guard let value = Int(rest[rest.index(after: colon)...]), (1...65_535).contains(value) else { return nil }
-            port = value
-            rest = rest[..<colon]
-        }
-        self.init(host: String(rest), port: port, secure: secure)
-    }
-
-    public var description: String { "\(secure ? "https" : "http")://\(host):\(port)" }
-}
-
 /// Kraken's private REST calls the bridge makes: a WebSocket token per connect, and OpenOrders
 /// / QueryOrders to reconcile after a gap or reconnect. Each call is signed (API-Key, API-Sign
 /// over path + SHA-256(nonce + body)) with an always-increasing nonce. The secret never
 /// appears in logs or errors.
 final class PrivateRESTClient: Sendable {
-    /// Why a call produced no result.
-    struct CallError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     let endpoint: RESTEndpoint
     private let credentials: APICredentials
     private let nonces: NonceSource
@@ -94,7 +56,7 @@ final class PrivateRESTClient: Sendable {
             method: .POST, host: endpoint.host, port: endpoint.port, path: path, headers: headers, body: body, timeout: timeout,
             tls: endpoint.secure ? tls : nil)
         guard (200..<300).contains(response.status) else {
-            throw CallError(description: "\(method): HTTP \(response.status)")
+            throw RESTCallError(description: "\(method): HTTP \(response.status)")
         }
         return Data(response.body)
     }

@@ -7,8 +7,9 @@ import SessionLifecycle
 import Testing
 import WireFormat
 
-/// The private feed against the simulator's account: what reaches the bus must be the
-/// simulator's ground truth, every execution exactly once, whatever the sequence numbers do.
+/// The private feed against the simulator's account, over v2 (`executions`) and v1 (`ownTrades`
+/// + `openOrders`): what reaches the bus must be the simulator's ground truth, every execution
+/// exactly once, whatever the sequence numbers do.
 @Suite(.serialized) struct AccountFeedTests {
     /// One ground-truth event from `GET /truth/private-events`.
     struct TruthEvent: Decodable {
@@ -128,8 +129,9 @@ import WireFormat
         _ = try await HTTPClient.request(method: .POST, host: "127.0.0.1", port: simulator.ports.control, path: "/market/pause")
     }
 
-    @Test func everyExecutionArrivesExactlyOnceAsTheSimulatorEmittedIt() async throws {
-        try await FeedHarness.run(withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func everyExecutionArrivesExactlyOnceAsTheSimulatorEmittedIt(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
             let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(3))
             let expected = Expected(truth)
             #expect(expected.fills.count >= 5, "the simulated account traded too little to judge: \(expected)")
@@ -165,9 +167,9 @@ import WireFormat
         }
     }
 
-    @Test(arguments: ["sequence_skip", "sequence_duplicate", "sequence_reorder"])
-    func sequenceFaultsNeverLoseOrRepeatAnExecution(kind: String) async throws {
-        try await FeedHarness.run(withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
+    @Test(arguments: ProtocolVersion.allCases, ["sequence_skip", "sequence_duplicate", "sequence_reorder"])
+    func sequenceFaultsNeverLoseOrRepeatAnExecution(_ version: ProtocolVersion, kind: String) async throws {
+        try await FeedHarness.run(version, withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
             let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(4)) { harness in
                 for _ in 0..<3 {
                     try await Task.sleep(for: .milliseconds(700))
@@ -190,8 +192,9 @@ import WireFormat
         }
     }
 
-    @Test func aDisconnectReconnectsWithAFreshTokenReconcilesAndRepeatsNothing() async throws {
-        try await FeedHarness.run(withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func aDisconnectReconnectsWithAFreshTokenReconcilesAndRepeatsNothing(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
             let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(4)) { harness in
                 try await Task.sleep(for: .milliseconds(1_000))
                 try await harness.control(.POST, "/faults", body: #"{"kind":"disconnect","target":"private"}"#)
@@ -218,8 +221,9 @@ import WireFormat
         }
     }
 
-    @Test func aRejectedTokenIsReplacedByAFreshOne() async throws {
-        try await FeedHarness.run(withAccount: true, beforeFeeds: { simulator in
+    @Test(arguments: ProtocolVersion.allCases)
+    func aRejectedTokenIsReplacedByAFreshOne(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, withAccount: true, beforeFeeds: { simulator in
             try await Self.pausedAtStart(simulator)
             _ = try await HTTPClient.request(method: .POST, host: "127.0.0.1", port: simulator.ports.control, path: "/faults",
                                              body: Array(#"{"kind":"reject_tokens","count":1}"#.utf8))
@@ -234,8 +238,9 @@ import WireFormat
         }
     }
 
-    @Test func aRESTFailureDuringReconciliationIsRetried() async throws {
-        try await FeedHarness.run(withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func aRESTFailureDuringReconciliationIsRetried(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, withAccount: true, beforeFeeds: Self.pausedAtStart) { harness in
             let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(4)) { harness in
                 try await Task.sleep(for: .milliseconds(800))
                 try await harness.control(.POST, "/faults", body: #"{"kind":"rest_failure","mode":"5xx","count":1}"#)

@@ -8,8 +8,8 @@ import SessionLifecycle
 import Testing
 import WireFormat
 
-/// Each simulator fault kind that concerns a public feed, injected while the feed runs; the
-/// verdict comes from the bus (books equal the simulator's truth, sequences contiguous) and
+/// Each simulator fault kind that concerns a public feed, injected while the feed runs over
+/// either protocol version; the verdict comes from the bus (books equal the simulator's truth, sequences contiguous) and
 /// from the feed's counters.
 @Suite(.serialized) struct FeedFaultTests {
     private static let symbols = ["BTC/USD", "ETH/USD"]
@@ -46,8 +46,9 @@ import WireFormat
         }
     }
 
-    @Test func aSilentHalfOpenConnectionIsDetectedAndReplaced() async throws {
-        try await FeedHarness.run(feed: {
+    @Test(arguments: ProtocolVersion.allCases)
+    func aSilentHalfOpenConnectionIsDetectedAndReplaced(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, feed: {
             Self.quickDeadlines(&$0)
             $0.connection.quietAfter = .seconds(30)  // so the connection-level silence is what catches it
         }) { harness in
@@ -65,8 +66,9 @@ import WireFormat
         }
     }
 
-    @Test func aStallThatKeepsHeartbeatsIsCaughtThroughTheQuietBooks() async throws {
-        try await FeedHarness.run(feed: Self.quickDeadlines) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func aStallThatKeepsHeartbeatsIsCaughtThroughTheQuietBooks(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, feed: Self.quickDeadlines) { harness in
             _ = try await harness.waitForFeed(.active)
             let before = harness.recorder.all.count
             try await harness.control(.POST, "/faults", body: #"{"kind":"stall","target":"public","heartbeats":true}"#)
@@ -80,8 +82,9 @@ import WireFormat
         }
     }
 
-    @Test func malformedJSONIsCountedAndTheSessionContinues() async throws {
-        try await FeedHarness.run(feed: Self.quickDeadlines) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func malformedJSONIsCountedAndTheSessionContinues(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, feed: Self.quickDeadlines) { harness in
             _ = try await harness.waitForFeed(.active)
             try await harness.control(.POST, "/faults", body: #"{"kind":"malformed_json","target":"public"}"#)
             let deadline = ContinuousClock.now + .seconds(10)
@@ -98,8 +101,9 @@ import WireFormat
         }
     }
 
-    @Test func anOversizedFrameIsCountedThenTheFeedReconnectsAndResynchronises() async throws {
-        try await FeedHarness.run(feed: Self.quickDeadlines) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func anOversizedFrameIsCountedThenTheFeedReconnectsAndResynchronises(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, feed: Self.quickDeadlines) { harness in
             _ = try await harness.waitForFeed(.active)
             let before = harness.recorder.all.count
             try await harness.control(.POST, "/faults", body: #"{"kind":"oversized_frame","target":"public","bytes":2097152}"#)
@@ -111,8 +115,9 @@ import WireFormat
         }
     }
 
-    @Test func exchangeStatusChangesArePublishedWithoutReconnecting() async throws {
-        try await FeedHarness.run(feed: Self.quickDeadlines) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func exchangeStatusChangesArePublishedWithoutReconnecting(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, feed: Self.quickDeadlines) { harness in
             _ = try await harness.waitForFeed(.active)
             try await harness.control(.POST, "/faults", body: #"{"kind":"status","status":"maintenance"}"#)
             try await Task.sleep(for: .milliseconds(1_500))
@@ -134,8 +139,9 @@ import WireFormat
         }
     }
 
-    @Test func exceededMsgRateBacksOffReconnectsAndRecovers() async throws {
-        try await FeedHarness.run(feed: {
+    @Test(arguments: ProtocolVersion.allCases)
+    func exceededMsgRateBacksOffReconnectsAndRecovers(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, feed: {
             Self.quickDeadlines(&$0)
             $0.connection.pingInterval = .milliseconds(300)
         }) { harness in
@@ -150,8 +156,9 @@ import WireFormat
         }
     }
 
-    @Test func repeatedDisconnectsAlwaysRecoverWithExactBooks() async throws {
-        try await FeedHarness.run(feed: Self.quickDeadlines) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func repeatedDisconnectsAlwaysRecoverWithExactBooks(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, feed: Self.quickDeadlines) { harness in
             for round in 1...3 {
                 _ = try await harness.waitForFeed(.active)
                 let before = harness.recorder.all.count
@@ -166,18 +173,21 @@ import WireFormat
 
 /// Endpoint failover behind circuit breakers.
 @Suite(.serialized) struct FeedFailoverTests {
-    @Test func aDeadFirstEndpointFailsOverToTheNextAndItsBreakerOpens() async throws {
+    @Test(arguments: ProtocolVersion.allCases)
+    func aDeadFirstEndpointFailsOverToTheNextAndItsBreakerOpens(_ version: ProtocolVersion) async throws {
         // Port 1 on loopback refuses connections at once.
-        try await FeedHarness.run(feed: { configuration in
+        try await FeedHarness.run(version, feed: { configuration in
             let simulator = configuration.connection.endpoints[0]
-            configuration.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: 1, path: "/v2", secure: false), simulator]
+            configuration.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: 1, path: simulator.path, secure: false), simulator]
             configuration.connection.backoffBase = .milliseconds(20)
         }) { harness in
+            let path = version == .v2 ? "/v2" : "/"
             let diagnostics = try await harness.waitForFeed(.active)
-            #expect(diagnostics.endpoint.hasSuffix(":\(harness.simulator.ports.public)/v2"))
+            #expect(diagnostics.endpoint.hasSuffix(":\(harness.simulator.ports.public)\(path)"))
             // One failed attempt, then straight to the next endpoint.
             #expect(diagnostics.counters.connectFailures == 1)
-            #expect(diagnostics.circuitBreakers.map(\.endpoint) == ["ws://127.0.0.1:1/v2", "ws://127.0.0.1:\(harness.simulator.ports.public)/v2"])
+            #expect(diagnostics.circuitBreakers.map(\.endpoint)
+                == ["ws://127.0.0.1:1\(path)", "ws://127.0.0.1:\(harness.simulator.ports.public)\(path)"])
             #expect(diagnostics.circuitBreakers.last?.state == "closed")
             let arrived = await harness.recorder.wait { frames in frames.contains { $0.topic == "book:BTC/USD:10:" } }
             #expect(arrived)

@@ -6,12 +6,14 @@ import SessionLifecycle
 import Testing
 import WireFormat
 
-/// The market feed against the simulator, judged only by what a subscriber on the bus receives.
+/// The market feed against the simulator, judged only by what a subscriber on the bus receives,
+/// over each protocol version: the bus must not be able to tell them apart.
 @Suite(.serialized) struct MarketFeedTests {
     private static func bookTopic(_ symbol: String) -> String { "book:\(symbol):10:" }
 
-    @Test func booksOnTheBusEqualTheSimulatorsTruthWithContiguousSequences() async throws {
-        try await FeedHarness.run { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func booksOnTheBusEqualTheSimulatorsTruthWithContiguousSequences(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version) { harness in
             _ = try await harness.waitForFeed(.active)
             let arrived = await harness.recorder.wait { frames in
                 ["BTC/USD", "ETH/USD"].allSatisfy { symbol in
@@ -31,7 +33,17 @@ import WireFormat
             }
             #expect(sequenceViolations(frames) == [])
             #expect(frames.contains { $0.topic == "trade:BTC/USD:" })
-            #expect(frames.contains { if case .instrument(let pair) = $0.payload { pair.symbol == "BTC/USD" } else { false } })
+            let instrument = try #require(frames.lazy.compactMap { frame -> KBInstrument? in
+                if case .instrument(let pair) = frame.payload, pair.symbol == "BTC/USD" { pair } else { nil }
+            }.first)
+            #expect(instrument.pricePrecision == 1)
+            #expect(instrument.qtyPrecision == 8)
+            if version == .v1 {
+                // From AssetPairs: the names v1 and REST use for the pair travel with it.
+                #expect(instrument.v1Name == "XBT/USD")
+                #expect(instrument.restName == "XXBTZUSD")
+            }
+            #expect(frames.allSatisfy { !$0.topic.contains("XBT") }, "the bus names pairs the v2 way only")
             #expect(harness.recorder.undecodableCount == 0)
             let diagnostics = try await harness.feed.diagnostics()
             #expect(diagnostics.counters.checksumFailures == 0)
@@ -39,8 +51,9 @@ import WireFormat
         }
     }
 
-    @Test func aCorruptChecksumResynchronisesOnlyThatSymbolWithTheResetFirst() async throws {
-        try await FeedHarness.run { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func aCorruptChecksumResynchronisesOnlyThatSymbolWithTheResetFirst(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version) { harness in
             _ = try await harness.waitForFeed(.active)
             try await harness.control(.POST, "/faults", body: #"{"kind":"corrupt_checksum","symbol":"BTC/USD"}"#)
             let topic = Self.bookTopic("BTC/USD")
@@ -79,8 +92,9 @@ import WireFormat
         }
     }
 
-    @Test func aDroppedConnectionIsReconnectedAndEveryBookResetThenResnapshot() async throws {
-        try await FeedHarness.run { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func aDroppedConnectionIsReconnectedAndEveryBookResetThenResnapshot(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version) { harness in
             _ = try await harness.waitForFeed(.active)
             try await harness.control(.POST, "/faults", body: #"{"kind":"disconnect","target":"public"}"#)
             let recovered = await harness.recorder.wait { frames in
@@ -115,14 +129,17 @@ import WireFormat
             #expect(sequenceViolations(frames) == [])
             let diagnostics = try await harness.feed.diagnostics()
             #expect(diagnostics.counters.reconnections == 1)
+            // v1 reads names and precisions from AssetPairs at every connect.
+            #expect(diagnostics.counters.assetPairsFetches == (version == .v1 ? 2 : 0))
         }
     }
 }
 
 /// Pairs added and removed while the feed runs.
 @Suite(.serialized) struct RuntimePairTests {
-    @Test func anAddedPairIsSubscribedAtOnceARemovedOneEndsWithAReset() async throws {
-        try await FeedHarness.run(symbols: ["BTC/USD"]) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func anAddedPairIsSubscribedAtOnceARemovedOneEndsWithAReset(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, symbols: ["BTC/USD"]) { harness in
             _ = try await harness.waitForFeed(.active)
             let added = try await harness.feed.add(symbols: ["ETH/USD", "FOO/BAR", "BTC/USD"])
             #expect(added.changed == ["ETH/USD"])
@@ -160,8 +177,9 @@ import WireFormat
         }
     }
 
-    @Test func aPairAddedRightAtStartArrivesWhateverStageTheConnectionIsIn() async throws {
-        try await FeedHarness.run(symbols: ["BTC/USD"]) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func aPairAddedRightAtStartArrivesWhateverStageTheConnectionIsIn(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, symbols: ["BTC/USD"]) { harness in
             let added = try await harness.feed.add(symbols: ["ETH/USD"])
             #expect(added.changed == ["ETH/USD"])
             _ = try await harness.waitForFeed(.active)

@@ -8,8 +8,9 @@ import WireFormat
 
 /// Channels of single pairs change while the feed runs; the best-N view follows verified books.
 @Suite(.serialized) struct RuntimeChannelTests {
-    @Test func channelsOfOnePairAreSubscribedAndUnsubscribedWhileRunning() async throws {
-        try await FeedHarness.run(symbols: ["BTC/USD", "ETH/USD"]) { harness in
+    @Test(arguments: ProtocolVersion.allCases)
+    func channelsOfOnePairAreSubscribedAndUnsubscribedWhileRunning(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, symbols: ["BTC/USD", "ETH/USD"]) { harness in
             _ = try await harness.waitForFeed(.active)
             let ticker = try await harness.feed.subscribe(ChannelChange(channels: [.ticker], symbols: ["BTC/USD"]))
             #expect(ticker.changed == ["BTC/USD"])

@@ -17,7 +17,8 @@ struct HarnessFailure: Error, CustomStringConvertible {
 }
 
 /// The simulator, the bridge's bus (a hub with the market and account PUB sockets on ipc), a
-/// recorder subscribed to the market bus, and a market feed connected to the simulator.
+/// recorder subscribed to the market bus, and a market feed connected to the simulator,
+/// speaking Kraken's WebSocket v2 (`/v2`) or v1 (`/`, names and precisions from REST AssetPairs).
 struct FeedHarness {
     let simulator: SimulatorServer
     let hub: ZMQHub
@@ -28,7 +29,8 @@ struct FeedHarness {
     let account: AccountFeed?
 
     static func run(
-        symbols: [String] = ["BTC/USD", "ETH/USD"], tickMilliseconds: Int64 = 10, withAccount: Bool = false,
+        _ protocolVersion: ProtocolVersion = .v2, symbols: [String] = ["BTC/USD", "ETH/USD"], tickMilliseconds: Int64 = 10,
+        withAccount: Bool = false,
         simulator configureSimulator: (inout SimulatorServer.Configuration) -> Void = { _ in },
         feed configureFeed: (inout MarketFeedConfiguration) -> Void = { _ in },
         account configureAccount: (inout AccountFeedConfiguration) -> Void = { _ in },
@@ -59,16 +61,17 @@ struct FeedHarness {
         try await beforeFeeds(simulator)
 
         var feedConfiguration = MarketFeedConfiguration()
-        feedConfiguration.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: simulator.ports.public, path: "/v2", secure: false)]
+        feedConfiguration.protocolVersion = protocolVersion
+        feedConfiguration.connection.endpoints = [simulatorEndpoint(simulator.ports.public, protocolVersion)]
+        feedConfiguration.rest = RESTEndpoint(host: "127.0.0.1", port: simulator.ports.rest, secure: false)
         feedConfiguration.symbols = symbols
         configureFeed(&feedConfiguration)
         let feed = try await MarketFeed.start(feedConfiguration, publisher: publisher, on: MultiThreadedEventLoopGroup.singleton.next())
         var account: AccountFeed?
         if withAccount {
             var accountConfiguration = AccountFeedConfiguration(credentials: SimulatorServer.demoCredentials)
-            accountConfiguration.connection.endpoints = [
-                FeedEndpoint(host: "127.0.0.1", port: simulator.ports.private, path: "/v2", secure: false)
-            ]
+            accountConfiguration.protocolVersion = protocolVersion
+            accountConfiguration.connection.endpoints = [simulatorEndpoint(simulator.ports.private, protocolVersion)]
             accountConfiguration.rest = RESTEndpoint(host: "127.0.0.1", port: simulator.ports.rest, secure: false)
             configureAccount(&accountConfiguration)
             account = try await AccountFeed.start(accountConfiguration, publisher: publisher, on: MultiThreadedEventLoopGroup.singleton.next())
@@ -88,6 +91,11 @@ struct FeedHarness {
         try? await simulator.shutdown()
         try? FileManager.default.removeItem(at: directory)
         if let failure { throw failure }
+    }
+
+    /// The simulator's WebSocket listener on `port` at the path of `version` (`/v2` or `/`).
+    static func simulatorEndpoint(_ port: Int, _ version: ProtocolVersion) -> FeedEndpoint {
+        FeedEndpoint(host: "127.0.0.1", port: port, path: version == .v2 ? "/v2" : "/", secure: false)
     }
 
     /// A control API call to the simulator; the reply's JSON object.

@@ -1,0 +1,205 @@
+import BusPublishing
+import KrakenWire
+import MarketFlow
+import SessionLifecycle
+import WireFormat
+
+/// Pairs and channels added and removed while the feed runs (the control socket's subscribe,
+/// unsubscribe, add_pair and remove_pair), and the book states a late joiner's snapshot needs.
+/// Protocol-neutral: requests go out through `send(_:_:unsubscribe:)` in the feed's version.
+extension MarketSession {
+    /// Adds pairs with the configured channels while running: subscribed at once when
+    /// connected (after the instrument snapshot), otherwise on the next connect. Pairs Kraken
+    /// does not list are refused.
+    func add(symbols added: [String]) -> PairChange {
+        var change = PairChange()
+        for symbol in added where channels[symbol] == nil {
+            if let refusal = include(symbol, with: configuration.defaultChannels) {
+                change.refused[symbol] = refusal
+            } else {
+                change.changed.append(symbol)
+            }
+        }
+        return change
+    }
+
+    /// Removes pairs while running: unsubscribed, and each live book ends with a reset (reason
+    /// operator) so consumers drop it.
+    func remove(symbols removed: [String]) -> PairChange {
+        var change = PairChange()
+        for symbol in removed {
+            guard let current = channels[symbol] else {
+                change.refused[symbol] = "not subscribed"
+                continue
+            }
+            drop(current, of: symbol, detail: "pair removed")
+            change.changed.append(symbol)
+        }
+        return change
+    }
+
+    /// Subscribes channels of pairs while running. A pair not yet kept is added with just these
+    /// channels; a book at another depth is replaced (its old topic ends with a reset).
+    func subscribe(_ selection: ChannelChange) -> PairChange {
+        var change = PairChange()
+        for symbol in selection.symbols {
+            var wanted = channels[symbol] ?? SymbolChannels()
+            for channel in selection.channels {
+                switch channel {
+                case .book: wanted.bookDepth = selection.depth ?? configuration.bookDepth ?? 10
+                case .trade: wanted.trades = true
+                case .ticker: wanted.ticker = true
+                case .ohlc:
+                    if let interval = selection.intervalMinutes, !wanted.ohlcIntervals.contains(interval) {
+                        wanted.ohlcIntervals = (wanted.ohlcIntervals + [interval]).sorted()
+                    }
+                }
+            }
+            guard let current = channels[symbol] else {
+                if let refusal = include(symbol, with: wanted) { change.refused[symbol] = refusal } else { change.changed.append(symbol) }
+                continue
+            }
+            guard wanted != current else { continue }
+            if let depth = current.bookDepth, wanted.bookDepth != depth {
+                drop(SymbolChannels(bookDepth: depth), of: symbol, detail: "book depth changed")
+            }
+            let before = channels[symbol] ?? SymbolChannels()
+            channels[symbol] = wanted
+            guard prepareIfKnown(symbol) else { continue }
+            let added = wanted.requests.filter { !before.requests.contains($0) }
+            if link.isOpen, subscribedOnce { requestAll([(symbol, added)]) }
+            change.changed.append(symbol)
+        }
+        return change
+    }
+
+    /// Unsubscribes channels of pairs while running; a pair left with no channel is removed.
+    func unsubscribe(_ selection: ChannelChange) -> PairChange {
+        var change = PairChange()
+        for symbol in selection.symbols {
+            guard let current = channels[symbol] else {
+                change.refused[symbol] = "not subscribed"
+                continue
+            }
+            var dropped = SymbolChannels()
+            for channel in selection.channels {
+                switch channel {
+                case .book: dropped.bookDepth = current.bookDepth
+                case .trade: dropped.trades = current.trades
+                case .ticker: dropped.ticker = current.ticker
+                case .ohlc:
+                    dropped.ohlcIntervals = selection.intervalMinutes.map { interval in current.ohlcIntervals.filter { $0 == interval } }
+                        ?? current.ohlcIntervals
+                }
+            }
+            guard !dropped.isEmpty else {
+                change.refused[symbol] = "none of these channels is subscribed"
+                continue
+            }
+            drop(dropped, of: symbol, detail: "unsubscribed")
+            change.changed.append(symbol)
+        }
+        return change
+    }
+
+    /// Every pair's channels, in configuration order.
+    var subscriptions: [(symbol: String, channels: SymbolChannels)] { symbols.map { ($0, channels[$0]!) } }
+
+    var subscribedSymbols: [String] { symbols }
+
+    /// Whether Kraken has yet to acknowledge this channel of this symbol.
+    func awaitingAck(_ channel: V2Channel, symbol: String) -> Bool {
+        link.isAwaitingAck(SubscriptionKey(channel: channel.name, symbol: symbol))
+    }
+
+    /// The state of every book topic (and top view) starting with `prefix` at its current
+    /// sequence: the whole book when live, its reset while it is being rebuilt.
+    func bookStates(prefix: [UInt8]) -> [BusFrame] {
+        var states: [BusFrame] = []
+        for symbol in symbols {
+            guard let keeper = books[symbol], let topic = topics[symbol]?.book, topic.matches(prefix: prefix) else { continue }
+            if let snapshot = keeper.currentSnapshot() {
+                if let state = publisher.state(snapshot, of: topic) { states.append(state) }
+            } else if keeper.generation > 0 || keeper.phase == .resynchronising {
+                var reset = KBBookReset()
+                reset.symbol = symbol
+                reset.depth = UInt32(keeper.depth)
+                reset.previousGeneration = keeper.generation
+                reset.generation = keeper.generation + 1
+                reset.reason = .resubscribe
+                reset.detail = "book is being rebuilt"
+                if let state = publisher.state(reset, of: topic) { states.append(state) }
+            }
+        }
+        return states
+    }
+
+    /// Starts keeping `symbol` with `wanted` channels; the refusal reason, or nil when added.
+    private func include(_ symbol: String, with wanted: SymbolChannels) -> String? {
+        if subscribedOnce {
+            guard instruments[symbol] != nil else { return "not in Kraken's instrument list" }
+        }
+        channels[symbol] = wanted
+        if subscribedOnce {
+            guard prepareIfKnown(symbol) else {
+                channels[symbol] = nil
+                return "not usable as a topic"
+            }
+        }
+        symbols.append(symbol)
+        if link.isOpen, subscribedOnce { requestAll([(symbol, wanted.requests)]) }
+        return nil
+    }
+
+    /// Stops `dropped` channels of `symbol`: unsubscribed at Kraken, no longer watched, a live
+    /// book ends with a reset (reason operator), and the topics are retired. A symbol left
+    /// with no channel is forgotten.
+    private func drop(_ dropped: SymbolChannels, of symbol: String, detail: String) {
+        guard var remaining = channels[symbol] else { return }
+        if link.isOpen, subscribedOnce {
+            for request in dropped.requests { send(request, [symbol], unsubscribe: true) }
+        }
+        var retired: [Topic] = []
+        if dropped.bookDepth != nil {
+            link.forget(SubscriptionKey(channel: V2Channel.book.name, symbol: symbol))
+            if let reset = books[symbol]?.invalidate(reason: .operator, detail: detail), let topic = topics[symbol]?.book {
+                link.counters.bookResets += 1
+                publish(reset, on: topic, exchangeNs: 0, receivedNs: UnixTime.nanoseconds())
+            }
+            books[symbol] = nil
+            topSentNs[symbol] = nil
+            retired += [topics[symbol]?.book, topics[symbol]?.top].compactMap { $0 }
+            remaining.bookDepth = nil
+        }
+        if dropped.trades {
+            link.forget(SubscriptionKey(channel: V2Channel.trade.name, symbol: symbol))
+            retired += [topics[symbol]?.trade].compactMap { $0 }
+            remaining.trades = false
+        }
+        if dropped.ticker {
+            link.forget(SubscriptionKey(channel: V2Channel.ticker.name, symbol: symbol))
+            retired += [topics[symbol]?.ticker].compactMap { $0 }
+            remaining.ticker = false
+        }
+        for interval in dropped.ohlcIntervals {
+            retired += [topics[symbol]?.ohlc[interval]].compactMap { $0 }
+            remaining.ohlcIntervals.removeAll { $0 == interval }
+        }
+        if remaining.ohlcIntervals.isEmpty { link.forget(SubscriptionKey(channel: V2Channel.ohlc.name, symbol: symbol)) }
+        publisher.retire(retired)
+        if remaining.isEmpty {
+            channels[symbol] = nil
+            topics[symbol] = nil
+            symbols.removeAll { $0 == symbol }
+        } else {
+            channels[symbol] = remaining
+            _ = prepareIfKnown(symbol)
+        }
+    }
+}
+
+/// What a runtime pair change did: the pairs changed, and the ones refused with the reason.
+public struct PairChange: Sendable, Equatable {
+    public var changed: [String] = []
+    public var refused: [String: String] = [:]
+}
