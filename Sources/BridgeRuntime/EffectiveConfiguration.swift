@@ -26,7 +26,8 @@ enum EffectiveConfiguration {
 
     private static func market(_ market: MarketFeedConfiguration) -> [String: Any] {
         var json: [String: Any] = [
-            "name": market.name, "connection": connection(market.connection), "symbols": market.symbols,
+            "name": market.name, "protocol": market.protocolVersion.rawValue, "connection": connection(market.connection),
+            "rest": market.rest.description, "symbols": market.symbols,
             "trades": market.trades, "tickers": market.tickers, "ohlc_intervals": market.ohlcIntervals,
             "symbols_per_request": market.symbolsPerRequest,
         ]
@@ -37,7 +38,8 @@ enum EffectiveConfiguration {
 
     private static func account(_ account: AccountFeedConfiguration) -> [String: Any] {
         [
-            "name": account.name, "connection": connection(account.connection), "rest": account.rest.description,
+            "name": account.name, "protocol": account.protocolVersion.rawValue, "connection": connection(account.connection),
+            "rest": account.rest.description,
             "api_key": redacted, "api_secret": redacted,
             "silent_order_after_ms": account.silentOrderAfter.nanoseconds / 1_000_000,
             "rest_timeout_ms": account.restTimeout.nanoseconds / 1_000_000,

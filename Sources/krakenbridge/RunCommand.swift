@@ -8,7 +8,8 @@ import SessionLifecycle
 import WireFormat
 import ZeroMQ
 
-/// Runs the bridge: a Kraken v2 market-data feed kept exact and republished as bus frames.
+/// Runs the bridge: a Kraken market-data feed (WebSocket v2, or v1 with `--protocol v1`) kept
+/// exact and republished as bus frames.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -18,6 +19,10 @@ struct RunCommand: AsyncParsableCommand {
             several times for failover, in order), reads the pairs' precisions from the instrument
             channel, subscribes books (checksum verified on every update), trades, and optionally
             tickers and candles, and publishes them on the market PUB endpoint.
+            --protocol v1 speaks Kraken's WebSocket v1 instead (default wss://ws.kraken.com/ and
+            wss://ws-auth.kraken.com/): names and precisions come from REST AssetPairs at every
+            connect, pairs are still given and published as v2 symbols (BTC/USD), and the frames
+            downstream are the same; v1 has no balances channel, so no balance: events.
             A control ROUTER (--control-bind) answers subscribe, add_pair, diagnostics, snapshot,
             replay and config requests in protobuf or JSON (docs/control.md); private events are
             journaled (--journal-path) before they are published. Topics: book:SYMBOL:DEPTH:,
@@ -30,16 +35,26 @@ struct RunCommand: AsyncParsableCommand {
             balance:), every execution exactly once, gaps and reconnects reconciled over REST.
             The secret is never printed.
             Against the simulator: --ws-url ws://127.0.0.1:8790/v2 --auth-ws-url ws://127.0.0.1:8791/v2
-            --rest-url http://127.0.0.1:8792 --simulated (the simulator's demo key is in docs/simulator.md).
+            --rest-url http://127.0.0.1:8792 --simulated (the simulator's demo key is in docs/simulator.md);
+            over v1 the same with --protocol v1 and the paths / instead of /v2.
             """)
 
-    @Option(name: .customLong("ws-url"), help: "Kraken WebSocket v2 URL; repeat for failover endpoints, tried in order.")
-    var wsURLs: [String] = ["wss://ws.kraken.com/v2"]
+    @Option(name: .customLong("protocol"), help: "Kraken WebSocket API version: v2 or v1 (same frames downstream).")
+    var protocolName = ProtocolVersion.v2.rawValue
 
-    @Option(name: .customLong("auth-ws-url"), help: "Kraken authenticated WebSocket v2 URL; repeat for failover.")
-    var authWSURLs: [String] = ["wss://ws-auth.kraken.com/v2"]
+    @Option(name: .customLong("ws-url"), help: """
+        Kraken WebSocket URL (default wss://ws.kraken.com/v2, with --protocol v1 wss://ws.kraken.com/); \
+        repeat for failover endpoints, tried in order.
+        """)
+    var wsURLs: [String] = []
 
-    @Option(name: .customLong("rest-url"), help: "Kraken REST base URL (tokens, reconciliation).")
+    @Option(name: .customLong("auth-ws-url"), help: """
+        Kraken authenticated WebSocket URL (default wss://ws-auth.kraken.com/v2, with --protocol v1 \
+        wss://ws-auth.kraken.com/); repeat for failover.
+        """)
+    var authWSURLs: [String] = []
+
+    @Option(name: .customLong("rest-url"), help: "Kraken REST base URL (tokens, reconciliation, AssetPairs).")
     var restURL = "https://api.kraken.com"
 
     @Option(help: "File holding the API key (or set KRAKEN_API_KEY).")
@@ -112,6 +127,7 @@ struct RunCommand: AsyncParsableCommand {
     var statsInterval = 10
 
     func validate() throws {
+        guard ProtocolVersion(rawValue: protocolName) != nil else { throw ValidationError("--protocol must be v2 or v1") }
         guard [0, 10, 25, 100, 500, 1000].contains(bookDepth) else { throw ValidationError("--book-depth must be 0, 10, 25, 100, 500 or 1000") }
         guard statsInterval >= 0 else { throw ValidationError("--stats-interval must be ≥ 0") }
         for url in wsURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--ws-url '\(url)' is not ws:// or wss://") }
@@ -134,8 +150,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let protocolVersion = ProtocolVersion(rawValue: protocolName) ?? .v2
+        let rest = RESTEndpoint(url: restURL)!
         var market = MarketFeedConfiguration()
-        market.connection.endpoints = wsURLs.compactMap(FeedEndpoint.init(url:))
+        // The version first: it brings its own default endpoints.
+        market.protocolVersion = protocolVersion
+        if !wsURLs.isEmpty { market.connection.endpoints = wsURLs.compactMap(FeedEndpoint.init(url:)) }
+        market.rest = rest
         market.symbols = pairs.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !market.symbols.isEmpty else { throw ValidationError("--pairs is empty") }
         market.bookDepth = bookDepth == 0 ? nil : bookDepth
@@ -150,10 +171,11 @@ struct RunCommand: AsyncParsableCommand {
         configuration.security = try security()
         if let credentials = try credentials() {
             var account = AccountFeedConfiguration(credentials: credentials)
-            account.connection.endpoints = authWSURLs.compactMap(FeedEndpoint.init(url:))
+            account.protocolVersion = protocolVersion
+            if !authWSURLs.isEmpty { account.connection.endpoints = authWSURLs.compactMap(FeedEndpoint.init(url:)) }
             account.connection.trustedCAFile = caFile
             account.connection.maxFrameSize = maxFrameSize
-            account.rest = RESTEndpoint(url: restURL)!
+            account.rest = rest
             configuration.account = account
         }
 
@@ -175,7 +197,8 @@ struct RunCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let endpoints = ["market": bridge.marketEndpoint, "account": bridge.accountEndpoint, "control": bridge.controlEndpoint]
         printLine(String(decoding: try encoder.encode(endpoints), as: UTF8.self))
-        printError("run: \(market.symbols.count) pairs from \(market.connection.endpoints.map(\.description).joined(separator: ", ")); "
+        printError("run: \(market.symbols.count) pairs from \(market.connection.endpoints.map(\.description).joined(separator: ", ")) "
+            + "(WebSocket \(protocolVersion.rawValue)); "
             + "market data on \(bridge.marketEndpoint), account on \(bridge.accountEndpoint), control on \(bridge.controlEndpoint); "
             + (configuration.security == nil ? "no CURVE; " : "CURVE on every endpoint; ")
             + (configuration.journal.map { "journal \($0.path); " } ?? "no journal; ")

@@ -92,6 +92,32 @@ struct RESTReconciliationTests {
         #expect(harness.flow.executions.publishedQuantity(Self.filledOrder).isNumericallyEqual(to: decimal("1.25")))
     }
 
+    /// An order placed between the resubscription snapshot and the OpenOrders call: only REST
+    /// has heard of it, and REST names pairs by altname (`XDGUSD`).
+    static let restOnlyOrder = #"""
+        {"error":[],"result":{"open":{"ONEWXY-CSFDJ-ZAQ3EM":{"refid":null,"userref":0,"status":"open","reason":null,
+          "opentm":1695378795.5,"starttm":0,"expiretm":0,"descr":{"pair":"XDGUSD","type":"sell","ordertype":"limit",
+          "price":"0.0650000","price2":"0","leverage":"none","order":"sell 100.00000000 XDGUSD @ limit 0.0650000","close":""},
+          "vol":"100.00000000","vol_exec":"0.00000000","cost":"0.00000","fee":"0.00000","price":"0.00000","stopprice":"0.00000",
+          "limitprice":"0.00000","misc":"","oflags":"fciq"}}}}
+        """#
+
+    @Test("an order only REST knows is named by its v2 symbol from AssetPairs, not by REST's altname")
+    func restOnlyOrderNamedFromAssetPairs() throws {
+        let pairs = try AssetPair.parse(responseBody: Data(#"""
+            {"error":[],"result":{"XDGUSD":{"altname":"XDGUSD","wsname":"XDG/USD","base":"XXDG","quote":"ZUSD",
+            "pair_decimals":7,"lot_decimals":8}}}
+            """#.utf8))
+        let open = try RESTOrder.parseOpenOrders(responseBody: Data(Self.restOnlyOrder.utf8))
+        var named = try Self.live()
+        let output = named.reconcile(open, from: .openOrders, symbols: SymbolMap(pairs: pairs))
+        #expect(reports(output.events).map(\.symbol) == ["DOGE/USD"])
+        #expect(reports(output.events).map(\.orderStatus) == [.new])
+        // Without AssetPairs only the altname is known: that is what the feed no longer does.
+        var unnamed = try Self.live()
+        #expect(reports(unnamed.reconcile(open, from: .openOrders).events).map(\.symbol) == ["XDGUSD"])
+    }
+
     @Test("orders silent for longer than the threshold are listed stalest first; terminal ones never")
     func silentOrders() throws {
         var harness = try Self.live()

@@ -70,9 +70,9 @@ struct Harness {
         return output
     }
 
-    mutating func reconcile(_ orders: [RESTOrder], from source: RESTOrderSource) -> FlowOutput {
+    mutating func reconcile(_ orders: [RESTOrder], from source: RESTOrderSource, symbols: SymbolMap? = nil) -> FlowOutput {
         clock += 1_000_000
-        let output = flow.reconcile(orders, from: source, symbols: nil, receivedAtNs: clock)
+        let output = flow.reconcile(orders, from: source, symbols: symbols, receivedAtNs: clock)
         events += output.events
         notes += output.notes
         return output

@@ -16,8 +16,8 @@ struct HarnessFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The simulator, the bridge's bus (a hub with the market and account PUB sockets on ipc), a
-/// recorder subscribed to the market bus, and a market feed connected to the simulator,
+/// The simulator, the bridge's bus (`TestBus`: hub, publisher and a recorder of everything
+/// published), and a market feed connected to the simulator,
 /// speaking Kraken's WebSocket v2 (`/v2`) or v1 (`/`, names and precisions from REST AssetPairs).
 struct FeedHarness {
     let simulator: SimulatorServer
@@ -42,31 +42,12 @@ struct FeedHarness {
         configureSimulator(&simulatorConfiguration)
         let simulator = try await SimulatorServer.start(simulatorConfiguration)
 
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kbfeed-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let marketEndpoint = "ipc://\(directory.path)/market.sock"
-        let accountEndpoint = "ipc://\(directory.path)/account.sock"
-        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
-            .publisher(name: "market", bind: [marketEndpoint]),
-            .publisher(name: "account", bind: [accountEndpoint]),
-        ], threadName: "test.bridge"))
-        let publisher = BusPublisher(hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1), flags: [.simulated])
-        let recorder = try await BusRecorder.start(connectingTo: [marketEndpoint, accountEndpoint])
-        // Slow joiner: publish nothing until both XPUBs have seen the recorder's subscription.
-        var subscribed: Set<Int> = []
-        for await item in hub.inbound {
-            if case .subscription(let socket, true, _) = item { subscribed.insert(socket.index) }
-            if subscribed.count == 2 { break }
-        }
+        let bus = try await TestBus.start()
         try await beforeFeeds(simulator)
 
-        var feedConfiguration = MarketFeedConfiguration()
-        feedConfiguration.protocolVersion = protocolVersion
-        feedConfiguration.connection.endpoints = [simulatorEndpoint(simulator.ports.public, protocolVersion)]
-        feedConfiguration.rest = RESTEndpoint(host: "127.0.0.1", port: simulator.ports.rest, secure: false)
-        feedConfiguration.symbols = symbols
+        var feedConfiguration = marketConfiguration(protocolVersion, simulator: simulator, symbols: symbols)
         configureFeed(&feedConfiguration)
-        let feed = try await MarketFeed.start(feedConfiguration, publisher: publisher, on: MultiThreadedEventLoopGroup.singleton.next())
+        let feed = try await MarketFeed.start(feedConfiguration, publisher: bus.publisher, on: MultiThreadedEventLoopGroup.singleton.next())
         var account: AccountFeed?
         if withAccount {
             var accountConfiguration = AccountFeedConfiguration(credentials: SimulatorServer.demoCredentials)
@@ -74,10 +55,11 @@ struct FeedHarness {
             accountConfiguration.connection.endpoints = [simulatorEndpoint(simulator.ports.private, protocolVersion)]
             accountConfiguration.rest = RESTEndpoint(host: "127.0.0.1", port: simulator.ports.rest, secure: false)
             configureAccount(&accountConfiguration)
-            account = try await AccountFeed.start(accountConfiguration, publisher: publisher, on: MultiThreadedEventLoopGroup.singleton.next())
+            account = try await AccountFeed.start(accountConfiguration, publisher: bus.publisher, on: MultiThreadedEventLoopGroup.singleton.next())
         }
 
-        let harness = FeedHarness(simulator: simulator, hub: hub, publisher: publisher, recorder: recorder, feed: feed, account: account)
+        let harness = FeedHarness(simulator: simulator, hub: bus.hub, publisher: bus.publisher, recorder: bus.recorder, feed: feed,
+                                  account: account)
         var failure: (any Error)?
         do {
             try await body(harness)
@@ -86,11 +68,19 @@ struct FeedHarness {
         }
         try? await feed.stop()
         try? await account?.stop()
-        await recorder.stop()
-        await hub.shutdown()
+        await bus.stop()
         try? await simulator.shutdown()
-        try? FileManager.default.removeItem(at: directory)
         if let failure { throw failure }
+    }
+
+    /// A market feed of `symbols` on the simulator's public listener and REST, in `version`.
+    static func marketConfiguration(_ version: ProtocolVersion, simulator: SimulatorServer, symbols: [String]) -> MarketFeedConfiguration {
+        var configuration = MarketFeedConfiguration()
+        configuration.protocolVersion = version
+        configuration.connection.endpoints = [simulatorEndpoint(simulator.ports.public, version)]
+        configuration.rest = RESTEndpoint(host: "127.0.0.1", port: simulator.ports.rest, secure: false)
+        configuration.symbols = symbols
+        return configuration
     }
 
     /// The simulator's WebSocket listener on `port` at the path of `version` (`/v2` or `/`).
