@@ -81,7 +81,8 @@ public actor BridgeSupervisor {
             market = try await MarketFeed.start(configuration.market, publisher: publisher, on: group.next())
             var account: AccountFeed?
             if let accountConfiguration = configuration.account {
-                account = try await AccountFeed.start(accountConfiguration, publisher: publisher, on: group.next())
+                account = try await AccountFeed.start(
+                    accountConfiguration, publisher: publisher, on: group.next(), restoring: try journal?.publishedReports() ?? [])
             }
             let supervisor = BridgeSupervisor(
                 configuration: configuration, hub: hub, publisher: publisher, journal: journal, group: group, market: market!,

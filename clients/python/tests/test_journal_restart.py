@@ -3,7 +3,9 @@ published before, and journaled topics continue their numbering instead of start
 
 from __future__ import annotations
 
+import json
 import time
+import urllib.request
 
 from krakenbridge import topics
 from krakenbridge.control import ControlClient
@@ -56,5 +58,51 @@ def test_replay_after_a_restart_returns_exactly_the_journaled_events_and_sequenc
             assert after_restart.header.sequence > last_before_restart, "exec: continues its numbering across the restart"
         finally:
             stop(second.process)
+    finally:
+        stop(simulator.process)
+
+
+def truth_fills(simulator) -> list[str]:
+    """The exec ids of every fill the simulated account made, in order."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{simulator.ports['control']}/truth/private-events", timeout=10) as response:
+        events = json.loads(response.read())
+    return [event["exec_id"] for event in events if event.get("exec_type") == "trade" and event.get("exec_id")]
+
+
+def test_fills_made_while_the_bridge_was_down_are_published_once_after_the_restart(krakenbridge_bin, tmp_path):
+    simulator = start_simulator(krakenbridge_bin, "--tick-ms", "10", "--pairs", "BTC/USD,ETH/USD")
+    try:
+        first = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"])
+        try:
+            with Subscriber(first.account, [topics.FILLS]) as subscriber:
+                deadline = time.monotonic() + 30
+                while subscriber.receive(1000) is None:
+                    assert time.monotonic() < deadline, "no fill on fill: before the restart"
+        finally:
+            stop(first.process)
+        down_since = len(truth_fills(simulator))
+        time.sleep(1.5)  # the account keeps trading while the bridge is down
+        missed_while_down = truth_fills(simulator)[down_since:]
+        assert missed_while_down, "the simulated account made no fill while the bridge was down"
+
+        second = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"])
+        try:
+            with ControlClient(second.control) as control:
+                deadline = time.monotonic() + 30
+                while not control.health().health.healthy:
+                    assert time.monotonic() < deadline, "the restarted bridge never became healthy"
+                    time.sleep(0.2)
+                time.sleep(1.0)
+                urllib.request.urlopen(urllib.request.Request(
+                    f"http://127.0.0.1:{simulator.ports['control']}/market/pause", data=b"", method="POST"), timeout=10)
+                time.sleep(1.0)
+                journaled = [frame.payload.exec_id for frame in control.replay("fill:", after=0, max_events=10_000).frames]
+        finally:
+            stop(second.process)
+        assert len(journaled) == len(set(journaled)), "no fill is published twice across the restart"
+        truth = truth_fills(simulator)
+        first_published = truth.index(journaled[0])
+        assert journaled == truth[first_published:], "from the first fill published on, every fill exactly once, in order"
+        assert set(missed_while_down) <= set(journaled), "the fills made while the bridge was down were published after it"
     finally:
         stop(simulator.process)
