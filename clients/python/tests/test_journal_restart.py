@@ -108,3 +108,22 @@ def test_fills_made_while_the_bridge_was_down_are_published_once_after_the_resta
     first_published = truth.index(journaled[0])
     assert journaled == truth[first_published:], "from the first fill published on, every fill exactly once, in order"
     assert set(missed_while_down) <= set(journaled), "the fills made while the bridge was down were published after it"
+
+
+def test_replay_tells_what_retention_dropped(krakenbridge_bin, simulator, tmp_path):
+    first = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"])
+    try:
+        with Subscriber(first.account, [topics.EXECUTIONS]) as subscriber:
+            live = executions(subscriber, 5)
+    finally:
+        stop(first.process)
+    # Keeping one event per topic, the restarted bridge prunes the rest when it opens the journal.
+    second = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"], "--journal-max-events", "1")
+    try:
+        with ControlClient(second.control) as control:
+            replay = control.replay("exec:", after=0, max_events=10_000)
+    finally:
+        stop(second.process)
+    assert replay.begin.first_available_sequence > 1, "a client that holds nothing learns events are gone"
+    assert replay.begin.first_available_sequence >= live[-1].header.sequence
+    assert [f.header.sequence for f in replay.frames][:1] == [replay.begin.first_available_sequence]
