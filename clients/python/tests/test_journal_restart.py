@@ -37,13 +37,18 @@ def executions(subscriber: Subscriber, count: int, timeout: float = 30) -> list:
     return frames
 
 
-def test_replay_after_a_restart_returns_exactly_the_journaled_events_and_sequences_continue(krakenbridge_bin, simulator, tmp_path):
-    first = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"])
+def first_run_executions(binary, simulator, directory, count: int) -> list:
+    """Runs a bridge until `count` executions went out live on exec:, then stops it."""
+    bridge = start_bridge(binary, simulator, directory, ["BTC/USD"])
     try:
-        with Subscriber(first.account, [topics.EXECUTIONS]) as subscriber:
-            live = executions(subscriber, 8)
+        with Subscriber(bridge.account, [topics.EXECUTIONS]) as subscriber:
+            return executions(subscriber, count)
     finally:
-        stop(first.process)
+        stop(bridge.process)
+
+
+def test_replay_after_a_restart_returns_exactly_the_journaled_events_and_sequences_continue(krakenbridge_bin, simulator, tmp_path):
+    live = first_run_executions(krakenbridge_bin, simulator, tmp_path, 8)
     first_epoch = live[0].header.publisher_epoch
 
     second = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"])
@@ -111,12 +116,7 @@ def test_fills_made_while_the_bridge_was_down_are_published_once_after_the_resta
 
 
 def test_replay_tells_what_retention_dropped(krakenbridge_bin, simulator, tmp_path):
-    first = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"])
-    try:
-        with Subscriber(first.account, [topics.EXECUTIONS]) as subscriber:
-            live = executions(subscriber, 5)
-    finally:
-        stop(first.process)
+    live = first_run_executions(krakenbridge_bin, simulator, tmp_path, 5)
     # Keeping one event per topic, the restarted bridge prunes the rest when it opens the journal.
     second = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"], "--journal-max-events", "1")
     try:
