@@ -68,6 +68,7 @@ echo "a3Jha2VuYnJpZGdlLXNpbXVsYXRvci1kZW1vLXNlY3JldC1kby1ub3QtdXNlLXdpdGgtcmVhbC
 pids+=($!)
 
 log "simulator (ws://127.0.0.1:$public_port/v2, ws://127.0.0.1:$private_port/v2) → bridge → live frames (Ctrl-C to stop)"
+log "ask the bridge from another terminal: $bin ctl --connect $control diagnostics   (or health, list, snapshot book:, replay exec:)"
 if [ -n "$seconds" ]; then
     timeout --signal=INT "$seconds" "$bin" tap --connect "$market" --connect "$account" || [ $? -eq 124 ]
 else

@@ -40,9 +40,10 @@ public struct JournalSettings: Sendable, Equatable {
     public var maxAge: Duration?
     /// At most this many events per topic are kept (nil: no count bound).
     public var maxEventsPerTopic: Int?
-    /// fsync on every commit (survives power loss) instead of WAL's default (survives a crash
-    /// of the process).
-    public var syncEveryCommit = false
+    /// fsync on every commit, so an event that was published survives a power loss too (the
+    /// default); false keeps only what a crash of the process cannot take (WAL's NORMAL), and a
+    /// power loss may then forget the last events — whose sequence numbers a restart would reuse.
+    public var syncEveryCommit = true
 
     public init(path: String, maxAge: Duration? = .seconds(7 * 86_400), maxEventsPerTopic: Int? = 1_000_000) {
         self.path = path

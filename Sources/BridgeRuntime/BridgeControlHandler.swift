@@ -98,7 +98,9 @@ struct BridgeControlHandler: ControlHandler {
                 header.flags.insert(.replay)
                 frames += [entry.topic, header.bytes, entry.payload]
             }
-            return .replay(topic: topic, firstAvailableSequence: try journal.firstSequence(topic: topic.bytes) ?? 0, eventFrames: frames)
+            // With nothing retained, the next sequence to come: a client holding less can see it lost events.
+            let first = try journal.firstSequence(topic: topic.bytes) ?? ((try journal.lastSequences()[topic.bytes] ?? 0) + 1)
+            return .replay(topic: topic, firstAvailableSequence: first, eventFrames: frames)
         } catch {
             return .failure(.internal("journal: \(error)"))
         }

@@ -32,7 +32,7 @@ public actor BridgeSupervisor {
     private var controlServer: ControlServer?
     private var controlRequests: AsyncStream<IncomingControlRequest>.Continuation?
     private var rateMeter = ChannelRateMeter()
-    private var stopped = false
+    private var stopping: Task<Void, Never>?
 
     private init(configuration: BridgeConfiguration, hub: ZMQHub, publisher: BusPublisher, journal: PrivateJournal?,
                  group: MultiThreadedEventLoopGroup, market: MarketFeed, account: AccountFeed?) {
@@ -75,13 +75,16 @@ public actor BridgeSupervisor {
             try? journal?.close()
             throw error
         }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // The market and private feeds get a loop each, so a private event's journal fsync never
+        // holds up market data.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.account == nil ? 1 : 2)
         var market: MarketFeed?
         do {
             market = try await MarketFeed.start(configuration.market, publisher: publisher, on: group.next())
             var account: AccountFeed?
             if let accountConfiguration = configuration.account {
-                account = try await AccountFeed.start(accountConfiguration, publisher: publisher, on: group.next())
+                account = try await AccountFeed.start(
+                    accountConfiguration, publisher: publisher, on: group.next(), restoring: try journal?.publishedReports() ?? [])
             }
             let supervisor = BridgeSupervisor(
                 configuration: configuration, hub: hub, publisher: publisher, journal: journal, group: group, market: market!,
@@ -150,13 +153,21 @@ public actor BridgeSupervisor {
     }
 
     /// Stops the background work, the control server and the feeds, then closes the bus, the
-    /// event loop and the journal. Idempotent.
+    /// event loop and the journal. Idempotent; a second caller waits for the first to finish.
     public func stop() async {
-        guard !stopped else { return }
-        stopped = true
+        if let stopping { return await stopping.value }
+        let task = Task { await shutDown() }
+        stopping = task
+        await task.value
+    }
+
+    private func shutDown() async {
         controlRequests?.finish()
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
+        tasks = []
+        // The handler holds this actor; dropping the server breaks the cycle.
+        controlServer = nil
         try? await market.stop()
         try? await account?.stop()
         await hub.shutdown()
@@ -171,7 +182,7 @@ public actor BridgeSupervisor {
             handler: BridgeControlHandler(supervisor: self),
             policy: configuration.security.map { .secured(operators: $0.operators) } ?? .open)
         controlServer = server
-        let (requests, continuation) = AsyncStream.makeStream(of: IncomingControlRequest.self, bufferingPolicy: .bufferingOldest(10_000))
+        let (requests, continuation) = AsyncStream.makeStream(of: IncomingControlRequest.self, bufferingPolicy: .bufferingOldest(1_000))
         controlRequests = continuation
         let hub = hub
         let controlSocket = controlSocket
@@ -182,8 +193,10 @@ public actor BridgeSupervisor {
             // Only the control socket's requests matter here; XPUB subscription notices are
             // already counted by the hub.
             for await item in hub.inbound {
-                guard case .message(let socket, let message) = item, socket == controlSocket,
-                      let (envelope, body) = RouterEnvelope.split(message.frames) else { continue }
+                guard case .message(let socket, let message) = item, socket == controlSocket, let routingID = message.frames.first
+                else { continue }
+                // A DEALER that sends no empty delimiter gets its reply without one, too.
+                let (envelope, body) = RouterEnvelope.split(message.frames) ?? ([routingID], Array(message.frames.dropFirst()))
                 // A flood the server cannot even queue is still answered, never dropped silently.
                 if case .dropped = continuation.yield(IncomingControlRequest(envelope: envelope, bodyFrames: body, userID: message.userID)) {
                     hub.reply(on: controlSocket, envelope: envelope, body: server.overloadedReply(bodyFrames: body))
@@ -212,7 +225,7 @@ public actor BridgeSupervisor {
     /// One service heartbeat: `hb:` with every feed's health, a rate sample, and (hourly) the
     /// journal's retention.
     private func beat(startedNs: Int64) async {
-        guard !stopped, let feeds = try? await diagnostics() else { return }
+        guard stopping == nil, let feeds = try? await diagnostics() else { return }
         let now = UnixTime.nanoseconds()
         var beat = KBServiceHeartbeat()
         beat.startedNs = startedNs
@@ -226,28 +239,31 @@ public actor BridgeSupervisor {
             health.state = KBConnectionState(rawValue: diagnostics.state.wireValue) ?? .unspecified
             return health
         }
-        publisher.publish(beat, on: .serviceHeartbeat, receivedNs: now)
+        publisher.publish(beat, on: .serviceHeartbeat, receivedNs: 0)
         rateMeter.record(Self.channelTotals(feeds), atNs: now)
         if let journal, now - lastPruneNs >= 3_600_000_000_000 {
             lastPruneNs = now
-            _ = try? journal.prune(nowNs: now)
+            // Off the actor: a large first prune must not hold up control requests.
+            Task.detached(priority: .background) { _ = try? journal.prune(nowNs: now) }
         }
     }
 
     private var lastPruneNs = UnixTime.nanoseconds()
 
-    /// Cumulative messages per channel over every feed.
+    /// Cumulative messages per channel over every feed; every channel is listed, with 0 when
+    /// nothing came.
     static func channelTotals(_ feeds: [FeedDiagnostics]) -> [String: UInt64] {
         var totals: [String: UInt64] = [:]
         for feed in feeds {
             let counters = feed.counters
-            for (channel, value) in [
-                ("book", counters.bookUpdates + counters.bookSnapshots), ("trade", counters.trades), ("ticker", counters.tickers),
-                ("ohlc", counters.candles), ("status", counters.statusEvents), ("executions", counters.executionReports),
-                ("fills", counters.fills), ("balances", counters.balanceEvents),
-            ] where value > 0 || feed.name == feeds.first?.name {
-                totals[channel, default: 0] += value
-            }
+            totals["book", default: 0] += counters.bookUpdates + counters.bookSnapshots
+            totals["trade", default: 0] += counters.trades
+            totals["ticker", default: 0] += counters.tickers
+            totals["ohlc", default: 0] += counters.candles
+            totals["status", default: 0] += counters.statusEvents
+            totals["executions", default: 0] += counters.executionReports
+            totals["fills", default: 0] += counters.fills
+            totals["balances", default: 0] += counters.balanceEvents
         }
         return totals
     }

@@ -72,6 +72,10 @@ extension BusSecurity {
                 guard endpoint == .control else { throw AllowlistError(line: number, reason: "operator applies to control only") }
                 isOperator = true
             }
+            // Authorization goes by name, so one name must mean one key (and one role) per endpoint.
+            if clients.contains(where: { $0.endpoint == endpoint && ($0.name == fields[2] || $0.key == key) }) {
+                throw AllowlistError(line: number, reason: "\(endpoint.rawValue) already lists the name '\(fields[2])' or this key")
+            }
             clients.append(Client(endpoint: endpoint, key: key, name: fields[2], isOperator: isOperator))
         }
         return clients

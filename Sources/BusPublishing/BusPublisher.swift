@@ -52,6 +52,8 @@ public final class BusPublisher: Sendable {
     private let accountSocket: HubSocketID
     private let journal: (any BusJournal)?
     private let state = Mutex(State())
+    /// Held across an account message's numbering, journal append and hand-off (see `publish`).
+    private let accountLock = Mutex(())
 
     /// `journal` makes account messages durable before they go out; `continuing` gives each
     /// journaled topic's last sequence, so its numbering carries on across restarts.
@@ -87,49 +89,79 @@ public final class BusPublisher: Sendable {
             return nil
         }
         let socket = endpoint == .market ? marketSocket : accountSocket
-        let cachesLastValue = Self.cachesLastValue(M.busMessageType)
-        return state.withLock { state -> UInt64? in
-            let now = UnixTime.nanoseconds()
-            let sequence = state.sequencer.next(for: topic)
-            let header = FrameHeader(
-                messageType: UInt16(M.busMessageType.rawValue), flags: flags.union(extraFlags), payloadLength: UInt32(payload.count),
-                publisherEpoch: epoch, sequence: sequence, exchangeTimestampNs: exchangeTimestampNs, receiveTimestampNs: receivedNs,
-                publishTimestampNs: now)
-            if endpoint == .account, let journal {
-                do {
-                    try journal.record(topic: topic, sequence: sequence, header: header, payload: payload)
-                    state.counters.journaled += 1
-                } catch {
+        let type = M.busMessageType
+        guard endpoint == .account, let journal else {
+            return state.withLock { state in
+                let header = Self.header(type, flags: flags.union(extraFlags), payload: payload, epoch: epoch,
+                                         sequence: state.sequencer.next(for: topic), exchangeNs: exchangeTimestampNs, receivedNs: receivedNs)
+                return queue(&state, header: header, payload: payload, on: topic, endpoint: endpoint, socket: socket)
+            }
+        }
+        // Account messages are made durable outside the shared lock, so market data never waits
+        // for the disk. The account lock keeps each account topic's "numbered, journaled, queued"
+        // in order; idle heartbeats take it too, so none overtakes the message it counts.
+        return accountLock.withLock { _ in
+            let header = state.withLock { state in
+                Self.header(type, flags: flags.union(extraFlags), payload: payload, epoch: epoch,
+                            sequence: state.sequencer.next(for: topic), exchangeNs: exchangeTimestampNs, receivedNs: receivedNs)
+            }
+            var failure: String?
+            do {
+                try journal.record(topic: topic, sequence: header.sequence, header: header, payload: payload)
+            } catch {
+                failure = "\(error)"
+            }
+            return state.withLock { state in
+                if let failure {
                     state.counters.journalFailures += 1
-                    state.lastJournalError = "\(error)"
+                    state.lastJournalError = failure
+                } else {
+                    state.counters.journaled += 1
                 }
-            }
-            if cachesLastValue {
-                var stored = header
-                stored.flags.insert(.snapshot)
-                state.lastValues[topic] = BusFrame(topic: topic, header: stored, payload: payload)
-            }
-            if receivedNs > 0, now > receivedNs { state.latency.record(UInt64(now - receivedNs)) }
-            if state.activity[topic] != nil {
-                state.activity[topic]!.lastDataNs = now
-            } else {
-                state.activity[topic] = Activity(endpoint: endpoint, lastDataNs: now)
-            }
-            switch hub.publish(to: socket, topic: topic.bytes, header: header.bytes, payload: payload) {
-            case .queued:
-                state.counters.published += 1
-                return sequence
-            case .dropped:
-                // The sequence stays consumed: subscribers see the gap, as they must.
-                state.counters.dropped += 1
-                return nil
+                return queue(&state, header: header, payload: payload, on: topic, endpoint: endpoint, socket: socket)
             }
         }
     }
 
+    private static func header(
+        _ type: KBMessageType, flags: FrameFlags, payload: [UInt8], epoch: UInt64, sequence: UInt64, exchangeNs: Int64, receivedNs: Int64
+    ) -> FrameHeader {
+        FrameHeader(
+            messageType: UInt16(type.rawValue), flags: flags, payloadLength: UInt32(payload.count), publisherEpoch: epoch,
+            sequence: sequence, exchangeTimestampNs: exchangeNs, receiveTimestampNs: receivedNs, publishTimestampNs: UnixTime.nanoseconds())
+    }
+
+    /// Records a numbered message (last value, latency, activity) and hands it to the hub;
+    /// called with the state locked, so the hub sees each topic's messages in sequence order.
+    private func queue(
+        _ state: inout State, header: FrameHeader, payload: [UInt8], on topic: Topic, endpoint: Endpoint, socket: HubSocketID
+    ) -> UInt64? {
+        let now = header.publishTimestampNs
+        if Self.cachesLastValue(KBMessageType(rawValue: Int(header.messageType)) ?? .unspecified) {
+            var stored = header
+            stored.flags.insert(.snapshot)
+            state.lastValues[topic] = BusFrame(topic: topic, header: stored, payload: payload)
+        }
+        if header.receiveTimestampNs > 0, now > header.receiveTimestampNs { state.latency.record(UInt64(now - header.receiveTimestampNs)) }
+        if state.activity[topic] != nil {
+            state.activity[topic]!.lastDataNs = now
+        } else {
+            state.activity[topic] = Activity(endpoint: endpoint, lastDataNs: now)
+        }
+        switch hub.publish(to: socket, topic: topic.bytes, header: header.bytes, payload: payload) {
+        case .queued:
+            state.counters.published += 1
+            return header.sequence
+        case .dropped:
+            // The sequence stays consumed: subscribers see the gap, as they must.
+            state.counters.dropped += 1
+            return nil
+        }
+    }
+
     /// `message` as `topic`'s state at its current sequence (not incremented), flagged as a
-    /// snapshot. Called on the thread that publishes `topic`, so no update can slip between
-    /// the state and the sequence it claims.
+    /// snapshot. Call it only on the thread that publishes `topic` (a book's feed event loop):
+    /// that is what keeps an update from slipping between the state and the sequence it claims.
     public func state<M: BusPayloadMessage>(_ message: M, of topic: Topic, exchangeTimestampNs: Int64 = 0) -> BusFrame? {
         guard let payload = try? message.serializedBytes() as [UInt8] else { return nil }
         let sequence = currentSequence(of: topic)
@@ -150,7 +182,7 @@ public final class BusPublisher: Sendable {
     /// that time), carrying the topic's current sequence; returns how many were sent.
     @discardableResult
     public func publishIdleHeartbeats(nowNs: Int64 = UnixTime.nanoseconds(), idleNs: Int64 = 1_000_000_000) -> Int {
-        state.withLock { state in
+        accountLock.withLock { _ in state.withLock { state in
             var sent = 0
             for (topic, activity) in state.activity where Self.getsHeartbeats(topic) {
                 guard nowNs - max(activity.lastDataNs, activity.lastHeartbeatNs) >= idleNs else { continue }
@@ -171,7 +203,7 @@ public final class BusPublisher: Sendable {
                 }
             }
             return sent
-        }
+        } }
     }
 
     /// Topics that no longer carry data (a removed pair): no more heartbeats or cached values.

@@ -16,8 +16,8 @@ public struct ChannelSelection: Sendable, Hashable {
     public var symbols: [String]
     /// Book depth; nil means the configured default (the request said 0).
     public var depth: UInt32?
-    /// Candle interval in minutes; set whenever `channels` contains `ohlc`, and nil when the
-    /// request said 0 (only allowed without `ohlc`).
+    /// Candle interval in minutes; set whenever a subscribe names `ohlc`; nil when the request
+    /// said 0 (for an unsubscribe of `ohlc`: every interval of the pair).
     public var intervalMinutes: UInt32?
 
     public init(channels: [SubscribableChannel], symbols: [String], depth: UInt32? = nil, intervalMinutes: UInt32? = nil) {

@@ -6,9 +6,9 @@ enum CommandValidation {
     static func command(from proto: KBControlRequest.OneOf_Command) throws(ControlError) -> ControlCommand {
         switch proto {
         case .subscribe(let c):
-            .subscribe(try selection(channels: c.channels, symbols: c.symbols, depth: c.depth, interval: c.intervalMinutes))
+            .subscribe(try selection(channels: c.channels, symbols: c.symbols, depth: c.depth, interval: c.intervalMinutes, subscribing: true))
         case .unsubscribe(let c):
-            .unsubscribe(try selection(channels: c.channels, symbols: c.symbols, depth: c.depth, interval: c.intervalMinutes))
+            .unsubscribe(try selection(channels: c.channels, symbols: c.symbols, depth: c.depth, interval: c.intervalMinutes, subscribing: false))
         case .addPair(let c): .addPair(symbol: try symbol(c.symbol))
         case .removePair(let c): .removePair(symbol: try symbol(c.symbol))
         case .listSubscriptions: .listSubscriptions
@@ -23,8 +23,9 @@ enum CommandValidation {
         }
     }
 
-    /// Subscribe and unsubscribe share their fields and rules; checked in field order.
-    static func selection(channels: [String], symbols: [String], depth: UInt32, interval: UInt32) throws(ControlError)
+    /// Subscribe and unsubscribe share their fields and rules, checked in field order; only
+    /// unsubscribing may leave the ohlc interval out (every interval of the pair).
+    static func selection(channels: [String], symbols: [String], depth: UInt32, interval: UInt32, subscribing: Bool) throws(ControlError)
         -> ChannelSelection
     {
         let subscribable = SubscribableChannel.allCases.map(\.rawValue).joined(separator: ", ")
@@ -56,7 +57,7 @@ enum CommandValidation {
                 "depth \(depth) is not offered (0 for the configured default, or \(ArgumentRules.list(ArgumentRules.bookDepths)))",
                 field: "depth")
         }
-        if selected.contains(.ohlc) && interval == 0 {
+        if subscribing && selected.contains(.ohlc) && interval == 0 {
             throw .invalidArgument(
                 "ohlc needs interval_minutes (\(ArgumentRules.list(ArgumentRules.ohlcIntervals)))", field: "interval_minutes")
         }

@@ -2,7 +2,7 @@ import WireFormat
 
 /// What the control plane has answered since start, for diagnostics. A value snapshot.
 public struct ControlCounters: Sendable, Hashable {
-    /// Every request answered (or being answered), including those refused as too many.
+    /// Every request answered, including those refused as too many.
     public var requests: UInt64 = 0
     /// Answered with a result (not an error).
     public var succeeded: UInt64 = 0

@@ -8,7 +8,7 @@ import WireFormat
 /// otherwise; a command must be set (else UNKNOWN_COMMAND); arguments must be valid (else
 /// INVALID_ARGUMENT naming the field).
 public struct ControlRequestDecoder: Sendable {
-    /// The default `maxBodyBytes`: 64 KiB, the control socket's MAXMSGSIZE.
+    /// The default `maxBodyBytes`: 64 KiB (the socket lets up to 1 MiB through, so larger requests get TOO_LARGE).
     public static let defaultMaxBodyBytes = 65_536
 
     public var maxBodyBytes: Int

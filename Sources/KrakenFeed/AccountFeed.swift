@@ -1,4 +1,5 @@
 import BusPublishing
+import WireFormat
 import NIOCore
 
 /// The thread-safe handle of the private feed: starts its `AccountSession` on an event loop.
@@ -11,12 +12,16 @@ public final class AccountFeed: Sendable {
         self.session = session
     }
 
+    /// Validates the configuration, then connects (and keeps reconnecting) on `eventLoop`.
+    /// `published`: the execution reports an earlier run published (its journal, oldest first),
+    /// so a restart neither repeats them nor loses what happened while the bridge was down.
     public static func start(
-        _ configuration: AccountFeedConfiguration, publisher: BusPublisher, on eventLoop: any EventLoop, seed: UInt64 = 0xACC0
+        _ configuration: AccountFeedConfiguration, publisher: BusPublisher, on eventLoop: any EventLoop, seed: UInt64 = 0xACC0,
+        restoring published: [KBExecutionReport] = []
     ) async throws -> AccountFeed {
         try configuration.validate()
         return AccountFeed(session: try await .start(on: eventLoop) {
-            try AccountSession(configuration: configuration, publisher: publisher, eventLoop: eventLoop, seed: seed)
+            try AccountSession(configuration: configuration, publisher: publisher, eventLoop: eventLoop, seed: seed, restoring: published)
         })
     }
 

@@ -41,9 +41,13 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
     private var symbolMap: SymbolMap?
     private var silentOrderTimer: Scheduled<Void>?
 
-    init(configuration: AccountFeedConfiguration, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64) throws {
+    init(
+        configuration: AccountFeedConfiguration, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64,
+        restoring published: [KBExecutionReport] = []
+    ) throws {
         self.configuration = configuration
         self.publisher = publisher
+        flow.restore(published: published)
         link = try FeedConnection(name: configuration.name, settings: configuration.connection,
                                   protocolVersion: configuration.protocolVersion, publisher: publisher, eventLoop: eventLoop, seed: seed)
         let tls = configuration.rest.secure ? try ClientTLS.context(trustingCAFile: configuration.connection.trustedCAFile) : nil

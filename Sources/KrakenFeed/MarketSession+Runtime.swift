@@ -112,7 +112,7 @@ extension MarketSession {
         link.isAwaitingAck(SubscriptionKey(channel: channel.name, symbol: symbol))
     }
 
-    /// The state of every book topic (and top view) starting with `prefix` at its current
+    /// The state of every book topic starting with `prefix` at its current
     /// sequence: the whole book when live, its reset while it is being rebuilt.
     func bookStates(prefix: [UInt8]) -> [BusFrame] {
         var states: [BusFrame] = []

@@ -19,6 +19,9 @@ public struct AccountFlow: Sendable {
         executions = ExecutionLedger(adoptStartupState: adoptStartupState)
     }
 
+    /// Continues from an earlier run's published execution reports (see `ExecutionLedger.restore`).
+    public mutating func restore(published reports: [KBExecutionReport]) { executions.restore(published: reports) }
+
     public mutating func ingest(_ message: V2ExecutionsMessage, receivedAtNs: Int64) -> FlowOutput {
         admit(.v2Executions, message.sequence, snapshot: message.kind == .snapshot, at: receivedAtNs) { flow, _ in
             flow.executions.apply(message, receivedAtNs: receivedAtNs)

@@ -25,7 +25,11 @@ extension ExecutionLedger {
             let facts = TradeFacts(
                 execID: trade.tradeID, quantity: trade.volume, price: trade.price, cost: trade.cost, fee: fee,
                 timestampNs: trade.timeNs)
-            if adopting { adoptTrade(trade.orderID, facts, into: &output) } else { applyTrade(trade.orderID, facts, context, into: &output) }
+            if adopting && adoptsEntry(at: trade.timeNs) {
+                adoptTrade(trade.orderID, facts, into: &output)
+            } else {
+                applyTrade(trade.orderID, facts, context, into: &output)
+            }
         }
         warmChannels.insert(.v1OwnTrades)
         return output
@@ -42,7 +46,7 @@ extension ExecutionLedger {
             sequence: message.sequence, origin: isSnapshot ? .snapshot : .stream, receivedAtNs: receivedAtNs, krakenEvent: "openOrders")
         for update in message.orders {
             let isNew = orders.update(update.orderID, at: receivedAtNs) { record in Self.merge(update, into: &record) }
-            if adopting && isNew { adopt(update.orderID) }
+            if adopting && isNew && adoptsEntry(at: update.openTimeNs ?? 0) { adopt(update.orderID) }
             apply(update, context, into: &output)
         }
         warmChannels.insert(.v1OpenOrders)

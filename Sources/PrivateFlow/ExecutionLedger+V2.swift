@@ -38,7 +38,7 @@ extension ExecutionLedger {
             record.advance(cumulative: execution.cumulativeQuantity, cost: execution.cumulativeCost, average: execution.averagePrice)
             record.krakenStatus.merge(execution.orderStatus.map(KrakenVocabulary.text))
         }
-        if adopting && isNew && execution.execType != .trade { adopt(orderID) }
+        if adopting && isNew && execution.execType != .trade && adoptsEntry(at: execution.timestampNs ?? 0) { adopt(orderID) }
         if case .unknown(let text) = execution.orderStatus {
             output.notes.append(.unhandled(.orderStatus(orderID: orderID, text: text)))
         }
@@ -67,7 +67,11 @@ extension ExecutionLedger {
                 cost: execution.cost, fee: execution.fees.first, liquidity: liquidity,
                 cumulativeQuantity: execution.cumulativeQuantity, completesOrder: execution.orderStatus == .filled,
                 krakenStatus: krakenStatus, timestampNs: timestampNs)
-            if adopting { adoptTrade(orderID, trade, into: &output) } else { applyTrade(orderID, trade, context, into: &output) }
+            if adopting && adoptsEntry(at: timestampNs) {
+                adoptTrade(orderID, trade, into: &output)
+            } else {
+                applyTrade(orderID, trade, context, into: &output)
+            }
         case .filled:
             applyTotals(orderID, totals(.filled), context, into: &output)
         case .canceled:

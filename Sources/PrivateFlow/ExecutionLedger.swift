@@ -33,6 +33,9 @@ public struct ExecutionLedger: Sendable {
     /// account as it stood when the bridge started (see `init`).
     var warmChannels: Set<PrivateChannel> = []
     public let adoptsStartupState: Bool
+    /// Set by `restore`: the time of the earliest restored report. Start-up snapshot entries
+    /// older than it count as published; newer ones only if the restored reports hold them.
+    var restoredSinceNs: Int64?
 
     /// - Parameter adoptStartupState: when true (the default), fills contained in each
     ///   channel's first snapshot — the account as it stood when this process started — count

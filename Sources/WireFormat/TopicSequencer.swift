@@ -18,9 +18,6 @@ public struct TopicSequencer: Sendable {
         sequences[topic] = max(sequences[topic] ?? 0, sequence)
     }
 
-    /// Every topic with at least one sequence assigned.
-    public var topics: Dictionary<Topic, UInt64>.Keys { sequences.keys }
-
     /// The last sequence assigned on `topic` (0 if none): what a heartbeat carries.
     public func current(for topic: Topic) -> UInt64 { sequences[topic] ?? 0 }
 }

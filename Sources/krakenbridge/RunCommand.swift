@@ -99,8 +99,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Journal retention: events kept per topic.")
     var journalMaxEvents = 1_000_000
 
-    @Flag(help: "fsync the journal on every append (survives power loss; slower).")
-    var journalSyncFull = false
+    @Option(help: "Journal durability: full (fsync per event, survives power loss) or normal (survives a crash of the process).")
+    var journalSync = "full"
 
     @Option(help: "The server's secret CURVE key file (from `krakenbridge keygen`); enables CURVE on every endpoint.")
     var curveSecretKeyFile: String?
@@ -138,6 +138,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--curve-secret-key-file and --curve-allowlist go together")
         }
         guard journalMaxAgeHours > 0, journalMaxEvents > 0 else { throw ValidationError("journal retention must be positive") }
+        guard ["full", "normal"].contains(journalSync) else { throw ValidationError("--journal-sync must be full or normal") }
         guard bookTop >= 0, bookTopIntervalMs >= 0 else { throw ValidationError("--book-top and --book-top-interval-ms must be ≥ 0") }
         _ = try intervals()
     }
@@ -183,7 +184,7 @@ struct RunCommand: AsyncParsableCommand {
         if !noJournal, configuration.account != nil {
             var journal = JournalSettings(
                 path: journalPath, maxAge: .seconds(journalMaxAgeHours * 3_600), maxEventsPerTopic: journalMaxEvents)
-            journal.syncEveryCommit = journalSyncFull
+            journal.syncEveryCommit = journalSync == "full"
             configuration.journal = journal
         }
 

@@ -43,7 +43,6 @@ let invalidRequests: [InvalidCase] = [
     InvalidCase(json: #"{"unsubscribe":{"channels":["ticker"],"symbols":[]}}"#, field: "symbols", says: "at least one symbol"),
     InvalidCase(
         json: #"{"unsubscribe":{"channels":["book"],"symbols":["BTC/USD"],"depth":7}}"#, field: "depth", says: "depth 7"),
-    InvalidCase(json: #"{"unsubscribe":{"channels":["ohlc"],"symbols":["BTC/USD"]}}"#, field: "interval_minutes", says: "ohlc"),
     InvalidCase(json: #"{"addPair":{}}"#, field: "symbol", says: "a symbol is needed"),
     InvalidCase(json: #"{"addPair":{"symbol":"DOGEUSD"}}"#, field: "symbol", says: "'DOGEUSD'"),
     InvalidCase(json: #"{"removePair":{"symbol":"ETH:USD"}}"#, field: "symbol", says: "'ETH:USD'"),
@@ -103,5 +102,12 @@ struct ValidationTests {
         #expect(!ArgumentRules.isValidSymbol("BTCUSD"))
         #expect(!ArgumentRules.isValidSymbol("BTC:USD/X"))
         #expect(!ArgumentRules.isValidSymbol("BTC/USD\n"))
+    }
+}
+
+@Suite struct UnsubscribeIntervalTests {
+    @Test func unsubscribingOhlcWithoutAnIntervalMeansEveryInterval() throws {
+        let request = try ControlRequestDecoder().decode(bodyFrames: [Array(#"{"unsubscribe":{"channels":["ohlc"],"symbols":["BTC/USD"]}}"#.utf8)])
+        #expect(request.command == .unsubscribe(ChannelSelection(channels: [.ohlc], symbols: ["BTC/USD"])))
     }
 }

@@ -79,6 +79,18 @@ import ZeroMQHub
         #expect(BusSecurity(serverKeys: try CurveKeyPair.generate(), clients: clients).operators == ["ops"])
     }
 
+    @Test func oneNameMeansOneKeyPerEndpoint() throws {
+        let first = try CurveKeyPair.generate().publicKey.z85
+        let second = try CurveKeyPair.generate().publicKey.z85
+        #expect(throws: AllowlistError(line: 2, reason: "control already lists the name 'ops' or this key")) {
+            try BusSecurity.parseAllowlist("control \(first) ops operator\ncontrol \(second) ops")
+        }
+        #expect(throws: AllowlistError(line: 2, reason: "market already lists the name 'b' or this key")) {
+            try BusSecurity.parseAllowlist("market \(first) a\nmarket \(first) b")
+        }
+        #expect(try BusSecurity.parseAllowlist("market \(first) ops\ncontrol \(first) ops operator").count == 2)
+    }
+
     @Test(arguments: [
         ("market KEY", "allowlist line 1: expected ENDPOINT PUBLIC-KEY NAME [operator], got 2 fields"),
         ("books KEY name", "allowlist line 1: unknown endpoint 'books' (market, account or control)"),

@@ -44,24 +44,23 @@ class Book:
                    dict(zip(snapshot.bid_price, snapshot.bid_qty)), dict(zip(snapshot.ask_price, snapshot.ask_qty)))
 
     def apply(self, update: market_pb2.BookUpdate) -> None:
-        """Applies a ``BookUpdate``: quantity 0 deletes a level, any other sets it; then each side
-        is cut back to the depth (Kraken's rule: levels pushed out of the depth are not always
-        sent as deletes)."""
+        """Applies a ``BookUpdate``: quantity 0 deletes a level, any other sets it. The bridge
+        sends levels pushed out of the depth as explicit deletes, so no truncation is needed; a
+        side left deeper than the depth means the book is out of sync."""
         if update.generation != self.generation:
             raise BookOutOfSync(f"{self.symbol}: update of generation {update.generation}, book is {self.generation}")
         if (update.price_scale, update.qty_scale) != (self.price_scale, self.qty_scale):
             raise BookOutOfSync(f"{self.symbol}: update at scales {update.price_scale}/{update.qty_scale}, "
                                 f"book at {self.price_scale}/{self.qty_scale}")
-        for side, prices, quantities, descending in ((self.bids, update.bid_price, update.bid_qty, True),
-                                                     (self.asks, update.ask_price, update.ask_qty, False)):
+        for side, prices, quantities in ((self.bids, update.bid_price, update.bid_qty),
+                                         (self.asks, update.ask_price, update.ask_qty)):
             for price, quantity in zip(prices, quantities):
                 if quantity == 0:
                     side.pop(price, None)
                 else:
                     side[price] = quantity
-            if self.depth:
-                for price in sorted(side, reverse=descending)[self.depth:]:
-                    del side[price]
+            if self.depth and len(side) > self.depth:
+                raise BookOutOfSync(f"{self.symbol}: {len(side)} levels on one side of a depth-{self.depth} book")
 
     @property
     def checksum(self) -> int:

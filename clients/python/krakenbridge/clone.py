@@ -93,6 +93,11 @@ class LateJoiner:
 
     def _already_held(self, frame: BusFrame) -> bool:
         """The snapshot reflects this frame: same epoch, sequence at most the snapshot's (a
-        heartbeat at the snapshot's sequence tells nothing new either)."""
+        heartbeat at the snapshot's sequence tells nothing new either); or it comes from an
+        earlier run of the bridge than the snapshot (epochs are start times, so they order)."""
         held = self._held.get(frame.topic)
-        return held is not None and held[0] == frame.header.publisher_epoch and frame.header.sequence <= held[1]
+        if held is None:
+            return False
+        if frame.header.publisher_epoch < held[0]:
+            return True
+        return held[0] == frame.header.publisher_epoch and frame.header.sequence <= held[1]

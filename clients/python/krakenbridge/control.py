@@ -314,8 +314,9 @@ class ControlClient:
         if len(rest) != 3 * begin.event_count:
             raise ReplayError(f"ReplayBegin announces {begin.event_count} events ({3 * begin.event_count} frames), "
                               f"reply has {len(rest)} frames after it")
-        if begin.event_count > max_events:
-            raise ReplayError(f"{begin.event_count} events, asked for at most {max_events}")
+        allowed = min(max_events or 1000, 10_000)  # the bridge's default and cap (docs/control.md)
+        if begin.event_count > allowed:
+            raise ReplayError(f"{begin.event_count} events, asked for at most {allowed}")
         frames = [decode_frames(rest[i:i + 3]) for i in range(0, len(rest), 3)]
         previous = after
         for frame in frames:

@@ -335,3 +335,17 @@ def test_a_client_that_never_reads_its_replies_does_not_wedge_the_others(bridge)
                 assert time.monotonic() - started < 2.0
     finally:
         stuck.close(0)
+
+
+def test_a_dealer_without_the_empty_delimiter_is_answered_too(bridge):
+    dealer = zmq.Context.instance().socket(zmq.DEALER)
+    dealer.setsockopt(zmq.LINGER, 0)
+    dealer.connect(bridge.control)
+    try:
+        dealer.send(b'{"id":"31","health":{}}')
+        assert dealer.poll(5_000), "no reply"
+        frames = dealer.recv_multipart()
+        assert len(frames) == 1
+        assert decode_reply(frames[0]).id == 31 and decode_reply(frames[0]).HasField("health")
+    finally:
+        dealer.close(0)

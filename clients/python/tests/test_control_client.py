@@ -19,9 +19,10 @@ from krakenbridge.book import Book, BookOutOfSync, Books, kraken_checksum
 from krakenbridge.clone import LateJoiner
 from krakenbridge.control import (ControlClient, ControlError, ControlProtocolError, ControlTimeout, ReplayError,
                                   SnapshotError, decode_reply, load_key)
+from krakenbridge.sequence import SequenceTracker
 from krakenbridge.subscriber import Subscriber
 from krakenbridge.v1 import account_pb2, control_pb2, frame_pb2, market_pb2, service_pb2
-from krakenbridge.wire import FLAG_REPLAY, FLAG_SNAPSHOT, FrameHeader
+from krakenbridge.wire import FLAG_REPLAY, FLAG_SNAPSHOT, FrameHeader, decode_frames
 
 EPOCH = 1_764_547_200_000_000_000
 C = control_pb2
@@ -376,7 +377,7 @@ def execution(sequence: int) -> account_pb2.ExecutionReport:
 def replay_handler(journal: dict[int, account_pb2.ExecutionReport], flags: int = FLAG_REPLAY) -> Handler:
     def handle(request: C.ControlRequest) -> tuple[C.ControlReply, list[bytes]]:
         command = request.replay
-        chosen = [s for s in sorted(journal) if s > command.after_sequence][:command.max_events]
+        chosen = [s for s in sorted(journal) if s > command.after_sequence][:min(command.max_events or 1000, 10_000)]
         frames: list[bytes] = []
         for sequence in chosen:
             frames += triple(command.topic.encode(), frame_pb2.MESSAGE_TYPE_EXECUTION_REPORT, journal[sequence],
@@ -407,7 +408,7 @@ def test_replay_without_the_replay_flag_raises_replay_error(server, client):
 
 class FakeMarket:
     """The truth a fake publisher publishes from: a depth-10 book moved by seeded random steps.
-    Levels pushed out of the depth are not sent as deletes (Kraken's rule)."""
+    Levels pushed out of the depth are sent as explicit deletes, as the bridge does."""
 
     def __init__(self, symbol: str, seed: int) -> None:
         self.symbol = symbol
@@ -432,9 +433,12 @@ class FakeMarket:
                 side[price] = quantity
             (update.bid_price if bid else update.ask_price).append(price)
             (update.bid_qty if bid else update.ask_qty).append(quantity)
-        for side, descending in ((self.bids, True), (self.asks, False)):
+        for side, descending, prices, quantities in ((self.bids, True, update.bid_price, update.bid_qty),
+                                                     (self.asks, False, update.ask_price, update.ask_qty)):
             for price in sorted(side, reverse=descending)[10:]:
                 del side[price]
+                prices.append(price)
+                quantities.append(0)
         update.checksum = kraken_checksum(self.bids, self.asks)
         return update
 
@@ -518,10 +522,14 @@ def test_late_joiner_discards_what_the_snapshot_holds_and_applies_the_rest(serve
 
             # The test discriminates: applying the held updates again would corrupt the state.
             held, naive = Book.from_snapshot(state_at_10), Book.from_snapshot(state_at_10)
-            for sequence, update in published:
-                if sequence <= 10:
-                    naive.apply(update)
-            assert (naive.bids, naive.asks) != (held.bids, held.asks)
+            try:
+                for sequence, update in published:
+                    if sequence <= 10:
+                        naive.apply(update)
+                corrupted = (naive.bids, naive.asks) != (held.bids, held.asks)
+            except BookOutOfSync:
+                corrupted = True
+            assert corrupted
     finally:
         publisher.close()
 
@@ -557,3 +565,23 @@ def test_book_levels_are_exact_decimals_best_first():
     book = Book.from_snapshot(book_snapshot("BTC/USD", {9990: 5_000, 9995: 100_000_000}, {10010: 1}))
     text = [[(format(p, "f"), format(q, "f")) for p, q in side] for side in book.levels()]
     assert text == [[("999.5", "1.00000000"), ("999.0", "0.00005000")], [("1001.0", "0.00000001")]]
+
+
+def test_replay_with_the_default_count_accepts_what_the_bridge_sends(server, client):
+    server.handlers["replay"] = replay_handler({s: execution(s) for s in range(1, 6)})
+    assert [f.header.sequence for f in client.replay("exec:", after=0, max_events=0).frames] == [1, 2, 3, 4, 5]
+
+
+def test_a_journaled_topic_continues_across_epochs_so_a_loss_over_a_restart_is_a_gap():
+    tracker = SequenceTracker()
+    for sequence in (1, 2, 3):
+        tracker.observe(decode_frames(triple(b"exec:", frame_pb2.MESSAGE_TYPE_EXECUTION_REPORT, execution(sequence), sequence)))
+        tracker.observe(decode_frames(triple(b"trade:BTC/USD:", frame_pb2.MESSAGE_TYPE_TRADE, market_pb2.Trade(), sequence)))
+    restarted = EPOCH + 1_000
+    gap = tracker.observe(decode_frames(triple(b"exec:", frame_pb2.MESSAGE_TYPE_EXECUTION_REPORT, execution(6), 6, epoch=restarted)))
+    assert gap is not None and (gap.expected, gap.received) == (4, 6)
+    assert tracker.observe(decode_frames(triple(b"trade:BTC/USD:", frame_pb2.MESSAGE_TYPE_TRADE, market_pb2.Trade(), 1,
+                                                epoch=restarted))) is None, "market topics start again at 1"
+    assert tracker.observe(decode_frames(triple(b"exec:", frame_pb2.MESSAGE_TYPE_EXECUTION_REPORT, execution(3), 3))) is None, \
+        "a frame of the earlier run is stale, not news"
+    assert tracker.last["exec:"] == (restarted, 6)
