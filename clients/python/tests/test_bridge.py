@@ -1,6 +1,6 @@
-"""The whole path from Python's side: `krakenbridge sim` → `krakenbridge run` → a pyzmq subscriber
-that keeps the books from the bus alone, checks every published checksum and ends equal to the
-simulator's ground truth."""
+"""The whole path from Python's side: `krakenbridge sim` → `krakenbridge run` (reading Kraken's
+WebSocket v2, or v1 with `--protocol v1`) → a pyzmq subscriber that keeps the books from the bus
+alone, checks every published checksum and ends equal to the simulator's ground truth."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ def control(ports: dict, method: str, path: str, body: dict | None = None) -> di
         return json.loads(response.read())
 
 
-@pytest.fixture
-def bridge(krakenbridge_bin, tmp_path):
+@pytest.fixture(params=["v2", "v1"])
+def bridge(request, krakenbridge_bin, tmp_path):
     sim = subprocess.Popen(
         [str(krakenbridge_bin), "sim", "--public-port", "0", "--private-port", "0", "--rest-port", "0",
          "--control-port", "0", "--tick-ms", "10", "--pairs", ",".join(SYMBOLS)],
@@ -34,7 +34,9 @@ def bridge(krakenbridge_bin, tmp_path):
     ports = json.loads(sim.stdout.readline())
     market = f"ipc://{tmp_path}/market.sock"
     run = subprocess.Popen(
-        [str(krakenbridge_bin), "run", "--ws-url", f"ws://127.0.0.1:{ports['public']}/v2", "--pairs", ",".join(SYMBOLS),
+        [str(krakenbridge_bin), "run", "--protocol", request.param,
+         "--ws-url", f"ws://127.0.0.1:{ports['public']}{'/v2' if request.param == 'v2' else '/'}",
+         "--rest-url", f"http://127.0.0.1:{ports['rest']}", "--pairs", ",".join(SYMBOLS),
          "--market-bind", market, "--account-bind", f"ipc://{tmp_path}/account.sock",
          "--control-bind", f"ipc://{tmp_path}/control.sock", "--simulated",
          "--stats-interval", "0"],
