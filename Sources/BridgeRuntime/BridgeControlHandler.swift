@@ -65,7 +65,7 @@ struct BridgeControlHandler: ControlHandler {
                 subscription.symbol = pair.symbol
                 subscription.depth = UInt32(request.depth ?? 0)
                 subscription.intervalMinutes = UInt32(request.interval ?? 0)
-                subscription.state = pair.pending.contains(request.channel) ? "pending" : "active"
+                subscription.state = pair.states[request.channel]?.rawValue ?? "inactive"
                 subscription.feed = feed
                 list.subscriptions.append(subscription)
             }

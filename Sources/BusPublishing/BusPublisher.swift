@@ -163,8 +163,13 @@ public final class BusPublisher: Sendable {
     /// snapshot. Call it only on the thread that publishes `topic` (a book's feed event loop):
     /// that is what keeps an update from slipping between the state and the sequence it claims.
     public func state<M: BusPayloadMessage>(_ message: M, of topic: Topic, exchangeTimestampNs: Int64 = 0) -> BusFrame? {
+        state(message, of: topic, at: currentSequence(of: topic), exchangeTimestampNs: exchangeTimestampNs)
+    }
+
+    /// `message` as `topic`'s state at `sequence`, read beforehand together with the state
+    /// (so the encoding can happen on any thread).
+    public func state<M: BusPayloadMessage>(_ message: M, of topic: Topic, at sequence: UInt64, exchangeTimestampNs: Int64 = 0) -> BusFrame? {
         guard let payload = try? message.serializedBytes() as [UInt8] else { return nil }
-        let sequence = currentSequence(of: topic)
         let header = FrameHeader(
             messageType: UInt16(M.busMessageType.rawValue), flags: flags.union(.snapshot), payloadLength: UInt32(payload.count),
             publisherEpoch: epoch, sequence: sequence, exchangeTimestampNs: exchangeTimestampNs, receiveTimestampNs: 0,

@@ -49,6 +49,8 @@ final class FeedConnection: WebSocketConnectionDelegate {
     private var pacer: RequestPacer
     private var outgoing: [[UInt8]] = []
     private var pendingAcks: Set<SubscriptionKey> = []
+    private var acknowledgedKeys: Set<SubscriptionKey> = []
+    private var refusedKeys: Set<SubscriptionKey> = []
     private var drainTimer: Scheduled<Void>?
     private var handshakeTimer: Scheduled<Void>?
     private var reconnectTimer: Scheduled<Void>?
@@ -130,6 +132,8 @@ final class FeedConnection: WebSocketConnectionDelegate {
         transition(to: .connecting, detail: endpoint.description)
         counters.connects += 1
         pendingAcks = []
+        acknowledgedKeys = []
+        refusedKeys = []
         outgoing = []
         drainTimer?.cancel()
         drainTimer = nil
@@ -278,13 +282,24 @@ final class FeedConnection: WebSocketConnectionDelegate {
 
     func expectAck(_ key: SubscriptionKey) {
         pendingAcks.insert(key)
+        refusedKeys.remove(key)
         liveness.subscriptionRequested(key, nowNs: UnixTime.nanoseconds())
     }
 
     func isAwaitingAck(_ key: SubscriptionKey) -> Bool { pendingAcks.contains(key) }
 
+    /// Where a subscription stands on this connection (nil: never requested on it).
+    func subscriptionState(_ key: SubscriptionKey) -> SubscriptionState? {
+        if pendingAcks.contains(key) { return .pending }
+        if acknowledgedKeys.contains(key) { return .active }
+        return refusedKeys.contains(key) ? .refused : nil
+    }
+
+    /// An ack for a subscription the feed no longer waits for (dropped before Kraken answered)
+    /// is ignored, so a removed pair's channel is not watched again.
     func acknowledged(_ key: SubscriptionKey) {
-        pendingAcks.remove(key)
+        guard pendingAcks.remove(key) != nil else { return }
+        acknowledgedKeys.insert(key)
         liveness.subscriptionAcknowledged(key, nowNs: UnixTime.nanoseconds())
     }
 
@@ -292,6 +307,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
     func refused(where matches: (SubscriptionKey) -> Bool) {
         for key in pendingAcks where matches(key) {
             pendingAcks.remove(key)
+            refusedKeys.insert(key)
             liveness.subscriptionRemoved(key)
         }
     }
@@ -301,6 +317,8 @@ final class FeedConnection: WebSocketConnectionDelegate {
     /// The feed dropped this subscription: it is neither awaited nor watched any more.
     func forget(_ key: SubscriptionKey) {
         pendingAcks.remove(key)
+        acknowledgedKeys.remove(key)
+        refusedKeys.remove(key)
         liveness.subscriptionRemoved(key)
     }
 

@@ -1,5 +1,6 @@
 import BusPublishing
 import KrakenWire
+import SessionLifecycle
 import NIOCore
 import WireFormat
 
@@ -7,11 +8,13 @@ import WireFormat
 /// event loop and asks it for diagnostics. Everything the session does happens on that loop.
 public final class MarketFeed: Sendable {
     private let session: LoopConfinedSession<MarketSession>
+    private let publisher: BusPublisher
 
     public var eventLoop: any EventLoop { session.eventLoop }
 
-    private init(session: LoopConfinedSession<MarketSession>) {
+    private init(session: LoopConfinedSession<MarketSession>, publisher: BusPublisher) {
         self.session = session
+        self.publisher = publisher
     }
 
     /// Validates the configuration, then connects (and keeps reconnecting) on `eventLoop`.
@@ -19,9 +22,10 @@ public final class MarketFeed: Sendable {
         _ configuration: MarketFeedConfiguration, publisher: BusPublisher, on eventLoop: any EventLoop, seed: UInt64 = 0x5EED
     ) async throws -> MarketFeed {
         try configuration.validate()
-        return MarketFeed(session: try await .start(on: eventLoop) {
+        let session = try await LoopConfinedSession<MarketSession>.start(on: eventLoop) {
             try MarketSession(configuration: configuration, publisher: publisher, eventLoop: eventLoop, seed: seed)
-        })
+        }
+        return MarketFeed(session: session, publisher: publisher)
     }
 
     public func diagnostics() async throws -> FeedDiagnostics { try await session.diagnostics() }
@@ -40,20 +44,25 @@ public final class MarketFeed: Sendable {
         try await session.run { $0.unsubscribe(selection) }
     }
 
-    /// Every pair with its channels and whether Kraken has acknowledged each.
+    /// Every pair with its channels and where each stands with Kraken on this connection.
     public func subscriptions() async throws -> [PairSubscription] {
         try await session.run { session in
             session.subscriptions.map { symbol, channels in
-                PairSubscription(symbol: symbol, channels: channels, pending: Set(channels.requests.map(\.channel).filter {
-                    session.awaitingAck($0, symbol: symbol)
-                }.map(\.name)))
+                var states: [String: SubscriptionState] = [:]
+                for request in channels.requests {
+                    states[request.channel.name] = session.link.subscriptionState(SubscriptionKey(channel: request.channel.name, symbol: symbol))
+                }
+                return PairSubscription(symbol: symbol, channels: channels, states: states)
             }
         }
     }
 
     /// The state of every book topic starting with `prefix`, each at the sequence it reflects,
     /// taken on the feed's event loop between two messages (Clone pattern snapshots).
-    public func bookStates(prefix: [UInt8]) async throws -> [BusFrame] { try await session.run { $0.bookStates(prefix: prefix) } }
+    public func bookStates(prefix: [UInt8]) async throws -> [BusFrame] {
+        let sources = try await session.run { $0.bookStateSources(prefix: prefix) }
+        return sources.compactMap { $0.frame(using: publisher) }
+    }
 
     /// The pairs the feed keeps (configured plus added, minus removed).
     public func symbols() async throws -> [String] { try await session.run { $0.subscribedSymbols } }
@@ -69,8 +78,20 @@ public final class MarketFeed: Sendable {
 public struct PairSubscription: Sendable, Equatable {
     public var symbol: String
     public var channels: SymbolChannels
-    /// Channel names Kraken has not acknowledged yet (`book`, `trade`, ...).
-    public var pending: Set<String>
+    /// Per channel name (`book`, `trade`, ...), where it stands on the current connection; a
+    /// channel not listed was not requested on it (the feed is not connected, or the pair is
+    /// unknown to Kraken).
+    public var states: [String: SubscriptionState]
+}
+
+/// Where one subscription stands with Kraken on the current connection.
+public enum SubscriptionState: String, Sendable, Equatable {
+    /// Requested, not acknowledged yet.
+    case pending
+    /// Acknowledged.
+    case active
+    /// Kraken refused it.
+    case refused
 }
 
 /// Why a feed configuration cannot run.

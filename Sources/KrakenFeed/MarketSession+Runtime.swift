@@ -61,11 +61,22 @@ extension MarketSession {
             }
             guard wanted != current else { continue }
             if let depth = current.bookDepth, wanted.bookDepth != depth {
-                drop(SymbolChannels(bookDepth: depth), of: symbol, detail: "book depth changed")
+                drop(SymbolChannels(bookDepth: depth), of: symbol, detail: "book depth changed", keepingPair: true)
             }
             let before = channels[symbol] ?? SymbolChannels()
             channels[symbol] = wanted
-            guard prepareIfKnown(symbol) else { continue }
+            guard prepareIfKnown(symbol) else {
+                // Not yet connected: the channels apply on the next connect. Connected: the
+                // pair cannot take them, so nothing changes.
+                if subscribedOnce {
+                    channels[symbol] = before
+                    _ = prepareIfKnown(symbol)
+                    change.refused[symbol] = "not usable: \(instruments[symbol] == nil ? "not in Kraken's instrument list" : "invalid topic")"
+                } else {
+                    change.changed.append(symbol)
+                }
+                continue
+            }
             let added = wanted.requests.filter { !before.requests.contains($0) }
             if link.isOpen, subscribedOnce { requestAll([(symbol, added)]) }
             change.changed.append(symbol)
@@ -84,7 +95,9 @@ extension MarketSession {
             var dropped = SymbolChannels()
             for channel in selection.channels {
                 switch channel {
-                case .book: dropped.bookDepth = current.bookDepth
+                case .book:
+                    // A depth names the book to drop: another depth's book stays.
+                    if selection.depth == nil || selection.depth == current.bookDepth { dropped.bookDepth = current.bookDepth }
                 case .trade: dropped.trades = current.trades
                 case .ticker: dropped.ticker = current.ticker
                 case .ohlc:
@@ -107,31 +120,13 @@ extension MarketSession {
 
     var subscribedSymbols: [String] { symbols }
 
-    /// Whether Kraken has yet to acknowledge this channel of this symbol.
-    func awaitingAck(_ channel: V2Channel, symbol: String) -> Bool {
-        link.isAwaitingAck(SubscriptionKey(channel: channel.name, symbol: symbol))
-    }
-
-    /// The state of every book topic starting with `prefix` at its current
-    /// sequence: the whole book when live, its reset while it is being rebuilt.
-    func bookStates(prefix: [UInt8]) -> [BusFrame] {
-        var states: [BusFrame] = []
-        for symbol in symbols {
-            guard let keeper = books[symbol], let topic = topics[symbol]?.book, topic.matches(prefix: prefix) else { continue }
-            if let snapshot = keeper.currentSnapshot() {
-                if let state = publisher.state(snapshot, of: topic) { states.append(state) }
-            } else if keeper.generation > 0 || keeper.phase == .resynchronising {
-                var reset = KBBookReset()
-                reset.symbol = symbol
-                reset.depth = UInt32(keeper.depth)
-                reset.previousGeneration = keeper.generation
-                reset.generation = keeper.generation + 1
-                reset.reason = .resubscribe
-                reset.detail = "book is being rebuilt"
-                if let state = publisher.state(reset, of: topic) { states.append(state) }
-            }
+    /// Every book topic starting with `prefix` with a copy of its keeper and the topic's
+    /// sequence, read together between two messages; the caller encodes them off the loop.
+    func bookStateSources(prefix: [UInt8]) -> [BookStateSource] {
+        symbols.compactMap { symbol in
+            guard let keeper = books[symbol], let topic = topics[symbol]?.book, topic.matches(prefix: prefix) else { return nil }
+            return BookStateSource(topic: topic, keeper: keeper, sequence: publisher.currentSequence(of: topic))
         }
-        return states
     }
 
     /// Starts keeping `symbol` with `wanted` channels; the refusal reason, or nil when added.
@@ -152,9 +147,10 @@ extension MarketSession {
     }
 
     /// Stops `dropped` channels of `symbol`: unsubscribed at Kraken, no longer watched, a live
-    /// book ends with a reset (reason operator), and the topics are retired. A symbol left
-    /// with no channel is forgotten.
-    private func drop(_ dropped: SymbolChannels, of symbol: String, detail: String) {
+    /// book ends with a reset (reason operator) and an empty top view, and the topics are
+    /// retired. A symbol left with no channel is forgotten, unless `keepingPair` (a book
+    /// changing depth: the caller puts the new one in place).
+    private func drop(_ dropped: SymbolChannels, of symbol: String, detail: String, keepingPair: Bool = false) {
         guard var remaining = channels[symbol] else { return }
         if link.isOpen, subscribedOnce {
             for request in dropped.requests { send(request, [symbol], unsubscribe: true) }
@@ -162,10 +158,8 @@ extension MarketSession {
         var retired: [Topic] = []
         if dropped.bookDepth != nil {
             link.forget(SubscriptionKey(channel: V2Channel.book.name, symbol: symbol))
-            if let reset = books[symbol]?.invalidate(reason: .operator, detail: detail), let topic = topics[symbol]?.book {
-                link.counters.bookResets += 1
-                publish(reset, on: topic, exchangeNs: 0, receivedNs: UnixTime.nanoseconds())
-            }
+            if let reset = books[symbol]?.invalidate(reason: .operator, detail: detail) { publishReset(reset, symbol: symbol) }
+            if let keeper = books[symbol], let topic = topics[symbol]?.book { retiredGenerations[topic] = keeper.generation + 1 }
             books[symbol] = nil
             topSentNs[symbol] = nil
             retired += [topics[symbol]?.book, topics[symbol]?.top].compactMap { $0 }
@@ -186,12 +180,14 @@ extension MarketSession {
             remaining.ohlcIntervals.removeAll { $0 == interval }
         }
         if remaining.ohlcIntervals.isEmpty { link.forget(SubscriptionKey(channel: V2Channel.ohlc.name, symbol: symbol)) }
-        publisher.retire(retired)
-        if remaining.isEmpty {
+        if remaining.isEmpty && !keepingPair {
+            retired += [try? Topic.instrument(symbol)].compactMap { $0 }
+            publisher.retire(retired)
             channels[symbol] = nil
             topics[symbol] = nil
             symbols.removeAll { $0 == symbol }
         } else {
+            publisher.retire(retired)
             channels[symbol] = remaining
             _ = prepareIfKnown(symbol)
         }
@@ -202,4 +198,26 @@ extension MarketSession {
 public struct PairChange: Sendable, Equatable {
     public var changed: [String] = []
     public var refused: [String: String] = [:]
+}
+
+/// One book topic's state for a snapshot: the keeper (a copy-on-write value, cheap to take on
+/// the event loop) and the topic sequence it stood at.
+struct BookStateSource: Sendable {
+    var topic: Topic
+    var keeper: BookKeeper
+    var sequence: UInt64
+
+    /// The whole book when live, its reset while it is being rebuilt; nil before its first book.
+    func frame(using publisher: BusPublisher) -> BusFrame? {
+        if let snapshot = keeper.currentSnapshot() { return publisher.state(snapshot, of: topic, at: sequence) }
+        guard keeper.generation > 0 || keeper.phase == .resynchronising else { return nil }
+        var reset = KBBookReset()
+        reset.symbol = keeper.symbol
+        reset.depth = UInt32(keeper.depth)
+        reset.previousGeneration = keeper.generation
+        reset.generation = keeper.generation + 1
+        reset.reason = .resubscribe
+        reset.detail = "book is being rebuilt"
+        return publisher.state(reset, of: topic, at: sequence)
+    }
 }

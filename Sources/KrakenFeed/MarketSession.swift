@@ -31,8 +31,13 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     var symbols: [String]
     var channels: [String: SymbolChannels] = [:]
     var topics: [String: SymbolTopics] = [:]
-    /// When each symbol's `top:` view was last published.
+    /// When each symbol's `top:` view was last published, and the trailing publish due after a
+    /// rate-limited change.
     var topSentNs: [String: Int64] = [:]
+    var topTrailers: [String: Scheduled<Void>] = [:]
+    /// The generation each dropped book had reached, so a book that comes back on the same
+    /// topic continues from it (generations never go backwards on a topic).
+    var retiredGenerations: [Topic: UInt64] = [:]
     var parser = V2FrameParser()
     /// v1: Kraken's names of every pair, from this connection's AssetPairs.
     var symbolMap: SymbolMap?
@@ -110,11 +115,10 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             if configuration.bookTop != nil { publishTop(symbol, bookSequence: sequence, receivedNs: receivedNs, force: true) }
         case .checksumMismatch(let reset), .invalidLevel(let reset):
             link.counters.checksumFailures += 1
-            link.counters.bookResets += 1
             link.log.write(kind: "checksum_mismatch",
                            "\(symbol): expected \(reset.expectedChecksum), computed \(reset.computedChecksum); resubscribing",
                            nowNs: receivedNs)
-            publish(reset, on: topic, exchangeNs: exchangeNs, receivedNs: receivedNs)
+            publishReset(reset, symbol: symbol, exchangeNs: exchangeNs, receivedNs: receivedNs)
             resubscribeBook(symbol)
         case .ignored:
             link.counters.bookUpdatesIgnored += 1
@@ -176,7 +180,8 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             if error.contains("Exceeded msg rate") { link.counters.rateLimited += 1 }
             link.log.write(kind: "subscribe_error", "\(symbol.isEmpty ? "-" : symbol): \(error)", nowNs: UnixTime.nanoseconds())
             // Kraken names the symbol of a failed subscription; whatever it was, it will not ack.
-            link.refused { $0.symbol == symbol && (channel.isEmpty || $0.channel == channel) }
+            // A failed unsubscribe refuses nothing: a new subscription of the key may be waiting.
+            if subscribe { link.refused { $0.symbol == symbol && (channel.isEmpty || $0.channel == channel) } }
         } else if subscribe {
             link.acknowledged(SubscriptionKey(channel: channel, symbol: symbol))
         }
@@ -237,8 +242,8 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             link.log.write(kind: "invalid_symbol", "\(symbol): \(error)", nowNs: UnixTime.nanoseconds())
             return false
         }
-        if let depth = wanted.bookDepth, books[symbol]?.depth != depth {
-            books[symbol] = BookKeeper(symbol: symbol, depth: depth, precision: precision)
+        if let depth = wanted.bookDepth, books[symbol]?.depth != depth, let topic = topics[symbol]?.book {
+            books[symbol] = BookKeeper(symbol: symbol, depth: depth, precision: precision, continuingAfter: retiredGenerations[topic] ?? 0)
         }
         return true
     }
@@ -251,21 +256,46 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         request(book, [symbol])
     }
 
-    /// Publishes the symbol's best-N view when its interval has passed (or `force`).
+    /// Publishes the symbol's best-N view when its interval has passed (or `force`). A change
+    /// held back by the rate limit still goes out, at the end of the interval.
     private func publishTop(_ symbol: String, bookSequence: UInt64?, receivedNs: Int64, force: Bool) {
         guard let settings = configuration.bookTop, let bookSequence, let topic = topics[symbol]?.top else { return }
-        if !force, let last = topSentNs[symbol], receivedNs - last < settings.minimumIntervalNs { return }
+        if !force, let last = topSentNs[symbol], receivedNs - last < settings.minimumIntervalNs {
+            guard topTrailers[symbol] == nil else { return }
+            topTrailers[symbol] = link.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(last + settings.minimumIntervalNs - receivedNs)) { [weak self] in
+                guard let self, let bookTopic = self.topics[symbol]?.book else { return }
+                self.topTrailers[symbol] = nil
+                self.publishTop(symbol, bookSequence: self.publisher.currentSequence(of: bookTopic), receivedNs: UnixTime.nanoseconds(),
+                                force: true)
+            }
+            return
+        }
         guard let top = books[symbol]?.top(levels: settings.levels, bookSequence: bookSequence) else { return }
+        topTrailers.removeValue(forKey: symbol)?.cancel()
         topSentNs[symbol] = receivedNs
         publish(top, on: topic, exchangeNs: 0, receivedNs: receivedNs)
     }
 
+    /// A book is no longer exact: its reset goes out on the book topic, and an empty view of the
+    /// new generation on `top:`, so a top-only consumer never keeps stale prices.
+    func publishReset(_ reset: KBBookReset, symbol: String, exchangeNs: Int64 = 0, receivedNs: Int64 = UnixTime.nanoseconds()) {
+        link.counters.bookResets += 1
+        guard let bookTopic = topics[symbol]?.book else { return }
+        let sequence = publish(reset, on: bookTopic, exchangeNs: exchangeNs, receivedNs: receivedNs)
+        topTrailers.removeValue(forKey: symbol)?.cancel()
+        guard let topic = topics[symbol]?.top, let settings = configuration.bookTop, let sequence else { return }
+        var empty = KBBookTop()
+        empty.symbol = symbol
+        empty.levels = UInt32(settings.levels)
+        empty.generation = reset.generation
+        empty.bookSequence = sequence
+        publish(empty, on: topic, exchangeNs: 0, receivedNs: receivedNs)
+    }
+
     private func invalidateBooks(reason: KBBookResetReason, detail: String) {
-        let now = UnixTime.nanoseconds()
         for symbol in books.keys.sorted() {
-            guard let reset = books[symbol]?.invalidate(reason: reason, detail: detail), let topic = topics[symbol]?.book else { continue }
-            link.counters.bookResets += 1
-            publish(reset, on: topic, exchangeNs: 0, receivedNs: now)
+            guard let reset = books[symbol]?.invalidate(reason: reason, detail: detail) else { continue }
+            publishReset(reset, symbol: symbol)
         }
     }
 

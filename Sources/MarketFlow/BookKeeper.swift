@@ -44,9 +44,12 @@ public struct BookKeeper: Sendable {
     private var pushedOutBids: [Int64] = []
     private var pushedOutAsks: [Int64] = []
 
-    public init(symbol: String, depth: Int, precision: InstrumentRegistry.Precision) {
+    /// `continuingAfter`: the generation a previous book on the same topic reached, so the
+    /// first snapshot here is a later generation than anything consumers saw on the topic.
+    public init(symbol: String, depth: Int, precision: InstrumentRegistry.Precision, continuingAfter generation: UInt64 = 0) {
         self.symbol = symbol
         self.depth = depth
+        self.generation = generation
         book = L2Book(depth: depth, priceScale: precision.priceScale, quantityScale: precision.quantityScale)
     }
 
