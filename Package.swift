@@ -121,7 +121,7 @@ let package = Package(
             name: "BridgeRuntime",
             dependencies: [
                 "KrakenFeed", "BusPublishing", "WireFormat", "ZeroMQHub", "ZeroMQ", "SessionLifecycle", "AccountJournal", "ControlPlane",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),

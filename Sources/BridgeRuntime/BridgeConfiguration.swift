@@ -11,6 +11,8 @@ public struct BridgeConfiguration: Sendable {
     public var accountBind: String
     /// The control ROUTER (REQ/DEALER clients).
     public var controlBind: String
+    /// Prometheus text on `http://HOST:PORT/metrics` (port 0: any free port); nil: none.
+    public var metricsBind: (host: String, port: Int)?
     /// CURVE on every endpoint with per-endpoint allowlists; nil: plain (keep to loopback).
     public var security: BusSecurity?
     /// Where private events are made durable before publishing; nil: no journal, no replay.

@@ -19,6 +19,8 @@ public actor BridgeSupervisor {
     public nonisolated let marketEndpoint: String
     public nonisolated let accountEndpoint: String
     public nonisolated let controlEndpoint: String
+    /// `http://host:port/metrics` when metrics are served.
+    public private(set) var metricsEndpoint: String?
     public nonisolated let publisher: BusPublisher
     public nonisolated let configuration: BridgeConfiguration
 
@@ -30,6 +32,7 @@ public actor BridgeSupervisor {
     private let controlSocket: HubSocketID
     private var tasks: [Task<Void, Never>] = []
     private var controlServer: ControlServer?
+    private var metricsServer: MetricsServer?
     private var controlRequests: AsyncStream<IncomingControlRequest>.Continuation?
     private var rateMeter = ChannelRateMeter()
     private var stopping: Task<Void, Never>?
@@ -90,6 +93,14 @@ public actor BridgeSupervisor {
                 configuration: configuration, hub: hub, publisher: publisher, journal: journal, group: group, market: market!,
                 account: account)
             await supervisor.startBackgroundWork()
+            if let bind = configuration.metricsBind {
+                do {
+                    try await supervisor.startMetrics(host: bind.host, port: bind.port)
+                } catch {
+                    await supervisor.stop()
+                    throw error
+                }
+            }
             return supervisor
         } catch {
             try? await market?.stop()
@@ -137,6 +148,22 @@ public actor BridgeSupervisor {
             control: controlServer?.counters.diagnosticCounters ?? [:]))
     }
 
+    /// The diagnostics as Prometheus text.
+    public func metricsText() async -> String {
+        guard let diagnostics = try? await diagnosticsReport(), let health = try? await health() else {
+            return "# the bridge is stopping\n"
+        }
+        return PrometheusText.render(diagnostics, healthy: health.healthy)
+    }
+
+    private func startMetrics(host: String, port: Int) async throws {
+        let server = try await MetricsServer.start(host: host, port: port, group: group) { [weak self] in
+            await self?.metricsText() ?? "# the bridge is stopping\n"
+        }
+        metricsServer = server
+        metricsEndpoint = "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/metrics"
+    }
+
     public func health() async throws -> KBHealth {
         KBHealth(feeds: try await diagnostics(), bus: publisher.counters, journalError: publisher.lastJournalError)
     }
@@ -168,6 +195,8 @@ public actor BridgeSupervisor {
         tasks = []
         // The handler holds this actor; dropping the server breaks the cycle.
         controlServer = nil
+        await metricsServer?.stop()
+        metricsServer = nil
         try? await market.stop()
         try? await account?.stop()
         await hub.shutdown()

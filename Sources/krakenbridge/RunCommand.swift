@@ -87,6 +87,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Control ROUTER endpoint (REQ/DEALER clients; docs/control.md).")
     var controlBind = "tcp://127.0.0.1:5557"
 
+    @Option(help: "Serve Prometheus metrics on HOST:PORT at /metrics (e.g. 127.0.0.1:9464; port 0: any free port).")
+    var metricsBind: String?
+
     @Option(help: "SQLite journal of private events (replay, sequences across restarts); created if missing.")
     var journalPath = "krakenbridge-journal.sqlite"
 
@@ -137,6 +140,7 @@ struct RunCommand: AsyncParsableCommand {
         guard (curveSecretKeyFile == nil) == (curveAllowlist == nil) else {
             throw ValidationError("--curve-secret-key-file and --curve-allowlist go together")
         }
+        if let metricsBind { _ = try Self.hostAndPort(metricsBind) }
         guard journalMaxAgeHours > 0, journalMaxEvents > 0 else { throw ValidationError("journal retention must be positive") }
         guard ["full", "normal"].contains(journalSync) else { throw ValidationError("--journal-sync must be full or normal") }
         guard bookTop >= 0, bookTopIntervalMs >= 0 else { throw ValidationError("--book-top and --book-top-interval-ms must be ≥ 0") }
@@ -170,6 +174,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = BridgeConfiguration(market: market, marketBind: marketBind, accountBind: accountBind, controlBind: controlBind)
         configuration.simulated = simulated
         configuration.security = try security()
+        configuration.metricsBind = try metricsBind.map(Self.hostAndPort)
         if let credentials = try credentials() {
             var account = AccountFeedConfiguration(credentials: credentials)
             account.protocolVersion = protocolVersion
@@ -196,7 +201,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let endpoints = ["market": bridge.marketEndpoint, "account": bridge.accountEndpoint, "control": bridge.controlEndpoint]
+        var endpoints = ["market": bridge.marketEndpoint, "account": bridge.accountEndpoint, "control": bridge.controlEndpoint]
+        endpoints["metrics"] = await bridge.metricsEndpoint
         printLine(String(decoding: try encoder.encode(endpoints), as: UTF8.self))
         printError("run: \(market.symbols.count) pairs from \(market.connection.endpoints.map(\.description).joined(separator: ", ")) "
             + "(WebSocket \(protocolVersion.rawValue)); "
@@ -232,6 +238,17 @@ struct RunCommand: AsyncParsableCommand {
                     + "published \(bus.published), dropped \(bus.dropped)")
             }
         }
+    }
+
+    /// `host:port` (`[::1]:9464` for IPv6).
+    static func hostAndPort(_ text: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ValidationError("--metrics-bind '\(text)' is not HOST:PORT")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--metrics-bind '\(text)' has no host") }
+        return (host, port)
     }
 
     /// CURVE settings from the secret key file and the allowlist (nil: plain endpoints).

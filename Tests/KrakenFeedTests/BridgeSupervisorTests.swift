@@ -1,5 +1,7 @@
 import BridgeRuntime
 import BusPublishing
+import HTTPTransport
+import NIOHTTP1
 import Foundation
 import KrakenFeed
 import KrakenSimulatorServer
@@ -29,6 +31,7 @@ import ZeroMQ
             market: market, account: account, marketBind: "ipc://\(directory.path)/m.sock", accountBind: "ipc://\(directory.path)/a.sock",
             controlBind: "ipc://\(directory.path)/c.sock")
         configuration.journal = JournalSettings(path: directory.appendingPathComponent("journal.sqlite").path)
+        configuration.metricsBind = ("127.0.0.1", 0)
         configuration.simulated = true
         configuration.heartbeatInterval = .milliseconds(200)
 
@@ -57,6 +60,17 @@ import ZeroMQ
             guard case .diagnostics(let diagnostics) = reply.result else { throw SupervisorExpectation("no diagnostics: \(reply)") }
             #expect(diagnostics.connections.map(\.feed) == ["public", "private"])
             #expect(diagnostics.journalEvents > 0, "private events were journaled")
+
+            // Prometheus reads the same figures over HTTP.
+            let metrics = try #require(await bridge.metricsEndpoint)
+            let port = try #require(Int(metrics.split(separator: ":").last!.split(separator: "/").first!))
+            let response = try await HTTPClient.request(method: .GET, host: "127.0.0.1", port: port, path: "/metrics")
+            #expect(response.status == 200)
+            #expect(response.text.contains("krakenbridge_healthy 1"))
+            #expect(response.text.contains(#"krakenbridge_connection_state{feed="private"} 6"#))
+            #expect(response.text.contains("# TYPE krakenbridge_drops_total counter\nkrakenbridge_drops_total 0"))
+            #expect(response.text.contains(#"krakenbridge_counter{name="zmq.subscriber_overflows"} 0"#))
+            #expect(try await HTTPClient.request(method: .GET, host: "127.0.0.1", port: port, path: "/other").status == 404)
         } catch {
             Issue.record(error)
         }
