@@ -184,7 +184,7 @@ let package = Package(
             dependencies: [
                 "KrakenSimulator", "KrakenSimulatorServer", "WebSocketTransport", "HTTPTransport", "KrakenWire", "OrderBook",
                 "FixedPoint", "KrakenAuth", "KrakenREST", "TransportTLS",
-                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings),

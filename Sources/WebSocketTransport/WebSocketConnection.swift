@@ -53,6 +53,11 @@ public final class WebSocketConnection {
     private var channel: (any Channel)?
     private weak var delegate: (any WebSocketConnectionDelegate)?
     private var ended = false
+    /// The 101 arrived and the WebSocket handlers are in the pipeline. Until then the pipeline
+    /// is HTTP's: a `WebSocketFrame` written into it reaches NIO's HTTP request encoder, which
+    /// cannot take it and stops the whole process (a fatal error, not a failed write). So
+    /// nothing is sent before this is set, and closing before it just drops TCP.
+    private var upgraded = false
 
     private init(eventLoop: any EventLoop, delegate: any WebSocketConnectionDelegate) {
         self.eventLoop = eventLoop
@@ -107,13 +112,21 @@ public final class WebSocketConnection {
                     upgraded.fail(WebSocketClient.ConnectError(description: "connection closed before the WebSocket upgrade"))
                     connection.end(.connectionLost)
                 }
+                // Closed (or aborted) while TCP was still connecting: nobody wants this
+                // connection any more, so it must not go on to upgrade and live unowned.
+                if connection.ended { channel.close(promise: nil) }
             case .failure(let error):
                 upgraded.fail(error)
             }
         }
         upgraded.futureResult.assumeIsolated().whenComplete { result in
             switch result {
-            case .success: connection.delegate?.connectionOpened(connection)
+            case .success:
+                // An upgrade that finishes after a local close is not reported: the delegate
+                // already heard `closed`, and hears nothing after it.
+                guard !connection.ended else { return }
+                connection.upgraded = true
+                connection.delegate?.connectionOpened(connection)
             case .failure(let error): connection.end(.connectFailed(String(describing: error)))
             }
         }
@@ -122,7 +135,7 @@ public final class WebSocketConnection {
 
     /// Sends one text message (masked, as clients must). Dropped when not connected.
     public func send(text bytes: [UInt8]) {
-        guard let channel, !ended else { return }
+        guard let channel, upgraded, !ended else { return }
         var buffer = channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer), promise: nil)
@@ -130,15 +143,19 @@ public final class WebSocketConnection {
 
     /// A WebSocket-level ping (the delegate hears the pong).
     public func ping() {
-        guard let channel, !ended else { return }
+        guard let channel, upgraded, !ended else { return }
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: channel.allocator.buffer(capacity: 0)),
                               promise: nil)
     }
 
-    /// Sends a close frame and closes; the delegate hears `.closedLocally`.
+    /// Sends a close frame and closes; the delegate hears `.closedLocally`. Before the upgrade
+    /// completed there is no WebSocket to close yet (RFC 6455 §7.1.7 fails such a connection
+    /// by closing TCP): the connection is dropped without a frame.
     public func close() {
         guard !ended else { return }
-        if let channel {
+        if let channel, !upgraded {
+            channel.close(promise: nil)
+        } else if let channel {
             var data = channel.allocator.buffer(capacity: 2)
             data.write(webSocketErrorCode: .normalClosure)
             channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data))

@@ -55,7 +55,7 @@ import ZeroMQ
             #expect(await recorder.wait { frames in frames.contains { $0.topic == "exec:" } })
 
             // The control socket answers a plain REQ client in binary protobuf.
-            let reply = try Self.ask(bridge.controlEndpoint, KBControlRequest.with { $0.id = 77; $0.diagnostics = KBDiagnosticsCommand() })
+            let reply = try await Self.ask(bridge.controlEndpoint, KBControlRequest.with { $0.id = 77; $0.diagnostics = KBDiagnosticsCommand() })
             #expect(reply.id == 77)
             guard case .diagnostics(let diagnostics) = reply.result else { throw SupervisorExpectation("no diagnostics: \(reply)") }
             #expect(diagnostics.connections.map(\.feed) == ["public", "private"])
@@ -136,15 +136,27 @@ import ZeroMQ
     }
 
     /// One request on a REQ socket, the reply decoded.
-    static func ask(_ endpoint: String, _ request: KBControlRequest) throws -> KBControlReply {
+    ///
+    /// The reply is polled for, never waited for in a blocking receive: the bridge answers
+    /// control requests in Swift tasks, and a receive blocking one of the two cooperative
+    /// threads of a 2-core machine (while the parallel suite keeps the other busy) starved the
+    /// very task that was to answer it, until a 5 s receive timeout gave up with "no reply".
+    /// Now a slow answer only costs time, up to a deadline no healthy run comes near.
+    static func ask(_ endpoint: String, _ request: KBControlRequest, timeout: Duration = .seconds(30)) async throws -> KBControlReply {
         let context = try ZMQContext()
         let socket = try ZMQSocket(context: context, type: .req)
         try socket.set(.linger, 0)
-        try socket.set(.receiveTimeout, 5_000)
         try socket.connect(endpoint)
         try socket.send(try request.serializedBytes() as [UInt8])
-        guard let reply = try socket.receiveMessage(), let first = reply.frames.first else { throw SupervisorExpectation("no reply") }
-        return try KBControlReply(serializedBytes: first)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let reply = try socket.receiveMessage(dontWait: true) {
+                guard let first = reply.frames.first else { throw SupervisorExpectation("empty reply") }
+                return try KBControlReply(serializedBytes: first)
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw SupervisorExpectation("no reply within \(timeout)")
     }
 
     struct SupervisorExpectation: Error, CustomStringConvertible {

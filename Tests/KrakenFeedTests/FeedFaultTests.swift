@@ -57,8 +57,11 @@ import WireFormat
             let started = ContinuousClock.now
             try await harness.control(.POST, "/faults", body: #"{"kind":"stall","target":"public","heartbeats":false}"#)
             #expect(await Self.waitForResync(harness, after: before))
-            // Detection after 2.5 s of silence, then a reconnect within a second of it.
-            #expect(started.duration(to: .now) < .seconds(6))
+            // Detection after 2.5 s of silence, then a reconnect (normally ~3.5 s in all). The
+            // bound only has to rule out the other path, the 30 s data-quiet deadline: a
+            // loaded machine may delay the liveness check, the reconnect and the resync.
+            let elapsed = started.duration(to: .now)
+            #expect(elapsed < .seconds(20), "detected and replaced after \(elapsed)")
             let counters = try await harness.feed.diagnostics().counters
             #expect(counters.staleConnections == 1)
             #expect(counters.reconnections == 1)

@@ -220,17 +220,24 @@ struct SimulatorFaultTests {
         try await SimulatorHarness.run(tickMilliseconds: 60_000) { harness in
             try await harness.session { reader in
                 _ = try await reader.nextV2()
-                try await harness.fault(#"{"kind":"latency","milliseconds":300}"#)
+                // The delayed answer can never come sooner than the latency (exact lower
+                // bound). Back at 0, the answer must beat that latency; the best of three
+                // pings is measured so one stall of a loaded machine cannot fail it.
+                try await harness.fault(#"{"kind":"latency","milliseconds":1000}"#)
                 let clock = ContinuousClock()
-                var start = clock.now
+                let start = clock.now
                 try await reader.send(#"{"method":"ping","req_id":1}"#)
                 _ = try await reader.nextResponse()
-                #expect(clock.now - start >= .milliseconds(300))
+                #expect(clock.now - start >= .milliseconds(1_000))
                 try await harness.fault(#"{"kind":"latency","milliseconds":0}"#)
-                start = clock.now
-                try await reader.send(#"{"method":"ping","req_id":2}"#)
-                _ = try await reader.nextResponse()
-                #expect(clock.now - start < .milliseconds(300))
+                var fastest = Duration.seconds(3_600)
+                for requestID in 2...4 {
+                    let sent = clock.now
+                    try await reader.send(#"{"method":"ping","req_id":\#(requestID)}"#)
+                    _ = try await reader.nextResponse()
+                    fastest = min(fastest, clock.now - sent)
+                }
+                #expect(fastest < .milliseconds(1_000), "an answer took \(fastest) without latency")
             }
         }
     }

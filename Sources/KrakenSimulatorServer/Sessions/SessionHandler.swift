@@ -17,6 +17,14 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        // The upgrade finishes after the 101 is written; a client that dropped TCP right then
+        // leaves a closed channel whose `channelInactive` has already gone by. Such a session
+        // is never registered or greeted (nothing could reach it, and it would only be
+        // unregistered again when the pipeline is torn down).
+        guard context.channel.isActive else {
+            context.close(promise: nil)
+            return
+        }
         session.output.attach(context)
         exchange.register(session)
         session.greet()
