@@ -209,23 +209,22 @@ class ControlClient:
     def subscribe(self, channels: Iterable[str], symbols: Iterable[str] = (), *, depth: int = 0,
                   interval_minutes: int = 0) -> control_pb2.ControlReply:
         """Subscribes Kraken channels (book, trade, ticker, ohlc, ...) for symbols."""
-        request = control_pb2.ControlRequest()
-        request.subscribe.SetInParent()
-        request.subscribe.channels.extend(channels)
-        request.subscribe.symbols.extend(symbols)
-        request.subscribe.depth = depth
-        request.subscribe.interval_minutes = interval_minutes
-        return self.call(request)
+        return self._selection("subscribe", channels, symbols, depth, interval_minutes)
 
     def unsubscribe(self, channels: Iterable[str], symbols: Iterable[str] = (), *, depth: int = 0,
                     interval_minutes: int = 0) -> control_pb2.ControlReply:
         """Ends subscriptions made with :meth:`subscribe` (or at start)."""
+        return self._selection("unsubscribe", channels, symbols, depth, interval_minutes)
+
+    def _selection(self, command: str, channels: Iterable[str], symbols: Iterable[str], depth: int,
+                   interval_minutes: int) -> control_pb2.ControlReply:
         request = control_pb2.ControlRequest()
-        request.unsubscribe.SetInParent()
-        request.unsubscribe.channels.extend(channels)
-        request.unsubscribe.symbols.extend(symbols)
-        request.unsubscribe.depth = depth
-        request.unsubscribe.interval_minutes = interval_minutes
+        selection = getattr(request, command)
+        selection.SetInParent()
+        selection.channels.extend(channels)
+        selection.symbols.extend(symbols)
+        selection.depth = depth
+        selection.interval_minutes = interval_minutes
         return self.call(request)
 
     def add_pair(self, symbol: str) -> control_pb2.ControlReply:
