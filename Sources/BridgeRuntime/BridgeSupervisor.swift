@@ -211,7 +211,10 @@ public actor BridgeSupervisor {
             handler: BridgeControlHandler(supervisor: self),
             policy: configuration.security.map { .secured(operators: $0.operators) } ?? .open)
         controlServer = server
-        let (requests, continuation) = AsyncStream.makeStream(of: IncomingControlRequest.self, bufferingPolicy: .bufferingOldest(1_000))
+        // As deep as the hub's own inbound buffer: a flood from one client is answered quickly
+        // (its requests over the per-client bound are refused at once), so others' requests
+        // behind it wait a moment instead of being refused for a full queue.
+        let (requests, continuation) = AsyncStream.makeStream(of: IncomingControlRequest.self, bufferingPolicy: .bufferingOldest(10_000))
         controlRequests = continuation
         let hub = hub
         let controlSocket = controlSocket

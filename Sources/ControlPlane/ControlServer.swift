@@ -72,15 +72,19 @@ public final class ControlServer: Sendable {
     /// The UNAVAILABLE reply for a request the transport could not even queue (counted like
     /// every error reply).
     public func overloadedReply(bodyFrames: [[UInt8]]) -> [[UInt8]] {
-        busyReply(bodyFrames: bodyFrames, clientBound: false)
+        busyReply(bodyFrames: bodyFrames, message: "the control plane's queue is full; try again")
     }
 
     /// The UNAVAILABLE reply for a request refused because too many are in flight, with the
     /// id echoed when the body can be read.
     func busyReply(bodyFrames: [[UInt8]], clientBound: Bool) -> [[UInt8]] {
-        let busy = ControlError.unavailable(clientBound
+        busyReply(bodyFrames: bodyFrames, message: clientBound
             ? "this client has \(maxInFlightPerClient) requests in flight; read their replies first"
             : "the control plane is handling \(maxInFlight) requests; try again")
+    }
+
+    private func busyReply(bodyFrames: [[UInt8]], message: String) -> [[UInt8]] {
+        let busy = ControlError.unavailable(message)
         do throws(ControlFailure) {
             let request = try decoder.decode(bodyFrames: bodyFrames)
             return answer(failure: busy, id: request.id, encoding: request.encoding)
