@@ -90,11 +90,13 @@ public final class BusPublisher: Sendable {
         }
         let socket = endpoint == .market ? marketSocket : accountSocket
         let type = M.busMessageType
+        let cachesLastValue = Self.cachesLastValue(type)
         guard endpoint == .account, let journal else {
             return state.withLock { state in
                 let header = Self.header(type, flags: flags.union(extraFlags), payload: payload, epoch: epoch,
                                          sequence: state.sequencer.next(for: topic), exchangeNs: exchangeTimestampNs, receivedNs: receivedNs)
-                return queue(&state, header: header, payload: payload, on: topic, endpoint: endpoint, socket: socket)
+                return queue(&state, header: header, payload: payload, on: topic, endpoint: endpoint, socket: socket,
+                             cachesLastValue: cachesLastValue)
             }
         }
         // Account messages are made durable outside the shared lock, so market data never waits
@@ -118,7 +120,8 @@ public final class BusPublisher: Sendable {
                 } else {
                     state.counters.journaled += 1
                 }
-                return queue(&state, header: header, payload: payload, on: topic, endpoint: endpoint, socket: socket)
+                return queue(&state, header: header, payload: payload, on: topic, endpoint: endpoint, socket: socket,
+                             cachesLastValue: cachesLastValue)
             }
         }
     }
@@ -134,10 +137,11 @@ public final class BusPublisher: Sendable {
     /// Records a numbered message (last value, latency, activity) and hands it to the hub;
     /// called with the state locked, so the hub sees each topic's messages in sequence order.
     private func queue(
-        _ state: inout State, header: FrameHeader, payload: [UInt8], on topic: Topic, endpoint: Endpoint, socket: HubSocketID
+        _ state: inout State, header: FrameHeader, payload: [UInt8], on topic: Topic, endpoint: Endpoint, socket: HubSocketID,
+        cachesLastValue: Bool
     ) -> UInt64? {
         let now = header.publishTimestampNs
-        if Self.cachesLastValue(KBMessageType(rawValue: Int(header.messageType)) ?? .unspecified) {
+        if cachesLastValue {
             var stored = header
             stored.flags.insert(.snapshot)
             state.lastValues[topic] = BusFrame(topic: topic, header: stored, payload: payload)

@@ -27,7 +27,7 @@ from typing import Iterable, Literal, Optional, Union
 
 import zmq
 from google.protobuf import json_format
-from google.protobuf.message import DecodeError
+from google.protobuf.message import DecodeError, Message
 
 from krakenbridge.v1 import control_pb2, frame_pb2, service_pb2
 from krakenbridge.wire import BusFrame, FrameHeader, decode_frames, decode_header
@@ -267,12 +267,7 @@ class ControlClient:
         request = control_pb2.ControlRequest()
         request.snapshot.topic_prefix = prefix_text
         request.snapshot.SetInParent()
-        reply, rest = self.request(request)
-        if reply.HasField("error"):
-            raise ControlError(reply)
-        if reply.WhichOneof("result") != "snapshot":
-            raise SnapshotError(f"expected a snapshot reply, got {reply.WhichOneof('result')}")
-        begin = reply.snapshot
+        begin, rest = self._streamed(request, "snapshot", SnapshotError)
         if begin.topic_prefix != prefix_text:
             raise SnapshotError(f"SnapshotBegin is for prefix {begin.topic_prefix!r}, asked for {prefix_text!r}")
         if len(rest) != 3 * (begin.topic_count + 1):
@@ -291,6 +286,17 @@ class ControlClient:
             raise SnapshotError(f"SnapshotEnd counts {end.topic_count} topics, SnapshotBegin {begin.topic_count}")
         return Snapshot(begin, frames, end, end_header)
 
+    def _streamed(self, request: control_pb2.ControlRequest, kind: str,
+                  mismatch: type[ControlProtocolError]) -> tuple[Message, list[bytes]]:
+        """Sends a request whose reply has frames after it: the ``kind`` result and those frames;
+        an error reply raises :class:`ControlError`, another result ``mismatch``."""
+        reply, rest = self.request(request)
+        if reply.HasField("error"):
+            raise ControlError(reply)
+        if reply.WhichOneof("result") != kind:
+            raise mismatch(f"expected a {kind} reply, got {reply.WhichOneof('result')}")
+        return getattr(reply, kind), rest
+
     def replay(self, topic: Union[str, bytes], after: int = 0, max_events: int = 1000) -> Replay:
         """The journal's events of ``topic`` (``exec:``, ``fill:``, ``balance:``) with a sequence
         greater than ``after``, at most ``max_events``. Validates the reply: ``event_count``
@@ -302,12 +308,7 @@ class ControlClient:
         request.replay.after_sequence = after
         request.replay.max_events = max_events
         request.replay.SetInParent()
-        reply, rest = self.request(request)
-        if reply.HasField("error"):
-            raise ControlError(reply)
-        if reply.WhichOneof("result") != "replay":
-            raise ReplayError(f"expected a replay reply, got {reply.WhichOneof('result')}")
-        begin = reply.replay
+        begin, rest = self._streamed(request, "replay", ReplayError)
         if begin.topic != topic_text:
             raise ReplayError(f"ReplayBegin is for topic {begin.topic!r}, asked for {topic_text!r}")
         if len(rest) != 3 * begin.event_count:
