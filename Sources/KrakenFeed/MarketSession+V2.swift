@@ -23,15 +23,18 @@ extension MarketSession {
             publishBook(outcome, symbol: book.symbol, topic: topic, exchangeNs: book.timestampNs ?? 0, receivedNs: now)
         case .trade(let message):
             for trade in message.trades {
+                let trade = instruments[trade.symbol].map { V2Digits.trade(trade, $0) } ?? trade
                 publishTrade(MarketEvents.trade(trade, fromSnapshot: message.kind == .snapshot), exchangeNs: trade.timestampNs,
                              receivedNs: now)
             }
         case .heartbeat:
             link.counters.heartbeats += 1
         case .ticker(let message):
-            publishTicker(MarketEvents.ticker(message.ticker, receivedNs: now), exchangeNs: message.ticker.timestampNs ?? 0, receivedNs: now)
+            let ticker = instruments[message.ticker.symbol].map { V2Digits.ticker(message.ticker, $0) } ?? message.ticker
+            publishTicker(MarketEvents.ticker(ticker, receivedNs: now), exchangeNs: ticker.timestampNs ?? 0, receivedNs: now)
         case .ohlc(let message):
             for candle in message.candles {
+                let candle = instruments[candle.symbol].map { V2Digits.candle(candle, $0) } ?? candle
                 publishCandle(MarketEvents.candle(candle, receivedNs: now), exchangeNs: candle.timestampNs ?? 0, receivedNs: now)
             }
         case .status(let status):

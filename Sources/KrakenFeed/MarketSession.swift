@@ -243,7 +243,13 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             return false
         }
         if let depth = wanted.bookDepth, books[symbol]?.depth != depth, let topic = topics[symbol]?.book {
-            books[symbol] = BookKeeper(symbol: symbol, depth: depth, precision: precision, continuingAfter: retiredGenerations[topic] ?? 0)
+            // v2 numbers are padded to the instrument's precision; v1 strings keep the digits
+            // they arrived with (AssetPairs' decimals do not describe them).
+            let digits: L2Book.Digits = switch configuration.protocolVersion {
+            case .v2: .instrument(priceScale: precision.priceScale, quantityScale: precision.quantityScale)
+            case .v1: .asReceived
+            }
+            books[symbol] = BookKeeper(symbol: symbol, depth: depth, digits: digits, continuingAfter: retiredGenerations[topic] ?? 0)
         }
         return true
     }

@@ -4,7 +4,6 @@ import Glibc
 import KrakenAuth
 import KrakenSimulator
 import NIOCore
-import OrderBook
 
 /// A WebSocket connection's protocol handler as the exchange sees it.
 protocol ClientSession: AnyObject {

@@ -3,8 +3,9 @@ import KrakenWire
 import OrderBook
 import WireFormat
 
-/// One symbol's book at one depth, kept exact from Kraken's `book` messages (v2, or v1 — the
-/// same CRC32 over the same digits, since both are kept at the pair's precision). Every message
+/// One symbol's book at one depth, kept exact from Kraken's `book` messages (v2, with every
+/// number padded to the instrument's precision, or v1, with every string's digits as
+/// received — the same CRC32 over the digits each version's checksum covers). Every message
 /// is verified against its checksum before anything is published: a mismatch yields a
 /// `BookReset` (with a new generation) instead of the update, the book is dropped, and updates
 /// are ignored until the next snapshot — so no book state that failed its checksum ever reaches
@@ -29,8 +30,8 @@ public struct BookKeeper: Sendable {
         case checksumMismatch(KBBookReset)
         /// An update before the first snapshot or while resynchronising (counted, not published).
         case ignored
-        /// A level could not be represented at the pair's precision (more decimals than the
-        /// instrument allows, or out of range): treated like a mismatch.
+        /// A level could not be kept (more decimals than a v2 instrument allows, a price that is
+        /// not positive, a negative quantity): treated like a mismatch.
         case invalidLevel(KBBookReset)
     }
 
@@ -40,17 +41,25 @@ public struct BookKeeper: Sendable {
     /// Starts at 0; a snapshot after a reset (or the first one) opens the next generation.
     public private(set) var generation: UInt64 = 0
     public private(set) var phase: Phase = .awaitingSnapshot
-    /// Prices the last applied message pushed beyond the depth (buffers reused per message).
-    private var pushedOutBids: [Int64] = []
-    private var pushedOutAsks: [Int64] = []
+    /// The last applied message's levels as the book keeps them, then the levels it pushed
+    /// beyond the depth as deletes (buffers reused per message).
+    private var changedBids: [BookLevel] = []
+    private var changedAsks: [BookLevel] = []
 
     /// `continuingAfter`: the generation a previous book on the same topic reached, so the
     /// first snapshot here is a later generation than anything consumers saw on the topic.
-    public init(symbol: String, depth: Int, precision: InstrumentRegistry.Precision, continuingAfter generation: UInt64 = 0) {
+    /// `digits`: `.instrument` for v2, `.asReceived` for v1.
+    public init(symbol: String, depth: Int, digits: L2Book.Digits, continuingAfter generation: UInt64 = 0) {
         self.symbol = symbol
         self.depth = depth
         self.generation = generation
-        book = L2Book(depth: depth, priceScale: precision.priceScale, quantityScale: precision.quantityScale)
+        book = L2Book(depth: depth, digits: digits)
+    }
+
+    /// A v2 book, padded to the instrument's precision.
+    public init(symbol: String, depth: Int, precision: InstrumentRegistry.Precision, continuingAfter generation: UInt64 = 0) {
+        self.init(symbol: symbol, depth: depth, digits: .instrument(priceScale: precision.priceScale, quantityScale: precision.quantityScale),
+                  continuingAfter: generation)
     }
 
     public mutating func apply(_ message: V2BookMessage) -> Outcome {
@@ -71,9 +80,12 @@ public struct BookKeeper: Sendable {
             book.removeAll()
             guard applyLevels(bids: bids, asks: asks) else { return invalidLevel(checksum: checksum ?? 0) }
             if let checksum, book.verify(checksum: checksum) != .match { return mismatch(expected: checksum) }
+            guard let snapshot = snapshotMessage(generation: generation + 1, checksum: checksum ?? book.checksum) else {
+                return invalidLevel(checksum: checksum ?? 0)
+            }
             generation += 1
             phase = .live
-            return .snapshot(snapshotMessage(checksum: checksum ?? book.checksum))
+            return .snapshot(snapshot)
         }
         guard phase == .live else { return .ignored }
         guard applyLevels(bids: bids, asks: asks) else { return invalidLevel(checksum: checksum ?? 0) }
@@ -83,29 +95,10 @@ public struct BookKeeper: Sendable {
         update.depth = UInt32(depth)
         update.generation = generation
         update.checksum = checksum
-        update.priceScale = UInt32(book.priceScale)
-        update.qtyScale = UInt32(book.quantityScale)
-        // The levels were just applied at these scales, so they rescale.
-        for level in bids {
-            guard let price = level.price.rescaled(to: book.priceScale), let quantity = level.quantity.rescaled(to: book.quantityScale)
-            else { return invalidLevel(checksum: checksum) }
-            update.bidPrice.append(price.mantissa)
-            update.bidQty.append(quantity.mantissa)
-        }
-        for level in asks {
-            guard let price = level.price.rescaled(to: book.priceScale), let quantity = level.quantity.rescaled(to: book.quantityScale)
-            else { return invalidLevel(checksum: checksum) }
-            update.askPrice.append(price.mantissa)
-            update.askQty.append(quantity.mantissa)
-        }
-        // Kraken leaves truncation to the client; the contract sends it as explicit deletes.
-        for price in pushedOutBids {
-            update.bidPrice.append(price)
-            update.bidQty.append(0)
-        }
-        for price in pushedOutAsks {
-            update.askPrice.append(price)
-            update.askQty.append(0)
+        // Levels pushed out of the depth are at the end of the buffers: Kraken leaves
+        // truncation to the client, the contract sends it as explicit deletes.
+        guard update.setLevels(bids: changedBids, asks: changedAsks, fallback: fallbackScales) else {
+            return invalidLevel(checksum: checksum)
         }
         return .update(update)
     }
@@ -124,7 +117,7 @@ public struct BookKeeper: Sendable {
 
     /// The full current book, for a late joiner's snapshot (nil unless live).
     public func currentSnapshot() -> KBBookSnapshot? {
-        phase == .live ? snapshotMessage(checksum: book.checksum) : nil
+        phase == .live ? snapshotMessage(generation: generation, checksum: book.checksum) : nil
     }
 
     /// The best `levels` levels per side of the live book (nil unless live), tagged with the
@@ -136,32 +129,40 @@ public struct BookKeeper: Sendable {
         top.levels = UInt32(levels)
         top.generation = generation
         top.bookSequence = bookSequence
-        top.priceScale = UInt32(book.priceScale)
-        top.qtyScale = UInt32(book.quantityScale)
-        for level in book.bids.prefix(levels) {
-            top.bidPrice.append(level.price)
-            top.bidQty.append(level.quantity)
-        }
-        for level in book.asks.prefix(levels) {
-            top.askPrice.append(level.price)
-            top.askQty.append(level.quantity)
-        }
-        return top
+        return top.setLevels(bids: book.bids.prefix(levels), asks: book.asks.prefix(levels), fallback: fallbackScales) ? top : nil
     }
 
     private mutating func applyLevels<Level: KrakenBookLevel>(bids: [Level], asks: [Level]) -> Bool {
+        changedBids.removeAll(keepingCapacity: true)
+        changedAsks.removeAll(keepingCapacity: true)
         do {
-            for level in bids { try book.apply(price: level.price, quantity: level.quantity, side: .bid) }
-            for level in asks { try book.apply(price: level.price, quantity: level.quantity, side: .ask) }
+            for level in bids {
+                let level = try book.level(price: level.price, quantity: level.quantity)
+                book.apply(level, side: .bid)
+                changedBids.append(level)
+            }
+            for level in asks {
+                let level = try book.level(price: level.price, quantity: level.quantity)
+                book.apply(level, side: .ask)
+                changedAsks.append(level)
+            }
         } catch {
             return false
         }
-        pushedOutBids.removeAll(keepingCapacity: true)
-        pushedOutAsks.removeAll(keepingCapacity: true)
-        if book.bids.count > depth { for level in book.bids[depth...] { pushedOutBids.append(level.price) } }
-        if book.asks.count > depth { for level in book.asks[depth...] { pushedOutAsks.append(level.price) } }
+        if book.bids.count > depth { for level in book.bids[depth...] { changedBids.append(Self.deletion(of: level)) } }
+        if book.asks.count > depth { for level in book.asks[depth...] { changedAsks.append(Self.deletion(of: level)) } }
         book.truncate()
         return true
+    }
+
+    private static func deletion(of level: BookLevel) -> BookLevel {
+        BookLevel(price: level.price, quantity: 0, priceScale: level.priceScale, quantityScale: level.quantityScale)
+    }
+
+    /// The message scales when a message has no level: the instrument's, or 0 for a v1 book.
+    private var fallbackScales: (price: UInt8, quantity: UInt8) {
+        if case .instrument(let price, let quantity) = book.digits { return (price, quantity) }
+        return (0, 0)
     }
 
     private mutating func mismatch(expected: UInt32) -> Outcome {
@@ -174,7 +175,7 @@ public struct BookKeeper: Sendable {
     private mutating func invalidLevel(checksum: UInt32) -> Outcome {
         phase = .resynchronising
         book.removeAll()
-        return .invalidLevel(reset(reason: .checksumMismatch, detail: "a level does not fit the pair's precision",
+        return .invalidLevel(reset(reason: .checksumMismatch, detail: "a level does not fit the book (precision or sign)",
                                    expected: checksum, computed: 0))
     }
 
@@ -191,18 +192,13 @@ public struct BookKeeper: Sendable {
         return reset
     }
 
-    private func snapshotMessage(checksum: UInt32) -> KBBookSnapshot {
+    private func snapshotMessage(generation: UInt64, checksum: UInt32) -> KBBookSnapshot? {
         var snapshot = KBBookSnapshot()
         snapshot.symbol = symbol
         snapshot.depth = UInt32(depth)
         snapshot.generation = generation
         snapshot.checksum = checksum
-        snapshot.priceScale = UInt32(book.priceScale)
-        snapshot.qtyScale = UInt32(book.quantityScale)
-        snapshot.bidPrice = book.bids.map(\.price)
-        snapshot.bidQty = book.bids.map(\.quantity)
-        snapshot.askPrice = book.asks.map(\.price)
-        snapshot.askQty = book.asks.map(\.quantity)
+        guard snapshot.setLevels(bids: book.bids, asks: book.asks, fallback: fallbackScales) else { return nil }
         return snapshot
     }
 }

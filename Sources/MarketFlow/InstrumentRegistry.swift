@@ -2,8 +2,10 @@ import KrakenREST
 import KrakenWire
 
 /// The precisions of every known pair, from Kraken's v2 `instrument` channel or (v1, which has
-/// no such channel) REST AssetPairs' `pair_decimals`/`lot_decimals`: books are kept in exactly these decimals, so a checksum computed from them is
-/// the one Kraken computed.
+/// no such channel) REST AssetPairs' `pair_decimals`/`lot_decimals`. v2 books and numbers are
+/// padded to these precisions (Kraken's v2 checksum covers numbers printed at them). v1 books
+/// are not: AssetPairs' decimals are order-entry precisions, and v1 book strings often carry
+/// more decimals, which Kraken's v1 checksum covers as sent (docs/wire-format.md).
 public struct InstrumentRegistry: Sendable {
     /// What the bridge needs to keep one pair's book exact.
     public struct Precision: Sendable, Equatable {

@@ -1,17 +1,28 @@
 import FixedPoint
 
-/// A Kraken level-2 book at one subscribed depth, exact to the instrument's precision.
+/// A Kraken level-2 book at one subscribed depth, keeping each level's digits exactly.
 ///
-/// Levels are kept as sorted arrays of integer mantissas (best first on both sides), so the
-/// top levels — where almost every update lands — are found by binary search and changed with
-/// short moves. After every update the book is truncated to its depth, because Kraken does
-/// not send deletes for levels that fall out of scope.
+/// Levels are kept as sorted arrays (best first on both sides), so the top levels — where
+/// almost every update lands — are found by binary search and changed with short moves. After
+/// every update the book is truncated to its depth, because Kraken does not send deletes for
+/// levels that fall out of scope.
+///
+/// Which digits a level keeps is the book's `digits` rule: v2 books pad every number to the
+/// instrument's precision (Kraken's v2 JSON numbers drop trailing zeros, its checksum does
+/// not); v1 books keep each string's digits as received (Kraken's v1 checksum covers the
+/// strings, which often carry more decimals than AssetPairs' precisions).
 public struct L2Book: Sendable, Equatable {
+    /// Where a level's scales come from.
+    public enum Digits: Sendable, Equatable {
+        /// Every level at the instrument's precision (`price_precision` / `qty_precision`):
+        /// shorter numbers are padded, longer ones are an error.
+        case instrument(priceScale: UInt8, quantityScale: UInt8)
+        /// Each level at the scales its own text was written with.
+        case asReceived
+    }
+
     public let depth: Int
-    /// Fractional digits of prices and quantities (`price_precision` / `qty_precision` in v2,
-    /// `pair_decimals` / `lot_decimals` in v1 and REST).
-    public let priceScale: UInt8
-    public let quantityScale: UInt8
+    public let digits: Digits
     /// Best (highest) first.
     public private(set) var bids: [BookLevel] = []
     /// Best (lowest) first.
@@ -20,12 +31,16 @@ public struct L2Book: Sendable, Equatable {
     private var bidDigests = TopLevelDigests()
     private var askDigests = TopLevelDigests()
 
-    public init(depth: Int, priceScale: UInt8, quantityScale: UInt8) {
+    public init(depth: Int, digits: Digits) {
         self.depth = depth
-        self.priceScale = priceScale
-        self.quantityScale = quantityScale
+        self.digits = digits
         bids.reserveCapacity(depth + 1)
         asks.reserveCapacity(depth + 1)
+    }
+
+    /// A book at the instrument's precision.
+    public init(depth: Int, priceScale: UInt8, quantityScale: UInt8) {
+        self.init(depth: depth, digits: .instrument(priceScale: priceScale, quantityScale: quantityScale))
     }
 
     public mutating func removeAll() {
@@ -35,38 +50,37 @@ public struct L2Book: Sendable, Equatable {
         askDigests.removeAll()
     }
 
-    /// Converts exchange decimals to this book's mantissas, padding to the instrument's
-    /// precision (v2 numbers may arrive without trailing zeros).
+    /// Exchange decimals as this book's level: padded to the instrument's precision, or as
+    /// written.
     public func level(price: FixedDecimal, quantity: FixedDecimal) throws(BookError) -> BookLevel {
-        try Self.level(price: price, quantity: quantity, priceScale: priceScale, quantityScale: quantityScale)
+        try Self.level(price: price, quantity: quantity, digits: digits)
     }
 
-    /// Inserts, replaces or (quantity 0) deletes one level. Call `truncate()` after the last
+    /// Inserts, replaces or (quantity 0) deletes one level. A level replaces the one at the
+    /// same price whatever its scale, taking its digits. Call `truncate()` after the last
     /// level of a message, before checking the checksum.
     public mutating func apply(_ level: BookLevel, side: BookSide) {
         switch side {
-        case .bid: Self.apply(level, to: &bids, digests: &bidDigests, better: >)
-        case .ask: Self.apply(level, to: &asks, digests: &askDigests, better: <)
+        case .bid: Self.apply(level, to: &bids, digests: &bidDigests, descending: true)
+        case .ask: Self.apply(level, to: &asks, digests: &askDigests, descending: false)
         }
     }
 
     /// `apply(level(price:quantity:), side:)` in one call — what an ingest does per level (and
     /// cheaper: no copy of the book for the conversion).
     public mutating func apply(price: FixedDecimal, quantity: FixedDecimal, side: BookSide) throws(BookError) {
-        apply(try Self.level(price: price, quantity: quantity, priceScale: priceScale, quantityScale: quantityScale), side: side)
+        apply(try Self.level(price: price, quantity: quantity, digits: digits), side: side)
     }
 
     @inline(__always)
-    private static func level(
-        price: FixedDecimal, quantity: FixedDecimal, priceScale: UInt8, quantityScale: UInt8
-    ) throws(BookError) -> BookLevel {
+    private static func level(price: FixedDecimal, quantity: FixedDecimal, digits: Digits) throws(BookError) -> BookLevel {
+        // Errors name the numbers as received.
+        guard price.mantissa > 0 else { throw .nonPositivePrice(price) }
+        guard quantity.mantissa >= 0 else { throw .negativeQuantity(quantity) }
+        guard case .instrument(let priceScale, let quantityScale) = digits else { return BookLevel(price: price, quantity: quantity) }
         guard let scaledPrice = price.rescaled(to: priceScale) else { throw .precisionExceeded(price, scale: priceScale) }
-        guard let scaledQuantity = quantity.rescaled(to: quantityScale) else {
-            throw .precisionExceeded(quantity, scale: quantityScale)
-        }
-        guard scaledPrice.mantissa > 0 else { throw .nonPositivePrice(price) }
-        guard scaledQuantity.mantissa >= 0 else { throw .negativeQuantity(quantity) }
-        return BookLevel(price: scaledPrice.mantissa, quantity: scaledQuantity.mantissa)
+        guard let scaledQuantity = quantity.rescaled(to: quantityScale) else { throw .precisionExceeded(quantity, scale: quantityScale) }
+        return BookLevel(price: scaledPrice, quantity: scaledQuantity)
     }
 
     /// Drops levels beyond the subscribed depth.
@@ -84,13 +98,11 @@ public struct L2Book: Sendable, Equatable {
         truncate()
     }
 
-    private static func apply(
-        _ level: BookLevel, to levels: inout [BookLevel], digests: inout TopLevelDigests, better: (Int64, Int64) -> Bool
-    ) {
+    private static func apply(_ level: BookLevel, to levels: inout [BookLevel], digests: inout TopLevelDigests, descending: Bool) {
         if level.quantity == 0 {
             let removed: Int? = levels.withUnsafeMutableBufferPointer { buffer in
-                let index = position(of: level.price, in: UnsafeBufferPointer(buffer), better: better)
-                guard index < buffer.count, buffer[index].price == level.price else { return nil }
+                let (index, found) = position(of: level, in: UnsafeBufferPointer(buffer), descending: descending)
+                guard found else { return nil }
                 let base = buffer.baseAddress!
                 for position in index..<(buffer.count - 1) { base[position] = base[position + 1] }
                 return index
@@ -103,12 +115,9 @@ public struct L2Book: Sendable, Equatable {
             return
         }
         let count = levels.count
-        let (index, found) = levels.withUnsafeBufferPointer { buffer in
-            let index = position(of: level.price, in: buffer, better: better)
-            return (index, index < count && buffer[index].price == level.price)
-        }
+        let (index, found) = levels.withUnsafeBufferPointer { position(of: level, in: $0, descending: descending) }
         if found {
-            levels.withUnsafeMutableBufferPointer { $0[index].quantity = level.quantity }
+            levels.withUnsafeMutableBufferPointer { $0[index] = level }
             digests.replace(level, at: index)
         } else {
             // Grow by one (amortised), then open the gap with one move.
@@ -126,23 +135,27 @@ public struct L2Book: Sendable, Equatable {
         }
     }
 
-    /// The first index whose level is not better than `price` (binary search).
+    /// The first index whose level is not better than `level`'s price (binary search), and
+    /// whether the level there has that price.
     @inline(__always)
     private static func position(
-        of price: Int64, in levels: UnsafeBufferPointer<BookLevel>, better: (Int64, Int64) -> Bool
-    ) -> Int {
+        of level: BookLevel, in levels: UnsafeBufferPointer<BookLevel>, descending: Bool
+    ) -> (index: Int, found: Bool) {
         var low = 0
         var high = levels.count
+        let price = level.price
+        let scale = level.priceScale
         while low < high {
             let middle = (low &+ high) >> 1
-            if better(levels[middle].price, price) { low = middle &+ 1 } else { high = middle }
+            let order = levels[middle].comparePrice(to: price, scale: scale)
+            if descending ? order > 0 : order < 0 { low = middle &+ 1 } else { high = middle }
         }
-        return low
+        return (low, low < levels.count && levels[low].comparePrice(to: price, scale: scale) == 0)
     }
 
     /// Kraken's CRC32 over the top 10 asks (ascending) then the top 10 bids (descending), each
-    /// level as price digits then quantity digits without the point or leading zeros. The same
-    /// for API v1 and v2 once numbers carry the instrument's precision.
+    /// level as price digits then quantity digits without the point or leading zeros — each
+    /// level's mantissas, at the scales it keeps.
     public var checksum: UInt32 {
         CRC32.withTables { tables in
             let afterAsks = askDigests.advance(0xFFFF_FFFF, tables: tables)
@@ -157,8 +170,7 @@ public struct L2Book: Sendable, Equatable {
 
     /// Books are equal when their levels are (the cached checksum text follows from them).
     public static func == (lhs: L2Book, rhs: L2Book) -> Bool {
-        lhs.depth == rhs.depth && lhs.priceScale == rhs.priceScale && lhs.quantityScale == rhs.quantityScale
-            && lhs.bids == rhs.bids && lhs.asks == rhs.asks
+        lhs.depth == rhs.depth && lhs.digits == rhs.digits && lhs.bids == rhs.bids && lhs.asks == rhs.asks
     }
 
     public var bestBid: BookLevel? { bids.first }

@@ -22,17 +22,17 @@ struct BookBenchmark {
                 let distance = Int64(generator.next() % 15)
                 let quantity = generator.next() % 5 == 0 ? 0 : Int64(generator.next() % 200_000_000 + 1)
                 if generator.next() % 2 == 0 {
-                    bids.append(BookLevel(price: mid - 1 - distance, quantity: quantity))
+                    bids.append(BookLevel(price: mid - 1 - distance, quantity: quantity, priceScale: 1, quantityScale: 8))
                 } else {
-                    asks.append(BookLevel(price: mid + distance, quantity: quantity))
+                    asks.append(BookLevel(price: mid + distance, quantity: quantity, priceScale: 1, quantityScale: 8))
                 }
             }
             messages.append((bids, asks))
         }
         var book = L2Book(depth: 10, priceScale: 1, quantityScale: 8)
         for level in 0..<10 {
-            book.apply(BookLevel(price: mid - 1 - Int64(level), quantity: 100_000_000), side: .bid)
-            book.apply(BookLevel(price: mid + Int64(level), quantity: 100_000_000), side: .ask)
+            book.apply(BookLevel(price: mid - 1 - Int64(level), quantity: 100_000_000, priceScale: 1, quantityScale: 8), side: .bid)
+            book.apply(BookLevel(price: mid + Int64(level), quantity: 100_000_000, priceScale: 1, quantityScale: 8), side: .ask)
         }
         var samples: [Double] = []
         var sink: UInt32 = 0

@@ -36,17 +36,12 @@ enum FrameFormatter {
         }
     }
 
-    static func levels(_ prices: [Int64], _ quantities: [Int64], _ priceScale: UInt32, _ qtyScale: UInt32) -> String {
-        zip(prices, quantities).map {
-            "\(KBDecimal(mantissa: $0, scale: priceScale).text)×\(KBDecimal(mantissa: $1, scale: qtyScale).text)"
-        }.joined(separator: " ")
-    }
-
-    /// Both sides of a book message as `bids[price×qty …] asks[…]`.
-    static func sides(
-        bids: ([Int64], [Int64]), asks: ([Int64], [Int64]), priceScale: UInt32, qtyScale: UInt32
-    ) -> String {
-        "bids[\(levels(bids.0, bids.1, priceScale, qtyScale))] asks[\(levels(asks.0, asks.1, priceScale, qtyScale))]"
+    /// Both sides of a book message as `bids[price×qty …] asks[…]`, each level with the
+    /// digits it was written with.
+    static func sides(_ book: some BookColumns) -> String {
+        guard let levels = try? book.decodedLevels() else { return "MALFORMED LEVELS" }
+        func text(_ side: [BookColumnLevel]) -> String { side.map { "\($0.price)×\($0.quantity)" }.joined(separator: " ") }
+        return "bids[\(text(levels.bids))] asks[\(text(levels.asks))]"
     }
 
     static func summary(_ payload: BusPayload) -> String {
@@ -56,13 +51,13 @@ enum FrameFormatter {
         case .ticker(let t):
             return "bid \(t.bid.text)×\(t.bidQty.text) ask \(t.ask.text)×\(t.askQty.text) last \(t.last.text) vol \(t.volume.text)"
         case .bookSnapshot(let b):
-            let book = sides(bids: (b.bidPrice, b.bidQty), asks: (b.askPrice, b.askQty), priceScale: b.priceScale, qtyScale: b.qtyScale)
+            let book = sides(b)
             return "gen \(b.generation) crc \(b.checksum) \(book)"
         case .bookUpdate(let b):
-            let book = sides(bids: (b.bidPrice, b.bidQty), asks: (b.askPrice, b.askQty), priceScale: b.priceScale, qtyScale: b.qtyScale)
+            let book = sides(b)
             return "gen \(b.generation) crc \(b.checksum) \(book)"
         case .bookTop(let b):
-            let book = sides(bids: (b.bidPrice, b.bidQty), asks: (b.askPrice, b.askQty), priceScale: b.priceScale, qtyScale: b.qtyScale)
+            let book = sides(b)
             return "top \(b.levels) of book #\(b.bookSequence) \(book)"
         case .executionReport(let r):
             return "\(r.orderStatus) order \(r.orderID) \(r.side) filled \(r.quantityFilled.text) @ \(r.averageFillPrice.text) exec \(r.execID)"

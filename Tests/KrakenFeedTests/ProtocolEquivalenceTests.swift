@@ -18,13 +18,20 @@ import WireFormat
     private static let symbols = ["BTC/USD", "ETH/USD"]
 
     /// What a consumer can rely on whichever version the bridge reads, per frame: the topic and
-    /// the payload, numbers by value (v2 writes `0.5` where v1 writes `"0.50000"`). Left out:
-    /// what v1 does not send (a trade id; a ticker's time, whose receive time stands in) and
-    /// what only v1 sends (the ticker's 24-hour trade count).
+    /// the payload, numbers by value (v2 writes `0.5` where v1 writes `"0.50000"`; each keeps its
+    /// own digits on the bus). Left out: what v1 does not send (a trade id; a ticker's time,
+    /// whose receive time stands in), what only v1 sends (the ticker's 24-hour trade count), and
+    /// a book's checksum (Kraken's checksum of each version covers that version's digits).
     private static func downstream(_ frame: BusRecorder.Received) -> String? {
         switch frame.payload {
-        case .bookSnapshot, .bookUpdate, .bookReset:
-            return "\(frame.topic) \(frame.payload)"
+        case .bookSnapshot(let book):
+            return "\(frame.topic) snapshot \(book.symbol) \(book.depth) \(book.generation) \(levels(book))"
+        case .bookUpdate(let book):
+            return "\(frame.topic) update \(book.symbol) \(book.depth) \(book.generation) \(levels(book))"
+        case .bookReset(var reset):
+            reset.expectedChecksum = 0
+            reset.computedChecksum = 0
+            return "\(frame.topic) \(reset)"
         case .trade(var trade):
             trade.tradeID = 0
             trade.price = canonical(trade.price)
@@ -45,6 +52,15 @@ import WireFormat
         default:
             return nil
         }
+    }
+
+    /// Both sides' levels by value.
+    private static func levels(_ book: some BookColumns) -> String {
+        guard let levels = try? book.decodedLevels() else { return "malformed levels" }
+        func text(_ side: [BookColumnLevel]) -> String {
+            side.map { "\(canonical(KBDecimal($0.price)).text)×\(canonical(KBDecimal($0.quantity)).text)" }.joined(separator: " ")
+        }
+        return "bids[\(text(levels.bids))] asks[\(text(levels.asks))]"
     }
 
     /// The shortest digits of a value (`0.50000` → `0.5`).
@@ -119,9 +135,8 @@ import WireFormat
                 let v2Books = try BusBooks.replay(harness.recorder.all)
                 let v1Books = try BusBooks.replay(v1Bus.recorder.all)
                 for symbol in Self.symbols {
-                    let truth = try await harness.truthChecksum(symbol)
-                    #expect(v2Books.books[symbol]?.checksum == truth)
-                    #expect(v1Books.books[symbol]?.checksum == truth)
+                    #expect(v2Books.books[symbol]?.checksum == (try await harness.truthChecksum(symbol, version: .v2)))
+                    #expect(v1Books.books[symbol]?.checksum == (try await harness.truthChecksum(symbol, version: .v1)))
                 }
             } catch {
                 try? await v1Feed.stop()

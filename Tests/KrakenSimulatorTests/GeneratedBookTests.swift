@@ -9,9 +9,18 @@ private struct Client {
     var book: L2Book
     let pair: SimulatedPair
 
-    init(pair: SimulatedPair, depth: Int) {
+    /// v2 clients pad numbers to the instrument's precision; v1 clients keep the strings' digits.
+    init(pair: SimulatedPair, depth: Int, digits: L2Book.Digits) {
         self.pair = pair
-        book = L2Book(depth: depth, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
+        book = L2Book(depth: depth, digits: digits)
+    }
+
+    /// The market's best `depth` levels as this client must hold them: written with `decimals`.
+    static func expected(_ levels: ArraySlice<MarketLevel>, pair: SimulatedPair, decimals: SimulatedPair.Decimals) throws -> [BookLevel] {
+        try levels.map {
+            BookLevel(price: try FixedDecimal(pair.text(price: $0.price, decimals: decimals)),
+                      quantity: try FixedDecimal(pair.text(quantity: $0.quantity, decimals: decimals)))
+        }
     }
 
     mutating func applyV2(_ frame: [UInt8]) throws -> ChecksumResult {
@@ -45,12 +54,12 @@ struct GeneratedBookTests {
     func v2Books(depth: Int) throws {
         for pair in SimulatedPair.defaults {
             var market = PairMarket(pair: pair, seed: 11)
-            var view = BookView(depth: depth, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
-            var client = Client(pair: pair, depth: depth)
+            var view = BookView(depth: depth)
+            var client = Client(pair: pair, depth: depth, digits: .instrument(priceScale: pair.priceScale, quantityScale: pair.quantityScale))
             let snapshot = view.snapshot(of: market)
             let snapshotFrame = V2Frames.book(
                 snapshot: true, pair: pair, bids: snapshot.bids.map { ($0.price, $0.quantity) },
-                asks: snapshot.asks.map { ($0.price, $0.quantity) }, checksum: view.book.checksum, timestampNs: 1_700_000_000_000_000_000)
+                asks: snapshot.asks.map { ($0.price, $0.quantity) }, checksum: view.checksum(pair: pair, decimals: pair.precision), timestampNs: 1_700_000_000_000_000_000)
             #expect(try client.applyV2(snapshotFrame) == .match)
             var updates = 0
             for step in 0..<1_500 {
@@ -60,7 +69,7 @@ struct GeneratedBookTests {
                 updates += 1
                 let frame = V2Frames.book(
                     snapshot: false, pair: pair, bids: changes.bids.map { ($0.price, $0.quantity) },
-                    asks: changes.asks.map { ($0.price, $0.quantity) }, checksum: view.book.checksum,
+                    asks: changes.asks.map { ($0.price, $0.quantity) }, checksum: view.checksum(pair: pair, decimals: pair.precision),
                     timestampNs: 1_700_000_000_000_000_000 + Int64(step) * 1_000)
                 let result = try client.applyV2(frame)
                 guard result == .match else {
@@ -68,12 +77,12 @@ struct GeneratedBookTests {
                     return
                 }
                 if step % 25 == 0 {
-                    #expect(client.book.bids == Array(market.bids.prefix(depth)))
-                    #expect(client.book.asks == Array(market.asks.prefix(depth)))
+                    #expect(client.book.bids == (try Client.expected(market.bids.prefix(depth), pair: pair, decimals: pair.precision)))
+                    #expect(client.book.asks == (try Client.expected(market.asks.prefix(depth), pair: pair, decimals: pair.precision)))
                 }
             }
-            #expect(client.book.bids == Array(market.bids.prefix(depth)))
-            #expect(client.book.asks == Array(market.asks.prefix(depth)))
+            #expect(client.book.bids == (try Client.expected(market.bids.prefix(depth), pair: pair, decimals: pair.precision)))
+            #expect(client.book.asks == (try Client.expected(market.asks.prefix(depth), pair: pair, decimals: pair.precision)))
             #expect(updates > 500)
         }
     }
@@ -84,8 +93,8 @@ struct GeneratedBookTests {
         var republished = 0
         for (index, pair) in SimulatedPair.defaults.enumerated() {
             var market = PairMarket(pair: pair, seed: 5)
-            var view = BookView(depth: depth, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
-            var client = Client(pair: pair, depth: depth)
+            var view = BookView(depth: depth)
+            var client = Client(pair: pair, depth: depth, digits: .asReceived)
             let snapshot = view.snapshot(of: market)
             #expect(try client.applyV1(V1Frames.bookSnapshot(
                 channelID: index, pair: pair, depth: depth, bids: snapshot.bids, asks: snapshot.asks,
@@ -97,14 +106,16 @@ struct GeneratedBookTests {
                 republished += (changes.bids + changes.asks).filter(\.isRepublished).count
                 let frame = V1Frames.bookUpdate(
                     channelID: index, pair: pair, depth: depth, bids: changes.bids, asks: changes.asks,
-                    checksum: view.book.checksum, timestampNs: 1_534_614_248_123_678_000, splitSides: step % 2 == 0)
+                    checksum: view.checksum(pair: pair, decimals: pair.v1Decimals), timestampNs: 1_534_614_248_123_678_000,
+                    splitSides: step % 2 == 0)
                 let result = try client.applyV1(frame)
                 guard result == .match else {
                     Issue.record("\(pair.v1Name) depth \(depth) step \(step): \(String(describing: result))")
                     return
                 }
             }
-            #expect(client.book.bids == Array(market.bids.prefix(depth)))
+            #expect(client.book.bids == (try Client.expected(market.bids.prefix(depth), pair: pair, decimals: pair.v1Decimals)))
+            #expect(client.book.asks == (try Client.expected(market.asks.prefix(depth), pair: pair, decimals: pair.v1Decimals)))
         }
         #expect(republished > 0)
     }
@@ -130,7 +141,8 @@ struct GeneratedBookTests {
             Issue.record("not a v1 trade message"); return
         }
         #expect(old.pair == "XBT/USD")
-        #expect(old.trades.map(\.price.mantissa) == produced.map(\.price))
+        #expect(old.trades.map(\.price.description) == produced.map { pair.text(price: $0.price, decimals: pair.v1Decimals) })
+        #expect(old.trades.first?.price.scale == 5, "XBT/USD v1 prices carry five decimals, as on live Kraken")
     }
 
     @Test("status frames parse as the bridge expects")

@@ -24,8 +24,8 @@ enum MarketChannelWire {
 
 @Suite("v2 ticker, ohlc and instrument frames")
 struct MarketChannelV2FrameTests {
-    static let bid = BookLevel(price: 269_990, quantity: 74_000_000_000)
-    static let ask = BookLevel(price: 270_001, quantity: 136_144_813_783)
+    static let bid = MarketLevel(price: 269_990, quantity: 74_000_000_000)
+    static let ask = MarketLevel(price: 270_001, quantity: 136_144_813_783)
 
     static func ticker() -> Ticker {
         let statistics = HandTape.statistics()
@@ -67,13 +67,15 @@ struct MarketChannelV2FrameTests {
         #expect(message.ticker.volume?.isZero == true)
     }
 
+    /// The numbers come in Kraken's several JSON forms: `27000` without a point, `1.75000000`
+    /// with every digit of the precision, `26990.0` shortest.
     @Test("ohlc: top-level message time, interval_begin with nanoseconds, deprecated timestamp = interval end")
     func ohlc() throws {
         let candles = HandTape.statistics().candles(interval: 5)
         let messageTime = HandTape.t3 + 524_394_914
         let update = V2Frames.ohlc(snapshot: false, pair: HandTape.pair, [candles[0]], timestampNs: messageTime)
         #expect(String(decoding: update, as: UTF8.self) == #"""
-            {"channel":"ohlc","type":"update","timestamp":"2023-10-04T16:30:00.524394914Z","data":[{"symbol":"BTC/USD","open":27000.0,"high":27010.5,"low":26990.0,"close":26990.0,"trades":3,"volume":1.75,"vwap":26995.8,"interval_begin":"2023-10-04T16:25:00.000000000Z","interval":5,"timestamp":"2023-10-04T16:30:00.000000Z"}]}
+            {"channel":"ohlc","type":"update","timestamp":"2023-10-04T16:30:00.524394914Z","data":[{"symbol":"BTC/USD","open":27000,"high":27010.5,"low":26990.0,"close":26990.0,"trades":3,"volume":1.75000000,"vwap":26995.8,"interval_begin":"2023-10-04T16:25:00.000000000Z","interval":5,"timestamp":"2023-10-04T16:30:00.000000Z"}]}
             """#)
         let snapshot = V2Frames.ohlc(snapshot: true, pair: HandTape.pair, candles, timestampNs: messageTime)
         guard case .ohlc(let message) = try MarketChannelWire.v2(snapshot) else { throw MarketChannelWire.Unexpected(message: "not ohlc") }
@@ -126,5 +128,26 @@ struct MarketChannelV2FrameTests {
             #expect(parsed.marginable == false)
         }
         #expect(message.pairs.map { $0.quantityMinimum?.description } == ["0.0001", "0.01", "100.0", "10.0"], "Kraken prints these like Python floats")
+    }
+}
+
+@Suite("v2 numbers in every JSON form Kraken sends")
+struct V2NumberFormTests {
+    @Test("shortest, without a point, padded to the precision, and exponent below 1e-4", arguments: [
+        (Int64(400_000_000), UInt8(8), "4.0"),
+        (Int64(300_000_000), UInt8(8), "3"),
+        (Int64(175_000_000), UInt8(8), "1.75000000"),
+        (Int64(5_100), UInt8(8), "5.1e-05"),
+        (Int64(5_666), UInt8(4), "0.5666"),
+        (Int64(100_000), UInt8(8), "0.001"),
+    ])
+    func forms(mantissa: Int64, scale: UInt8, text: String) throws {
+        let pair = SimulatedPair(symbol: "A/B", v1Name: "A/B", restKey: "AB", base: "A", quote: "B", priceScale: scale,
+                                 quantityScale: scale, initialMid: 1)
+        let frame = V2Frames.book(snapshot: true, pair: pair, bids: [(price: mantissa, quantity: mantissa)], asks: [],
+                                  checksum: 0, timestampNs: 0)
+        #expect(String(decoding: frame, as: UTF8.self).contains(#"{"price":\#(text),"qty":\#(text)}"#))
+        guard case .book(let book) = try MarketChannelWire.v2(frame) else { throw MarketChannelWire.Unexpected(message: "not a book") }
+        #expect(book.bids.first?.price.rescaled(to: scale)?.mantissa == mantissa, "the bridge's parser reads \(text) exactly")
     }
 }

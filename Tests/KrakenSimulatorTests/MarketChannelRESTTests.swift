@@ -64,7 +64,7 @@ struct MarketChannelRESTTests {
             let books = try DepthSnapshot.parse(responseBody: Data(body))
             #expect(books.map(\.restKey) == [pair.restKey])
             let book = try #require(books.first)
-            func expected(_ levels: ArraySlice<BookLevel>) -> [DepthSnapshot.Level] {
+            func expected(_ levels: ArraySlice<MarketLevel>) -> [DepthSnapshot.Level] {
                 levels.map {
                     DepthSnapshot.Level(
                         price: FixedDecimal(mantissa: $0.price, scale: pair.priceScale),

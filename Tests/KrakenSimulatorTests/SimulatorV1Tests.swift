@@ -37,7 +37,11 @@ struct SimulatorV1Tests {
                     case .book(let message):
                         let pair = try #require(SimulatedPair.defaults.first { $0.v1Name == message.pair })
                         #expect(message.depth == 25)
-                        var book = books[message.pair] ?? L2Book(depth: 25, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
+                        // v1's checksum covers the strings as written: a client keeps their digits.
+                        var book = books[message.pair] ?? L2Book(depth: 25, digits: .asReceived)
+                        #expect((message.asks + message.bids).allSatisfy {
+                            $0.price.scale == pair.v1Decimals.price && $0.volume.scale == pair.v1Decimals.quantity
+                        })
                         if message.isSnapshot {
                             #expect(message.checksum == nil)
                             #expect(message.asks.count == 25 && message.bids.count == 25)
@@ -93,7 +97,7 @@ struct SimulatorV1Tests {
                 let trade = try await reader.nextV1 { message -> V1TradeMessage? in if case .trade(let trade) = message { return trade }; return nil }
                 #expect(trade.pair == "ETH/USD")
                 #expect(!trade.trades.isEmpty)
-                #expect(trade.trades.allSatisfy { $0.price.scale == 2 && $0.volume.scale == 8 })
+                #expect(trade.trades.allSatisfy { $0.price.scale == 5 && $0.volume.scale == 8 }, "ETH/USD's v1 decimals, not AssetPairs' 2")
             }
         }
     }

@@ -78,3 +78,75 @@ struct BookPropertyTests {
         #expect(book.checksum == CRC32.checksum(Array("101".utf8)))
     }
 }
+
+@Suite("L2 book keeping digits as received, against a naive model")
+struct AsReceivedBookPropertyTests {
+    /// One level as text, the way a v1 string arrives.
+    struct Text: Equatable {
+        var price: String
+        var quantity: String
+    }
+
+    /// Price → the newest text received for it, keyed by value (`5541.3` and `5541.30000` are
+    /// one level); the checksum is Kraken's documented algorithm over that text.
+    struct NaiveTextBook {
+        let depth: Int
+        var bids: [Int128: Text] = [:]
+        var asks: [Int128: Text] = [:]
+
+        static func key(_ text: String) -> Int128 {
+            let decimal = try! FixedDecimal(text)
+            return Int128(decimal.rescaled(to: 12)!.mantissa)
+        }
+
+        mutating func apply(_ level: Text, bid: Bool) {
+            let key = Self.key(level.price)
+            let isDelete = (try! FixedDecimal(level.quantity)).isZero
+            if bid { bids[key] = isDelete ? nil : level } else { asks[key] = isDelete ? nil : level }
+        }
+
+        mutating func truncate() {
+            bids = bids.filter { entry in bids.keys.sorted(by: >).prefix(depth).contains(entry.key) }
+            asks = asks.filter { entry in asks.keys.sorted().prefix(depth).contains(entry.key) }
+        }
+
+        var sortedBids: [Text] { bids.keys.sorted(by: >).map { bids[$0]! } }
+        var sortedAsks: [Text] { asks.keys.sorted().map { asks[$0]! } }
+
+        var checksum: UInt32 {
+            func digits(_ text: String) -> String { String(text.filter { $0 != "." }.drop { $0 == "0" }) }
+            let levels = sortedAsks.prefix(10) + sortedBids.prefix(10)
+            return CRC32.checksum(Array(levels.map { digits($0.price) + digits($0.quantity) }.joined().utf8))
+        }
+    }
+
+    @Test("random levels written with 1–4 price and 8–10 quantity decimals agree on text and checksum", arguments: [10, 100])
+    func mixedDecimals(depth: Int) throws {
+        var generator = SplitMix64(seed: UInt64(depth) &+ 77)
+        var book = L2Book(depth: depth, digits: .asReceived)
+        var model = NaiveTextBook(depth: depth)
+        for step in 0..<600 {
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let tick = Int64.random(in: 0...Int64(depth * 2), using: &generator)
+                let bid = Bool.random(using: &generator)
+                let price = bid ? 50_000 - 1 - tick : 50_000 + tick
+                let priceDecimals = Int.random(in: 1...4, using: &generator)
+                let quantityDecimals = Int.random(in: 8...10, using: &generator)
+                let quantity = Int.random(in: 0..<4, using: &generator) == 0 ? 0 : Int64.random(in: 1...9_000_000_000, using: &generator)
+                let priceText = FixedDecimal.text(mantissa: price * [1, 10, 100, 1_000][priceDecimals - 1], scale: priceDecimals)
+                let quantityText = FixedDecimal.text(mantissa: quantity * [1, 10, 100][quantityDecimals - 8], scale: quantityDecimals)
+                let text = Text(price: priceText, quantity: quantityText)
+                try book.apply(price: FixedDecimal(priceText), quantity: FixedDecimal(quantityText), side: bid ? .bid : .ask)
+                model.apply(text, bid: bid)
+            }
+            book.truncate()
+            model.truncate()
+            let bids = book.bids.map { Text(price: $0.priceDecimal.description, quantity: $0.quantityDecimal.description) }
+            let asks = book.asks.map { Text(price: $0.priceDecimal.description, quantity: $0.quantityDecimal.description) }
+            #expect(bids == model.sortedBids, "bids differ at step \(step)")
+            #expect(asks == model.sortedAsks, "asks differ at step \(step)")
+            #expect(book.checksum == model.checksum, "checksum differs at step \(step)")
+            if bids != model.sortedBids || asks != model.sortedAsks || book.checksum != model.checksum { return }
+        }
+    }
+}

@@ -65,7 +65,7 @@ struct LevelDigestTests {
         try direct.apply(price: price, quantity: quantity, side: .ask)
         converted.apply(try converted.level(price: price, quantity: quantity), side: .ask)
         #expect(direct == converted)
-        #expect(direct.asks == [BookLevel(price: 452_852, quantity: 50_000_000)])
+        #expect(direct.asks == [BookLevel(price: 452_852, quantity: 50_000_000, priceScale: 1, quantityScale: 8)])
         let tooPrecise = try FixedDecimal("45285.25")
         #expect(throws: BookError.precisionExceeded(tooPrecise, scale: 1)) {
             try direct.apply(price: tooPrecise, quantity: quantity, side: .bid)

@@ -1,4 +1,3 @@
-import OrderBook
 
 /// One order of the simulated account, as it stands after its latest event. Quantities are
 /// mantissas at the pair's `quantityScale`, prices at its `priceScale`, and money in the quote

@@ -9,9 +9,26 @@ extension FrameWriter {
         raw("\"")
     }
 
-    /// A v2 number without trailing fraction zeros, or `null` when there is no value.
-    mutating func trimmedDecimalOrNull(mantissa: Int64?, scale: UInt8) {
-        if let mantissa { trimmedDecimal(mantissa: mantissa, scale: scale) } else { raw("null") }
+    /// A v2 market number, or `null` when there is no value.
+    mutating func v2NumberOrNull(mantissa: Int64?, scale: UInt8) {
+        if let mantissa { v2Number(mantissa: mantissa, scale: scale) } else { raw("null") }
+    }
+
+    /// A number in one of the JSON forms Kraken's v2 market data arrives in, so clients meet
+    /// every one: mostly the shortest form with at least one fraction digit (`0.5666`,
+    /// `40.0`), which is what a float serialiser writes, and so below 1e-4 an exponent
+    /// (`5.1e-05`); a whole number sometimes without a point (`40`); sometimes every digit of
+    /// the precision (`0.00100000`, as Kraken's checksum guide prints numbers). The form is
+    /// chosen by the value, so a run is reproducible.
+    mutating func v2Number(mantissa: Int64, scale: UInt8) {
+        raw(Self.v2NumberText(mantissa: mantissa, scale: scale))
+    }
+
+    static func v2NumberText(mantissa: Int64, scale: UInt8) -> String {
+        let wholeUnit = PairMarket.power(Int(scale))
+        if mantissa % wholeUnit == 0, mantissa.magnitude % 3 == 0 { return String(mantissa / wholeUnit) }
+        if mantissa.magnitude % 7 == 0 { return FixedDecimal.text(mantissa: mantissa, scale: Int(scale)) }
+        return referenceNumberText(FixedDecimal(mantissa: mantissa, scale: scale))
     }
 
     /// A number the way Kraken's reference data prints it (Python's float repr): shortest

@@ -69,6 +69,13 @@ struct FrameWriter {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// Text already written as a number, in quotes (`"5541.30000"`).
+    mutating func quotedText(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// A v1 quoted decimal: `"5541.30000"`.
     mutating func quotedDecimal(mantissa: Int64, scale: UInt8) {
         bytes.append(UInt8(ascii: "\""))

@@ -1,5 +1,4 @@
 import FixedPoint
-import OrderBook
 
 /// Kraken REST response bodies for the public calls the bridge makes: `AssetPairs` and `Depth`,
 /// in Kraken's envelope `{"error":[],"result":{…}}` with the documented key order.
@@ -99,7 +98,7 @@ public enum RESTBodies {
         let levels = min(max(count, 1), 500)
         let pair = market.pair
         let seconds = timestampNs >= 0 ? timestampNs / 1_000_000_000 : (timestampNs - 999_999_999) / 1_000_000_000
-        func side(_ side: ArraySlice<BookLevel>, into writer: inout FrameWriter) {
+        func side(_ side: ArraySlice<MarketLevel>, into writer: inout FrameWriter) {
             writer.list(Array(side)) { writer, level in
                 writer.raw("[")
                 writer.quotedDecimal(mantissa: level.price, scale: pair.priceScale)

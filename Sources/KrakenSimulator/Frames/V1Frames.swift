@@ -1,4 +1,3 @@
-import OrderBook
 
 /// Kraken API v1 frames: arrays `[channelID, payload…, channelName, pair]`, decimals as
 /// strings at the pair's precision, times as epoch seconds with microseconds.
@@ -19,7 +18,7 @@ public enum V1Frames {
 
     /// The snapshot: `{"as":[…],"bs":[…]}`, no checksum.
     public static func bookSnapshot(
-        channelID: Int, pair: SimulatedPair, depth: Int, bids: [BookLevel], asks: [BookLevel], timestampNs: Int64
+        channelID: Int, pair: SimulatedPair, depth: Int, bids: [MarketLevel], asks: [MarketLevel], timestampNs: Int64
     ) -> [UInt8] {
         var writer = FrameWriter(capacity: 128 + 64 * (bids.count + asks.count))
         writer.raw("[")
@@ -66,9 +65,9 @@ public enum V1Frames {
     private static func levels(_ levels: [BookView.Change], pair: SimulatedPair, timestampNs: Int64, into writer: inout FrameWriter) {
         writer.list(levels) { writer, level in
             writer.raw("[")
-            writer.quotedDecimal(mantissa: level.price, scale: pair.priceScale)
+            writer.quotedText(pair.text(price: level.price, decimals: pair.v1Decimals))
             writer.raw(",")
-            writer.quotedDecimal(mantissa: level.quantity, scale: pair.quantityScale)
+            writer.quotedText(pair.text(quantity: level.quantity, decimals: pair.v1Decimals))
             writer.raw(",")
             writer.epochSeconds(nanoseconds: timestampNs)
             if level.isRepublished { writer.raw(#","r""#) }
@@ -84,9 +83,9 @@ public enum V1Frames {
         writer.raw(",[")
         writer.list(trades) { writer, trade in
             writer.raw("[")
-            writer.quotedDecimal(mantissa: trade.price, scale: pair.priceScale)
+            writer.quotedText(pair.text(price: trade.price, decimals: pair.v1Decimals))
             writer.raw(",")
-            writer.quotedDecimal(mantissa: trade.quantity, scale: pair.quantityScale)
+            writer.quotedText(pair.text(quantity: trade.quantity, decimals: pair.v1Decimals))
             writer.raw(",")
             writer.epochSeconds(nanoseconds: timestampNs)
             writer.raw(trade.takerBuys ? #","b""# : #","s""#)

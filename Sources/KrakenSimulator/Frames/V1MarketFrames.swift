@@ -1,7 +1,6 @@
-import OrderBook
 
 /// Kraken API v1 `ticker`, `ohlc-<interval>` and `spread` frames: `[channelID, payload,
-/// channelName, pair]`, decimals as strings at the pair's precision, times as epoch seconds.
+/// channelName, pair]`, decimals as strings with the pair's v1 decimals, times as epoch seconds.
 extension V1Frames {
     /// `{"a":[…],"b":[…],"c":[…],"v":[today,24h],"p":…,"t":…,"l":…,"h":…,"o":…}`. The 24-hour
     /// column is every trade since start; `today` is the current UTC day. A window without
@@ -16,23 +15,26 @@ extension V1Frames {
         quote(ticker.bid, pair: pair, into: &writer)
         let lastPrice = ticker.sinceStart?.close ?? 0
         writer.raw(#","c":["#)
-        writer.quotedDecimal(mantissa: lastPrice, scale: pair.priceScale)
+        writer.quotedText(pair.text(price: lastPrice, decimals: pair.v1Decimals))
         writer.raw(",")
-        writer.quotedDecimal(mantissa: ticker.sinceStart?.closeQuantity ?? 0, scale: pair.quantityScale)
+        writer.quotedText(pair.text(quantity: ticker.sinceStart?.closeQuantity ?? 0, decimals: pair.v1Decimals))
         let columns = [ticker.today, ticker.sinceStart]
-        func window(_ key: StaticString, scale: UInt8, _ value: (TradeAggregate?) -> Int64) {
+        func window(_ key: StaticString, isPrice: Bool, _ value: (TradeAggregate?) -> Int64) {
             writer.raw(key)
-            writer.list(columns) { writer, column in writer.quotedDecimal(mantissa: value(column), scale: scale) }
+            writer.list(columns) { writer, column in
+                writer.quotedText(isPrice ? pair.text(price: value(column), decimals: pair.v1Decimals)
+                                          : pair.text(quantity: value(column), decimals: pair.v1Decimals))
+            }
             writer.raw("]")
         }
-        window(#"],"v":["#, scale: pair.quantityScale) { $0?.volume ?? 0 }
-        window(#","p":["#, scale: pair.priceScale) { $0?.vwap ?? lastPrice }
+        window(#"],"v":["#, isPrice: false) { $0?.volume ?? 0 }
+        window(#","p":["#, isPrice: true) { $0?.vwap ?? lastPrice }
         writer.raw(#","t":["#)
         writer.list(columns) { writer, column in writer.integer(column?.count ?? 0) }
         writer.raw("]")
-        window(#","l":["#, scale: pair.priceScale) { $0?.low ?? lastPrice }
-        window(#","h":["#, scale: pair.priceScale) { $0?.high ?? lastPrice }
-        window(#","o":["#, scale: pair.priceScale) { $0?.open ?? lastPrice }
+        window(#","l":["#, isPrice: true) { $0?.low ?? lastPrice }
+        window(#","h":["#, isPrice: true) { $0?.high ?? lastPrice }
+        window(#","o":["#, isPrice: true) { $0?.open ?? lastPrice }
         writer.raw("},")
         marketTrailer(pair: pair, channel: "ticker", into: &writer)
         return writer.bytes
@@ -40,13 +42,13 @@ extension V1Frames {
 
     /// `[price, wholeLotVolume, lotVolume]`: the whole-lot volume is the level's volume rounded
     /// down to an integer, as in Kraken's recorded frames (`42461`, `"42461.83886926"`).
-    private static func quote(_ level: BookLevel, pair: SimulatedPair, into writer: inout FrameWriter) {
+    private static func quote(_ level: MarketLevel, pair: SimulatedPair, into writer: inout FrameWriter) {
         writer.raw("[")
-        writer.quotedDecimal(mantissa: level.price, scale: pair.priceScale)
+        writer.quotedText(pair.text(price: level.price, decimals: pair.v1Decimals))
         writer.raw(",")
         writer.integer(level.quantity / PairMarket.power(Int(pair.quantityScale)))
         writer.raw(",")
-        writer.quotedDecimal(mantissa: level.quantity, scale: pair.quantityScale)
+        writer.quotedText(pair.text(quantity: level.quantity, decimals: pair.v1Decimals))
         writer.raw("]")
     }
 
@@ -62,10 +64,10 @@ extension V1Frames {
         writer.epochSeconds(nanoseconds: candle.endNs)
         for price in [candle.trades.open, candle.trades.high, candle.trades.low, candle.trades.close, candle.trades.vwap] {
             writer.raw(",")
-            writer.quotedDecimal(mantissa: price, scale: pair.priceScale)
+            writer.quotedText(pair.text(price: price, decimals: pair.v1Decimals))
         }
         writer.raw(",")
-        writer.quotedDecimal(mantissa: candle.trades.volume, scale: pair.quantityScale)
+        writer.quotedText(pair.text(quantity: candle.trades.volume, decimals: pair.v1Decimals))
         writer.raw(",")
         writer.integer(candle.trades.count)
         writer.raw("],")
@@ -79,15 +81,15 @@ extension V1Frames {
         writer.raw("[")
         writer.integer(channelID)
         writer.raw(",[")
-        writer.quotedDecimal(mantissa: spread.bid.price, scale: pair.priceScale)
+        writer.quotedText(pair.text(price: spread.bid.price, decimals: pair.v1Decimals))
         writer.raw(",")
-        writer.quotedDecimal(mantissa: spread.ask.price, scale: pair.priceScale)
+        writer.quotedText(pair.text(price: spread.ask.price, decimals: pair.v1Decimals))
         writer.raw(",")
         writer.epochSeconds(nanoseconds: spread.timestampNs)
         writer.raw(",")
-        writer.quotedDecimal(mantissa: spread.bid.quantity, scale: pair.quantityScale)
+        writer.quotedText(pair.text(quantity: spread.bid.quantity, decimals: pair.v1Decimals))
         writer.raw(",")
-        writer.quotedDecimal(mantissa: spread.ask.quantity, scale: pair.quantityScale)
+        writer.quotedText(pair.text(quantity: spread.ask.quantity, decimals: pair.v1Decimals))
         writer.raw("],")
         marketTrailer(pair: pair, channel: "spread", into: &writer)
         return writer.bytes

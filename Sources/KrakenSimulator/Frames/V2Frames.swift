@@ -1,7 +1,6 @@
-import OrderBook
 
 /// Kraken API v2 frames, written as Kraken writes them (compact, documented key order,
-/// numbers at engine precision without trailing zeros).
+/// numbers in the JSON forms Kraken sends (`FrameWriter.v2Number`)).
 public enum V2Frames {
     public static let heartbeat = Array(#"{"channel":"heartbeat"}"#.utf8)
 
@@ -40,9 +39,9 @@ public enum V2Frames {
     private static func levels(_ levels: [(price: Int64, quantity: Int64)], pair: SimulatedPair, into writer: inout FrameWriter) {
         writer.list(levels) { writer, level in
             writer.raw(#"{"price":"#)
-            writer.trimmedDecimal(mantissa: level.price, scale: pair.priceScale)
+            writer.v2Number(mantissa: level.price, scale: pair.priceScale)
             writer.raw(#","qty":"#)
-            writer.trimmedDecimal(mantissa: level.quantity, scale: pair.quantityScale)
+            writer.v2Number(mantissa: level.quantity, scale: pair.quantityScale)
             writer.raw("}")
         }
     }
@@ -55,9 +54,9 @@ public enum V2Frames {
             writer.raw(#"{"symbol":"#)
             writer.string(pair.symbol)
             writer.raw(trade.takerBuys ? #","side":"buy","price":"# : #","side":"sell","price":"#)
-            writer.trimmedDecimal(mantissa: trade.price, scale: pair.priceScale)
+            writer.v2Number(mantissa: trade.price, scale: pair.priceScale)
             writer.raw(#","qty":"#)
-            writer.trimmedDecimal(mantissa: trade.quantity, scale: pair.quantityScale)
+            writer.v2Number(mantissa: trade.quantity, scale: pair.quantityScale)
             writer.raw(trade.isMarketOrder ? #","ord_type":"market","trade_id":"# : #","ord_type":"limit","trade_id":"#)
             writer.integer(trade.tradeID)
             writer.raw(#","timestamp":"#)

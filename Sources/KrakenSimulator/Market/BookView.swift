@@ -1,4 +1,3 @@
-import OrderBook
 
 /// What a client subscribed at one depth has been told about a pair's book, and how to tell it
 /// what changed — the way Kraken does it.
@@ -18,36 +17,42 @@ public struct BookView: Sendable {
     }
 
     public let depth: Int
-    /// The client's book after everything sent so far (its checksum is what updates carry).
-    public private(set) var book: L2Book
+    /// The client's book after everything sent so far, best first (mantissas at the pair's
+    /// precisions); the checksum of an update is computed over its text.
+    public private(set) var bids: [MarketLevel] = []
+    public private(set) var asks: [MarketLevel] = []
 
-    public init(depth: Int, priceScale: UInt8, quantityScale: UInt8) {
+    public init(depth: Int) {
         self.depth = depth
-        book = L2Book(depth: depth, priceScale: priceScale, quantityScale: quantityScale)
     }
 
     /// The snapshot: the true top `depth` levels.
-    public mutating func snapshot(of market: PairMarket) -> (bids: [BookLevel], asks: [BookLevel]) {
-        book.removeAll()
-        let bids = Array(market.bids.prefix(depth))
-        let asks = Array(market.asks.prefix(depth))
-        book.apply(bids: bids, asks: asks)
+    public mutating func snapshot(of market: PairMarket) -> (bids: [MarketLevel], asks: [MarketLevel]) {
+        bids = Array(market.bids.prefix(depth))
+        asks = Array(market.asks.prefix(depth))
         return (bids, asks)
     }
 
     /// The changes since the last snapshot or update; empty when the window did not change.
     public mutating func update(to market: PairMarket) -> (bids: [Change], asks: [Change]) {
-        let bids = Self.changes(from: book.bids, to: market.bids.prefix(depth), truth: market.bids, descending: true)
-        let asks = Self.changes(from: book.asks, to: market.asks.prefix(depth), truth: market.asks, descending: false)
-        for change in bids { book.apply(BookLevel(price: change.price, quantity: change.quantity), side: .bid) }
-        for change in asks { book.apply(BookLevel(price: change.price, quantity: change.quantity), side: .ask) }
-        book.truncate()
-        return (bids, asks)
+        let bidChanges = Self.changes(from: bids, to: market.bids.prefix(depth), truth: market.bids, descending: true)
+        let askChanges = Self.changes(from: asks, to: market.asks.prefix(depth), truth: market.asks, descending: false)
+        // What the client holds now: the window itself (the changes turn the old window into
+        // it, and the client truncates what was pushed out).
+        bids = Array(market.bids.prefix(depth))
+        asks = Array(market.asks.prefix(depth))
+        return (bidChanges, askChanges)
+    }
+
+    /// Kraken's checksum of this view as the client holds it, over the levels' text written
+    /// with `decimals` fraction digits (`WireChecksum`).
+    public func checksum(pair: SimulatedPair, decimals: SimulatedPair.Decimals) -> UInt32 {
+        WireChecksum.of(bids: bids, asks: asks, pair: pair, decimals: decimals)
     }
 
     /// Walks the old and new windows together (both best first).
     static func changes(
-        from old: [BookLevel], to new: ArraySlice<BookLevel>, truth: [BookLevel], descending: Bool
+        from old: [MarketLevel], to new: ArraySlice<MarketLevel>, truth: [MarketLevel], descending: Bool
     ) -> [Change] {
         func better(_ lhs: Int64, _ rhs: Int64) -> Bool { descending ? lhs > rhs : lhs < rhs }
         var changes: [Change] = []
@@ -78,7 +83,7 @@ public struct BookView: Sendable {
     }
 
     /// Binary search in a side sorted best first.
-    static func contains(_ levels: [BookLevel], price: Int64, descending: Bool) -> Bool {
+    static func contains(_ levels: [MarketLevel], price: Int64, descending: Bool) -> Bool {
         var low = 0
         var high = levels.count
         while low < high {

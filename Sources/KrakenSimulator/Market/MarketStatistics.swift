@@ -1,4 +1,3 @@
-import OrderBook
 
 /// The running market statistics of one simulated pair, fed with the trades its `PairMarket`
 /// produced: what the ticker and OHLC channels report.
@@ -63,14 +62,14 @@ public struct MarketStatistics: Sendable {
 
 /// What the ticker channels report for one pair.
 public struct Ticker: Sendable, Equatable {
-    public var bid: BookLevel
-    public var ask: BookLevel
+    public var bid: MarketLevel
+    public var ask: MarketLevel
     /// Every trade since start (Kraken: last 24 hours); nil before the first trade.
     public var sinceStart: TradeAggregate?
     /// The current UTC day's trades (v1's `today` column); nil when none yet today.
     public var today: TradeAggregate?
 
-    public init(bid: BookLevel, ask: BookLevel, sinceStart: TradeAggregate?, today: TradeAggregate?) {
+    public init(bid: MarketLevel, ask: MarketLevel, sinceStart: TradeAggregate?, today: TradeAggregate?) {
         self.bid = bid
         self.ask = ask
         self.sinceStart = sinceStart
@@ -90,11 +89,11 @@ public struct Ticker: Sendable, Equatable {
 
 /// The best bid and ask with their volumes at one time (v1 `spread`).
 public struct Spread: Sendable, Equatable {
-    public var bid: BookLevel
-    public var ask: BookLevel
+    public var bid: MarketLevel
+    public var ask: MarketLevel
     public var timestampNs: Int64
 
-    public init(bid: BookLevel, ask: BookLevel, timestampNs: Int64) {
+    public init(bid: MarketLevel, ask: MarketLevel, timestampNs: Int64) {
         self.bid = bid
         self.ask = ask
         self.timestampNs = timestampNs

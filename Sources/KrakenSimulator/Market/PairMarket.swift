@@ -1,4 +1,3 @@
-import OrderBook
 import SeededRandom
 
 /// The true, deep order book of one simulated pair and the seeded process that changes it.
@@ -21,8 +20,8 @@ public struct PairMarket: Sendable {
     public let pair: SimulatedPair
     public let depth: Int
     /// Best first on both sides.
-    public private(set) var bids: [BookLevel] = []
-    public private(set) var asks: [BookLevel] = []
+    public private(set) var bids: [MarketLevel] = []
+    public private(set) var asks: [MarketLevel] = []
     public private(set) var nextTradeID: UInt64 = 1
     private var random: SplitMix64
 
@@ -33,11 +32,11 @@ public struct PairMarket: Sendable {
         var price = pair.initialMid
         for _ in 0..<depth {
             price -= 1 + Int64(random.next() % 3)
-            bids.append(BookLevel(price: price, quantity: randomQuantity()))
+            bids.append(MarketLevel(price: price, quantity: randomQuantity()))
         }
         price = pair.initialMid
         for _ in 0..<depth {
-            asks.append(BookLevel(price: price, quantity: randomQuantity()))
+            asks.append(MarketLevel(price: price, quantity: randomQuantity()))
             price += 1 + Int64(random.next() % 3)
         }
     }
@@ -45,7 +44,7 @@ public struct PairMarket: Sendable {
     /// Advances the market by one event; returns the trade when the event was one.
     public mutating func step() -> Trade? {
         let roll = random.next() % 100
-        let side: BookSide = random.next() % 2 == 0 ? .bid : .ask
+        let side: MarketSide = random.next() % 2 == 0 ? .bid : .ask
         switch roll {
         case 0..<20: return trade(takerBuys: side == .ask)
         case 20..<45: resize(side: side, index: nearTopIndex())
@@ -68,7 +67,7 @@ public struct PairMarket: Sendable {
         return max(1, (whole * 100_000_000 + fraction) / scaleDivisor)
     }
 
-    private mutating func resize(side: BookSide, index: Int) {
+    private mutating func resize(side: MarketSide, index: Int) {
         switch side {
         case .bid: bids[index].quantity = randomQuantity()
         case .ask: asks[index].quantity = randomQuantity()
@@ -76,28 +75,28 @@ public struct PairMarket: Sendable {
     }
 
     /// A new level between existing ones near the top, or inside the spread.
-    private mutating func insert(side: BookSide) {
+    private mutating func insert(side: MarketSide) {
         let spread = asks[0].price - bids[0].price
         switch side {
         case .bid:
             if spread > 1, random.next() % 3 == 0 {
-                bids.insert(BookLevel(price: bids[0].price + 1, quantity: randomQuantity()), at: 0)
+                bids.insert(MarketLevel(price: bids[0].price + 1, quantity: randomQuantity()), at: 0)
             } else if let gap = firstGap(in: bids, descending: true) {
-                bids.insert(BookLevel(price: gap.price, quantity: randomQuantity()), at: gap.index)
+                bids.insert(MarketLevel(price: gap.price, quantity: randomQuantity()), at: gap.index)
             }
             if bids.count > depth { bids.removeLast() }
         case .ask:
             if spread > 1, random.next() % 3 == 0 {
-                asks.insert(BookLevel(price: asks[0].price - 1, quantity: randomQuantity()), at: 0)
+                asks.insert(MarketLevel(price: asks[0].price - 1, quantity: randomQuantity()), at: 0)
             } else if let gap = firstGap(in: asks, descending: false) {
-                asks.insert(BookLevel(price: gap.price, quantity: randomQuantity()), at: gap.index)
+                asks.insert(MarketLevel(price: gap.price, quantity: randomQuantity()), at: gap.index)
             }
             if asks.count > depth { asks.removeLast() }
         }
     }
 
     /// The first free price between two of the top 15 levels.
-    private func firstGap(in levels: [BookLevel], descending: Bool) -> (index: Int, price: Int64)? {
+    private func firstGap(in levels: [MarketLevel], descending: Bool) -> (index: Int, price: Int64)? {
         for index in 1..<min(15, levels.count) {
             let distance = descending ? levels[index - 1].price - levels[index].price : levels[index].price - levels[index - 1].price
             if distance > 1 { return (index, descending ? levels[index - 1].price - 1 : levels[index - 1].price + 1) }
@@ -106,16 +105,16 @@ public struct PairMarket: Sendable {
     }
 
     /// Removes a level and refills the far end so the side keeps its depth.
-    private mutating func remove(side: BookSide, index: Int) {
+    private mutating func remove(side: MarketSide, index: Int) {
         switch side {
         case .bid:
             guard bids.count > 2 else { return }
             bids.remove(at: index)
-            bids.append(BookLevel(price: bids[bids.count - 1].price - 1 - Int64(random.next() % 3), quantity: randomQuantity()))
+            bids.append(MarketLevel(price: bids[bids.count - 1].price - 1 - Int64(random.next() % 3), quantity: randomQuantity()))
         case .ask:
             guard asks.count > 2 else { return }
             asks.remove(at: index)
-            asks.append(BookLevel(price: asks[asks.count - 1].price + 1 + Int64(random.next() % 3), quantity: randomQuantity()))
+            asks.append(MarketLevel(price: asks[asks.count - 1].price + 1 + Int64(random.next() % 3), quantity: randomQuantity()))
         }
     }
 

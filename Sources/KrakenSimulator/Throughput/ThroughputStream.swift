@@ -1,4 +1,3 @@
-import OrderBook
 
 /// The pre-encoded message stream of the simulator's throughput mode: for each pair a v2 book
 /// snapshot (depth 10), then `steps` rounds in which every pair's market steps once and sends
@@ -13,13 +12,13 @@ public struct ThroughputStream: Sendable {
 
     public init(pairs: [SimulatedPair], seed: UInt64, steps: Int, timestampNs: Int64 = 1_764_547_200_000_000_000) {
         var markets = pairs.map { PairMarket(pair: $0, seed: seed) }
-        var views = pairs.map { BookView(depth: 10, priceScale: $0.priceScale, quantityScale: $0.quantityScale) }
+        var views = pairs.map { _ in BookView(depth: 10) }
         var messages: [[UInt8]] = []
         for index in markets.indices {
             let snapshot = views[index].snapshot(of: markets[index])
             messages.append(V2Frames.book(
                 snapshot: true, pair: markets[index].pair, bids: snapshot.bids.map { ($0.price, $0.quantity) },
-                asks: snapshot.asks.map { ($0.price, $0.quantity) }, checksum: views[index].book.checksum,
+                asks: snapshot.asks.map { ($0.price, $0.quantity) }, checksum: views[index].checksum(pair: pairs[index], decimals: pairs[index].precision),
                 timestampNs: timestampNs))
         }
         snapshotCount = messages.count
@@ -32,7 +31,7 @@ public struct ThroughputStream: Sendable {
                 if !changes.bids.isEmpty || !changes.asks.isEmpty {
                     messages.append(V2Frames.book(
                         snapshot: false, pair: markets[index].pair, bids: changes.bids.map { ($0.price, $0.quantity) },
-                        asks: changes.asks.map { ($0.price, $0.quantity) }, checksum: views[index].book.checksum,
+                        asks: changes.asks.map { ($0.price, $0.quantity) }, checksum: views[index].checksum(pair: pairs[index], decimals: pairs[index].precision),
                         timestampNs: now))
                 }
                 if let trade { messages.append(V2Frames.trades(snapshot: false, pair: markets[index].pair, [trade], timestampNs: now)) }

@@ -3,7 +3,6 @@ import Foundation
 import KrakenSimulator
 import KrakenWire
 import NIOHTTP1
-import OrderBook
 
 /// The simulator's control API (HTTP JSON) for tests and operators: inject faults, pause and
 /// step the markets, read the ground truth and the counters. Documented in docs/simulator.md.
@@ -51,7 +50,8 @@ enum ControlRoutes {
         }
     }
 
-    /// The book a client subscribed at `depth` must hold now, with its checksum.
+    /// The book a client subscribed at `depth` must hold now, with its checksum: as a v2 client
+    /// reads it, or with `version=v1` as a v1 client does (its strings' decimals).
     private static func truthBook(_ query: [String: String], exchange: Exchange) -> HTTPReply {
         guard let symbol = query["symbol"], let market = exchange.market(symbol) ?? exchange.market(v1Name: symbol) else {
             return failure("symbol must name a simulated pair (\(exchange.pairs.map(\.symbol).joined(separator: ", ")))")
@@ -59,15 +59,15 @@ enum ControlRoutes {
         let depth = query["depth"].flatMap(Int.init) ?? 10
         guard KrakenLimits.bookDepths.contains(depth) else { return failure("depth must be one of \(KrakenLimits.bookDepths)") }
         let pair = market.pair
-        var view = BookView(depth: depth, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
+        // v1 clients receive (and checksum) strings with the pair's v1 decimals.
+        let decimals = query["version"] == "v1" ? pair.v1Decimals : pair.precision
+        var view = BookView(depth: depth)
         let levels = view.snapshot(of: market)
-        func text(_ levels: [BookLevel]) -> [[String]] {
-            levels.map {
-                [FixedDecimal.text(mantissa: $0.price, scale: Int(pair.priceScale)),
-                 FixedDecimal.text(mantissa: $0.quantity, scale: Int(pair.quantityScale))]
-            }
+        func text(_ levels: [MarketLevel]) -> [[String]] {
+            levels.map { [pair.text(price: $0.price, decimals: decimals), pair.text(quantity: $0.quantity, decimals: decimals)] }
         }
-        return encode(TruthBook(symbol: pair.symbol, depth: depth, tick: exchange.tickCount, checksum: view.book.checksum,
+        return encode(TruthBook(symbol: pair.symbol, depth: depth, tick: exchange.tickCount,
+                                checksum: view.checksum(pair: pair, decimals: decimals),
                                 bids: text(levels.bids), asks: text(levels.asks)))
     }
 

@@ -1,6 +1,5 @@
 import KrakenSimulator
 import KrakenWire
-import OrderBook
 
 /// One client connection on a v1 endpoint (`/`): Kraken's array frames with channel ids, book
 /// checksums in updates only, the republish flag and split asks/bids objects. Lives on the
@@ -102,7 +101,7 @@ final class V1Session: ClientSession {
                     guard books[pair.symbol] == nil else { fail("Already subscribed", pair: name); continue }
                     let channelID = allocateChannelID()
                     acknowledge(channelID: channelID, pair: name)
-                    var view = BookView(depth: depth, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
+                    var view = BookView(depth: depth)
                     let snapshot = view.snapshot(of: market)
                     reply(V1Frames.bookSnapshot(channelID: channelID, pair: pair, depth: depth, bids: snapshot.bids,
                                                 asks: snapshot.asks, timestampNs: UnixClock.nanoseconds()))
@@ -188,7 +187,7 @@ final class V1Session: ClientSession {
             let changes = subscription.view.update(to: market)
             books[symbol] = subscription
             if !changes.bids.isEmpty || !changes.asks.isEmpty {
-                var checksum = subscription.view.book.checksum
+                var checksum = subscription.view.checksum(pair: market.pair, decimals: market.pair.v1Decimals)
                 if exchange.takeChecksumCorruption(symbol: symbol) { checksum ^= 0x5A5A_5A5A }
                 reply(V1Frames.bookUpdate(channelID: subscription.channelID, pair: market.pair, depth: subscription.view.depth,
                                           bids: changes.bids, asks: changes.asks, checksum: checksum, timestampNs: nowNs))

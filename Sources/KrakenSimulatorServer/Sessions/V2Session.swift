@@ -1,6 +1,5 @@
 import KrakenSimulator
 import KrakenWire
-import OrderBook
 
 /// One client connection on a v2 endpoint (`/v2`): answers requests, keeps the client's
 /// subscriptions (a `BookView` per subscribed book) and writes what changed after each market
@@ -114,11 +113,11 @@ final class V2Session: ClientSession {
                 if isSubscribe {
                     guard books[symbol] == nil else { fail("Already subscribed", symbol: symbol); continue }
                     acknowledge(channel: "book", symbol: symbol, depth: depth, snapshot: params.snapshot ?? true)
-                    var view = BookView(depth: depth, priceScale: pair.priceScale, quantityScale: pair.quantityScale)
+                    var view = BookView(depth: depth)
                     let snapshot = view.snapshot(of: market)
                     if params.snapshot ?? true {
                         reply(V2Frames.book(snapshot: true, pair: pair, bids: snapshot.bids.map { ($0.price, $0.quantity) },
-                                            asks: snapshot.asks.map { ($0.price, $0.quantity) }, checksum: view.book.checksum,
+                                            asks: snapshot.asks.map { ($0.price, $0.quantity) }, checksum: view.checksum(pair: pair, decimals: pair.precision),
                                             timestampNs: UnixClock.nanoseconds()))
                     }
                     books[symbol] = view
@@ -195,7 +194,7 @@ final class V2Session: ClientSession {
             let changes = view.update(to: market)
             books[symbol] = view
             if !changes.bids.isEmpty || !changes.asks.isEmpty {
-                var checksum = view.book.checksum
+                var checksum = view.checksum(pair: market.pair, decimals: market.pair.precision)
                 if exchange.takeChecksumCorruption(symbol: symbol) { checksum ^= 0x5A5A_5A5A }
                 reply(V2Frames.book(snapshot: false, pair: market.pair, bids: changes.bids.map { ($0.price, $0.quantity) },
                                     asks: changes.asks.map { ($0.price, $0.quantity) }, checksum: checksum,

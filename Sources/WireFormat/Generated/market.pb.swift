@@ -8,8 +8,16 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// Market data payloads. Book levels travel as parallel packed arrays at one price scale and
-/// one quantity scale per message: exact, compact, and cheap to decode in Python.
+/// Market data payloads. Book levels travel as parallel packed arrays of mantissas at one
+/// price scale and one quantity scale per message: exact, compact, and cheap to decode in
+/// Python. Kraken's checksum covers each level's digits as Kraken wrote them, trailing zeros
+/// included, so those digits are kept. Almost always every level of a message was written with
+/// the message's scales. When one was not (a Kraken v1 string with other decimals than its
+/// neighbours), the message scale is the largest, every mantissa is at it (so the values stay
+/// right for readers that ignore the rest), and the per-level scale arrays give the scale each
+/// level was written with: its digits are mantissa / 10^(message scale - level scale) at that
+/// scale. An empty scale array means "every level at the message scale"; a non-empty one has
+/// one entry per level of the matching value array.
 
 import SwiftProtobuf
 
@@ -52,6 +60,15 @@ public nonisolated struct KBBookSnapshot: Sendable {
 
   public var askQty: [Int64] = []
 
+  /// The scale each level was written with; only when some level differs from the message's.
+  public var bidPriceScales: [UInt32] = []
+
+  public var bidQtyScales: [UInt32] = []
+
+  public var askPriceScales: [UInt32] = []
+
+  public var askQtyScales: [UInt32] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -85,6 +102,15 @@ public nonisolated struct KBBookUpdate: Sendable {
 
   public var askQty: [Int64] = []
 
+  /// The scale each level was written with; only when some level differs from the message's.
+  public var bidPriceScales: [UInt32] = []
+
+  public var bidQtyScales: [UInt32] = []
+
+  public var askPriceScales: [UInt32] = []
+
+  public var askQtyScales: [UInt32] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -117,6 +143,15 @@ public nonisolated struct KBBookTop: Sendable {
   public var askPrice: [Int64] = []
 
   public var askQty: [Int64] = []
+
+  /// The scale each level was written with; only when some level differs from the message's.
+  public var bidPriceScales: [UInt32] = []
+
+  public var bidQtyScales: [UInt32] = []
+
+  public var askPriceScales: [UInt32] = []
+
+  public var askQtyScales: [UInt32] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -549,7 +584,7 @@ fileprivate nonisolated let _protobuf_package = "krakenbridge.v1"
 
 nonisolated extension KBBookSnapshot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BookSnapshot"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}symbol\0\u{1}depth\0\u{1}generation\0\u{1}checksum\0\u{3}price_scale\0\u{3}qty_scale\0\u{3}bid_price\0\u{3}bid_qty\0\u{3}ask_price\0\u{3}ask_qty\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}symbol\0\u{1}depth\0\u{1}generation\0\u{1}checksum\0\u{3}price_scale\0\u{3}qty_scale\0\u{3}bid_price\0\u{3}bid_qty\0\u{3}ask_price\0\u{3}ask_qty\0\u{3}bid_price_scales\0\u{3}bid_qty_scales\0\u{3}ask_price_scales\0\u{3}ask_qty_scales\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -567,6 +602,10 @@ nonisolated extension KBBookSnapshot: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 8: try { try decoder.decodeRepeatedSInt64Field(value: &self.bidQty) }()
       case 9: try { try decoder.decodeRepeatedSInt64Field(value: &self.askPrice) }()
       case 10: try { try decoder.decodeRepeatedSInt64Field(value: &self.askQty) }()
+      case 11: try { try decoder.decodeRepeatedUInt32Field(value: &self.bidPriceScales) }()
+      case 12: try { try decoder.decodeRepeatedUInt32Field(value: &self.bidQtyScales) }()
+      case 13: try { try decoder.decodeRepeatedUInt32Field(value: &self.askPriceScales) }()
+      case 14: try { try decoder.decodeRepeatedUInt32Field(value: &self.askQtyScales) }()
       default: break
       }
     }
@@ -602,6 +641,18 @@ nonisolated extension KBBookSnapshot: SwiftProtobuf.Message, SwiftProtobuf._Mess
     }
     if !self.askQty.isEmpty {
       try visitor.visitPackedSInt64Field(value: self.askQty, fieldNumber: 10)
+    }
+    if !self.bidPriceScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.bidPriceScales, fieldNumber: 11)
+    }
+    if !self.bidQtyScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.bidQtyScales, fieldNumber: 12)
+    }
+    if !self.askPriceScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.askPriceScales, fieldNumber: 13)
+    }
+    if !self.askQtyScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.askQtyScales, fieldNumber: 14)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -617,6 +668,10 @@ nonisolated extension KBBookSnapshot: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs.bidQty != rhs.bidQty {return false}
     if lhs.askPrice != rhs.askPrice {return false}
     if lhs.askQty != rhs.askQty {return false}
+    if lhs.bidPriceScales != rhs.bidPriceScales {return false}
+    if lhs.bidQtyScales != rhs.bidQtyScales {return false}
+    if lhs.askPriceScales != rhs.askPriceScales {return false}
+    if lhs.askQtyScales != rhs.askQtyScales {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -624,7 +679,7 @@ nonisolated extension KBBookSnapshot: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension KBBookUpdate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BookUpdate"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}symbol\0\u{1}depth\0\u{1}generation\0\u{1}checksum\0\u{3}price_scale\0\u{3}qty_scale\0\u{3}bid_price\0\u{3}bid_qty\0\u{3}ask_price\0\u{3}ask_qty\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}symbol\0\u{1}depth\0\u{1}generation\0\u{1}checksum\0\u{3}price_scale\0\u{3}qty_scale\0\u{3}bid_price\0\u{3}bid_qty\0\u{3}ask_price\0\u{3}ask_qty\0\u{3}bid_price_scales\0\u{3}bid_qty_scales\0\u{3}ask_price_scales\0\u{3}ask_qty_scales\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -642,6 +697,10 @@ nonisolated extension KBBookUpdate: SwiftProtobuf.Message, SwiftProtobuf._Messag
       case 8: try { try decoder.decodeRepeatedSInt64Field(value: &self.bidQty) }()
       case 9: try { try decoder.decodeRepeatedSInt64Field(value: &self.askPrice) }()
       case 10: try { try decoder.decodeRepeatedSInt64Field(value: &self.askQty) }()
+      case 11: try { try decoder.decodeRepeatedUInt32Field(value: &self.bidPriceScales) }()
+      case 12: try { try decoder.decodeRepeatedUInt32Field(value: &self.bidQtyScales) }()
+      case 13: try { try decoder.decodeRepeatedUInt32Field(value: &self.askPriceScales) }()
+      case 14: try { try decoder.decodeRepeatedUInt32Field(value: &self.askQtyScales) }()
       default: break
       }
     }
@@ -678,6 +737,18 @@ nonisolated extension KBBookUpdate: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if !self.askQty.isEmpty {
       try visitor.visitPackedSInt64Field(value: self.askQty, fieldNumber: 10)
     }
+    if !self.bidPriceScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.bidPriceScales, fieldNumber: 11)
+    }
+    if !self.bidQtyScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.bidQtyScales, fieldNumber: 12)
+    }
+    if !self.askPriceScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.askPriceScales, fieldNumber: 13)
+    }
+    if !self.askQtyScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.askQtyScales, fieldNumber: 14)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -692,6 +763,10 @@ nonisolated extension KBBookUpdate: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if lhs.bidQty != rhs.bidQty {return false}
     if lhs.askPrice != rhs.askPrice {return false}
     if lhs.askQty != rhs.askQty {return false}
+    if lhs.bidPriceScales != rhs.bidPriceScales {return false}
+    if lhs.bidQtyScales != rhs.bidQtyScales {return false}
+    if lhs.askPriceScales != rhs.askPriceScales {return false}
+    if lhs.askQtyScales != rhs.askQtyScales {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -699,7 +774,7 @@ nonisolated extension KBBookUpdate: SwiftProtobuf.Message, SwiftProtobuf._Messag
 
 nonisolated extension KBBookTop: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BookTop"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}symbol\0\u{1}levels\0\u{1}generation\0\u{3}book_sequence\0\u{3}price_scale\0\u{3}qty_scale\0\u{3}bid_price\0\u{3}bid_qty\0\u{3}ask_price\0\u{3}ask_qty\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}symbol\0\u{1}levels\0\u{1}generation\0\u{3}book_sequence\0\u{3}price_scale\0\u{3}qty_scale\0\u{3}bid_price\0\u{3}bid_qty\0\u{3}ask_price\0\u{3}ask_qty\0\u{3}bid_price_scales\0\u{3}bid_qty_scales\0\u{3}ask_price_scales\0\u{3}ask_qty_scales\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -717,6 +792,10 @@ nonisolated extension KBBookTop: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
       case 8: try { try decoder.decodeRepeatedSInt64Field(value: &self.bidQty) }()
       case 9: try { try decoder.decodeRepeatedSInt64Field(value: &self.askPrice) }()
       case 10: try { try decoder.decodeRepeatedSInt64Field(value: &self.askQty) }()
+      case 11: try { try decoder.decodeRepeatedUInt32Field(value: &self.bidPriceScales) }()
+      case 12: try { try decoder.decodeRepeatedUInt32Field(value: &self.bidQtyScales) }()
+      case 13: try { try decoder.decodeRepeatedUInt32Field(value: &self.askPriceScales) }()
+      case 14: try { try decoder.decodeRepeatedUInt32Field(value: &self.askQtyScales) }()
       default: break
       }
     }
@@ -753,6 +832,18 @@ nonisolated extension KBBookTop: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if !self.askQty.isEmpty {
       try visitor.visitPackedSInt64Field(value: self.askQty, fieldNumber: 10)
     }
+    if !self.bidPriceScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.bidPriceScales, fieldNumber: 11)
+    }
+    if !self.bidQtyScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.bidQtyScales, fieldNumber: 12)
+    }
+    if !self.askPriceScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.askPriceScales, fieldNumber: 13)
+    }
+    if !self.askQtyScales.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.askQtyScales, fieldNumber: 14)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -767,6 +858,10 @@ nonisolated extension KBBookTop: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if lhs.bidQty != rhs.bidQty {return false}
     if lhs.askPrice != rhs.askPrice {return false}
     if lhs.askQty != rhs.askQty {return false}
+    if lhs.bidPriceScales != rhs.bidPriceScales {return false}
+    if lhs.bidQtyScales != rhs.bidQtyScales {return false}
+    if lhs.askPriceScales != rhs.askPriceScales {return false}
+    if lhs.askQtyScales != rhs.askQtyScales {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -15,9 +15,8 @@ struct BusBooks {
     mutating func apply(_ received: BusRecorder.Received) throws {
         switch received.payload {
         case .bookSnapshot(let snapshot):
-            var book = L2Book(depth: Int(snapshot.depth), priceScale: UInt8(snapshot.priceScale), quantityScale: UInt8(snapshot.qtyScale))
-            for (price, quantity) in zip(snapshot.bidPrice, snapshot.bidQty) { book.apply(BookLevel(price: price, quantity: quantity), side: .bid) }
-            for (price, quantity) in zip(snapshot.askPrice, snapshot.askQty) { book.apply(BookLevel(price: price, quantity: quantity), side: .ask) }
+            var book = L2Book(depth: Int(snapshot.depth), digits: .asReceived)
+            try Self.apply(snapshot, to: &book)
             guard book.verify(checksum: snapshot.checksum) == .match else {
                 throw Violation(description: "\(received.topic) snapshot fails its checksum")
             }
@@ -29,8 +28,7 @@ struct BusBooks {
             guard generations[update.symbol] == update.generation else {
                 throw Violation(description: "\(received.topic) update of generation \(update.generation), book is \(generations[update.symbol] ?? 0)")
             }
-            for (price, quantity) in zip(update.bidPrice, update.bidQty) { book.apply(BookLevel(price: price, quantity: quantity), side: .bid) }
-            for (price, quantity) in zip(update.askPrice, update.askQty) { book.apply(BookLevel(price: price, quantity: quantity), side: .ask) }
+            try Self.apply(update, to: &book)
             guard book.bids.count <= book.depth, book.asks.count <= book.depth else {
                 throw Violation(description: "\(received.topic) update \(received.header.sequence) leaves more levels than the depth")
             }
@@ -45,6 +43,13 @@ struct BusBooks {
         default:
             break
         }
+    }
+
+    /// The message's levels with the digits each was written with (a book kept as received).
+    static func apply(_ message: some BookColumns, to book: inout L2Book) throws {
+        let levels = try message.decodedLevels()
+        for level in levels.bids { book.apply(BookLevel(price: level.price, quantity: level.quantity), side: .bid) }
+        for level in levels.asks { book.apply(BookLevel(price: level.price, quantity: level.quantity), side: .ask) }
     }
 
     static func replay(_ frames: [BusRecorder.Received]) throws -> BusBooks {

@@ -27,6 +27,8 @@ struct FeedHarness {
     let feed: MarketFeed
     /// The private feed, when the test asked for one.
     let account: AccountFeed?
+    /// The protocol the feeds read (a v1 book's checksum covers v1's strings).
+    let protocolVersion: ProtocolVersion
 
     static func run(
         _ protocolVersion: ProtocolVersion = .v2, symbols: [String] = ["BTC/USD", "ETH/USD"], tickMilliseconds: Int64 = 10,
@@ -59,7 +61,7 @@ struct FeedHarness {
         }
 
         let harness = FeedHarness(simulator: simulator, hub: bus.hub, publisher: bus.publisher, recorder: bus.recorder, feed: feed,
-                                  account: account)
+                                  account: account, protocolVersion: protocolVersion)
         var failure: (any Error)?
         do {
             try await body(harness)
@@ -98,9 +100,10 @@ struct FeedHarness {
     }
 
     /// The simulator's true checksum of `symbol`'s book at `depth`.
-    func truthChecksum(_ symbol: String, depth: Int = 10) async throws -> UInt32 {
+    func truthChecksum(_ symbol: String, depth: Int = 10, version: ProtocolVersion? = nil) async throws -> UInt32 {
         let encoded = symbol.replacingOccurrences(of: "/", with: "%2F")
-        let truth = try await control(.GET, "/truth/book?symbol=\(encoded)&depth=\(depth)")
+        let versionQuery = (version ?? protocolVersion) == .v1 ? "&version=v1" : ""
+        let truth = try await control(.GET, "/truth/book?symbol=\(encoded)&depth=\(depth)\(versionQuery)")
         guard let checksum = (truth["checksum"] as? NSNumber)?.uint32Value else { throw HarnessFailure("no checksum in \(truth)") }
         return checksum
     }

@@ -1,8 +1,10 @@
 """L2 books kept from the bus: ``BookSnapshot`` replaces, ``BookUpdate`` changes levels,
 ``BookReset`` drops (docs/wire-format.md).
 
-Levels are held as integer mantissas at the message's ``price_scale`` / ``qty_scale`` (the
-pair's precision), so the book stays exact and Kraken's checksum can be recomputed from it.
+Levels are held as exact ``decimal.Decimal`` prices and quantities with the digits Kraken wrote
+for each level (per-level scales, see :func:`krakenbridge.decimals.exact_levels`), so the book
+stays exact, may span messages written at different scales (Kraken v1 feeds), and Kraken's
+checksum can be recomputed from it.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Optional
+from typing import Mapping, Optional
 
+from krakenbridge.decimals import book_sides
 from krakenbridge.v1 import frame_pb2, market_pb2, service_pb2
 from krakenbridge.wire import BusFrame
 
@@ -20,66 +23,87 @@ CHECKSUM_LEVELS = 10
 
 
 class BookOutOfSync(ValueError):
-    """An update does not belong to the book held for its topic (another generation or scale):
-    a reset and its snapshot were missed, so the book must be rebuilt from a snapshot."""
+    """An update does not belong to the book held for its topic (another generation, or a side
+    left deeper than the depth): a reset and its snapshot were missed, so the book must be
+    rebuilt from a snapshot."""
 
 
 @dataclass
 class Book:
-    """One symbol's book at one depth. ``bids`` and ``asks`` map price mantissa → quantity
-    mantissa at ``price_scale`` / ``qty_scale``."""
+    """One symbol's book at one depth.
+
+    ``bids`` and ``asks`` map price → quantity, both exact ``Decimal`` with the level's own
+    digits as Kraken wrote them (``Decimal('5541.30000')`` keeps its five decimals). Keys compare
+    numerically (``Decimal('5541.3') == Decimal('5541.30000')``), so a level re-sent with other
+    digits replaces the old key and the book holds the newest digits.
+
+    ``price_scale`` / ``qty_scale`` are the message scales of the last snapshot or update applied:
+    informational only (the pair's precision on v2 feeds; on v1 feeds the most decimals any level
+    of that message had). Levels do not depend on them, and an update at other message scales
+    than the book's previous ones is legal.
+    """
 
     symbol: str
     depth: int
     generation: int
     price_scale: int
     qty_scale: int
-    bids: dict[int, int] = field(default_factory=dict)
-    asks: dict[int, int] = field(default_factory=dict)
+    bids: dict[Decimal, Decimal] = field(default_factory=dict)
+    asks: dict[Decimal, Decimal] = field(default_factory=dict)
 
     @classmethod
     def from_snapshot(cls, snapshot: market_pb2.BookSnapshot) -> "Book":
-        """The book a ``BookSnapshot`` describes."""
+        """The book a ``BookSnapshot`` describes, each level with its own digits. Raises
+        :class:`~krakenbridge.decimals.LevelScaleError` if the level arrays are malformed."""
+        bids, asks = book_sides(snapshot)
         return cls(snapshot.symbol, snapshot.depth, snapshot.generation, snapshot.price_scale, snapshot.qty_scale,
-                   dict(zip(snapshot.bid_price, snapshot.bid_qty)), dict(zip(snapshot.ask_price, snapshot.ask_qty)))
+                   dict(bids), dict(asks))
 
     def apply(self, update: market_pb2.BookUpdate) -> None:
-        """Applies a ``BookUpdate``: quantity 0 deletes a level, any other sets it. The bridge
-        sends levels pushed out of the depth as explicit deletes, so no truncation is needed; a
-        side left deeper than the depth means the book is out of sync."""
+        """Applies a ``BookUpdate``: quantity 0 deletes a level, any other sets it (with the
+        update's digits for price and quantity). The bridge sends levels pushed out of the depth
+        as explicit deletes, so no truncation is needed; a side left deeper than the depth means
+        the book is out of sync. Raises :class:`~krakenbridge.decimals.LevelScaleError` (before
+        changing anything) if the update's level arrays are malformed."""
         if update.generation != self.generation:
             raise BookOutOfSync(f"{self.symbol}: update of generation {update.generation}, book is {self.generation}")
-        if (update.price_scale, update.qty_scale) != (self.price_scale, self.qty_scale):
-            raise BookOutOfSync(f"{self.symbol}: update at scales {update.price_scale}/{update.qty_scale}, "
-                                f"book at {self.price_scale}/{self.qty_scale}")
-        for side, prices, quantities in ((self.bids, update.bid_price, update.bid_qty),
-                                         (self.asks, update.ask_price, update.ask_qty)):
-            for price, quantity in zip(prices, quantities):
-                if quantity == 0:
-                    side.pop(price, None)
-                else:
+        bids, asks = book_sides(update)
+        for side, changes in ((self.bids, bids), (self.asks, asks)):
+            for price, quantity in changes:
+                side.pop(price, None)  # a numerically equal key keeps its old digits unless removed
+                if quantity != 0:
                     side[price] = quantity
             if self.depth and len(side) > self.depth:
                 raise BookOutOfSync(f"{self.symbol}: {len(side)} levels on one side of a depth-{self.depth} book")
+        self.price_scale, self.qty_scale = update.price_scale, update.qty_scale
 
     @property
     def checksum(self) -> int:
-        """Kraken's CRC32 of this state, from the mantissas (the digits without leading zeros)."""
+        """Kraken's CRC32 of this state, from each level's own digits."""
         return kraken_checksum(self.bids, self.asks)
 
     def levels(self) -> tuple[list[tuple[Decimal, Decimal]], list[tuple[Decimal, Decimal]]]:
-        """(bids best first, asks best first) as exact (price, quantity) decimals."""
-        def side(levels: dict[int, int], descending: bool) -> list[tuple[Decimal, Decimal]]:
-            return [(Decimal(p).scaleb(-self.price_scale), Decimal(levels[p]).scaleb(-self.qty_scale))
-                    for p in sorted(levels, reverse=descending)]
-        return side(self.bids, True), side(self.asks, False)
+        """(bids best first, asks best first) as exact (price, quantity) decimals with the digits
+        as written."""
+        return sorted(self.bids.items(), reverse=True), sorted(self.asks.items())
 
 
-def kraken_checksum(bids: dict[int, int], asks: dict[int, int]) -> int:
-    """Kraken's book checksum from price → quantity mantissas at the pair's precision."""
-    text = "".join(f"{p}{asks[p]}" for p in sorted(asks)[:CHECKSUM_LEVELS])
-    text += "".join(f"{p}{bids[p]}" for p in sorted(bids, reverse=True)[:CHECKSUM_LEVELS])
+def kraken_checksum(bids: Mapping[Decimal, Decimal], asks: Mapping[Decimal, Decimal]) -> int:
+    """Kraken's book checksum from exact price → quantity decimals: the best 10 asks then the
+    best 10 bids, each price and quantity as its digits without the point and leading zeros
+    (``Decimal('0.05000')`` → ``"5000"``). Each value's exponent must be the one Kraken wrote."""
+    text = "".join(checksum_digits(p) + checksum_digits(asks[p]) for p in sorted(asks)[:CHECKSUM_LEVELS])
+    text += "".join(checksum_digits(p) + checksum_digits(bids[p]) for p in sorted(bids, reverse=True)[:CHECKSUM_LEVELS])
     return zlib.crc32(text.encode())
+
+
+def checksum_digits(value: Decimal) -> str:
+    """A level value as Kraken's checksum writes it: its digits at its own exponent, without
+    the decimal point and leading zeros (``Decimal('5541.30000')`` → ``"554130000"``)."""
+    sign, digits, exponent = Decimal(value).as_tuple()
+    if sign or not isinstance(exponent, int):
+        raise ValueError(f"{value} is not a book level value")
+    return ("".join(map(str, digits)) + "0" * max(exponent, 0)).lstrip("0")
 
 
 class Books:

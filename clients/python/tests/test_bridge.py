@@ -8,6 +8,7 @@ import json
 import subprocess
 import time
 import urllib.request
+from decimal import Decimal
 
 import pytest
 
@@ -44,7 +45,7 @@ def bridge(request, krakenbridge_bin, tmp_path):
     try:
         endpoints = json.loads(run.stdout.readline())
         assert endpoints["market"] == market
-        yield ports, market
+        yield ports, market, request.param
     finally:
         for process in (run, sim):
             process.terminate()
@@ -52,7 +53,7 @@ def bridge(request, krakenbridge_bin, tmp_path):
 
 
 def test_books_from_the_bus_verify_and_equal_the_simulators_truth(bridge):
-    ports, market = bridge
+    ports, market, protocol = bridge
     with Subscriber(market, [topics.book(symbol, 10) for symbol in SYMBOLS] + [b"conn:"]) as sub:
         # The subscriber joined late: once books flow, have the bridge resynchronise so that a
         # reset and a fresh snapshot follow for every symbol.
@@ -98,6 +99,16 @@ def test_books_from_the_bus_verify_and_equal_the_simulators_truth(bridge):
             if frame.header.message_type == wire.frame_pb2.MESSAGE_TYPE_BOOK_UPDATE and payload.symbol in books:
                 books[payload.symbol].apply(payload)
         for symbol in SYMBOLS:
-            truth = control(ports, "GET", f"/truth/book?symbol={symbol.replace('/', '%2F')}&depth=10")
+            # The books hold the digits of the feed read: v1 strings keep Kraken's v1 decimals
+            # ("5541.30000"), so the checksum and the text match the truth as a v1 client reads
+            # it, and the values equal the v2 truth (the pair's precision) numerically.
+            path = f"/truth/book?symbol={symbol.replace('/', '%2F')}&depth=10"
+            truth = control(ports, "GET", path + ("&version=v1" if protocol == "v1" else ""))
             assert books[symbol].checksum == truth["checksum"], symbol
+            bids, asks = books[symbol].levels()
+            assert [[[format(p, "f"), format(q, "f")] for p, q in side] for side in (bids, asks)] == \
+                [truth["bids"], truth["asks"]], symbol
+            at_precision = control(ports, "GET", path)
+            assert [bids, asks] == [[(Decimal(p), Decimal(q)) for p, q in side]
+                                    for side in (at_precision["bids"], at_precision["asks"])], symbol
         assert sub.gaps == []

@@ -7,6 +7,7 @@ import json
 import random
 import threading
 import time
+from decimal import Decimal
 from typing import Callable, Optional
 
 import pytest
@@ -286,9 +287,14 @@ def test_load_key_rejects_a_file_that_is_not_one_key(tmp_path):
 
 # -- snapshot ------------------------------------------------------------------------------------
 
+def exact(levels: dict[int, int]) -> dict[Decimal, Decimal]:
+    """Price → quantity mantissas at scales 1 / 8 (the fakes' books) as exact decimals."""
+    return {Decimal(p).scaleb(-1): Decimal(q).scaleb(-8) for p, q in levels.items()}
+
+
 def book_snapshot(symbol: str, bids: dict[int, int], asks: dict[int, int], generation: int = 1) -> market_pb2.BookSnapshot:
     snapshot = market_pb2.BookSnapshot(symbol=symbol, depth=10, generation=generation, price_scale=1, qty_scale=8,
-                                       checksum=kraken_checksum(bids, asks))
+                                       checksum=kraken_checksum(exact(bids), exact(asks)))
     for price in sorted(bids, reverse=True):
         snapshot.bid_price.append(price)
         snapshot.bid_qty.append(bids[price])
@@ -339,7 +345,8 @@ def test_snapshot_of_a_prefix(server, client):
     books = Books()
     for frame in snapshot.frames:
         books.apply(frame)
-    assert len(books) == 1 and books.get("book:BTC/USD:10:").bids == {9990: 5, 9980: 7}
+    assert len(books) == 1 and books.get("book:BTC/USD:10:").bids == \
+        {Decimal("999.0"): Decimal("0.00000005"), Decimal("998.0"): Decimal("0.00000007")}
 
 
 def test_snapshot_of_everything_ends_with_an_empty_topic_frame(server, client):
@@ -408,7 +415,8 @@ def test_replay_without_the_replay_flag_raises_replay_error(server, client):
 
 class FakeMarket:
     """The truth a fake publisher publishes from: a depth-10 book moved by seeded random steps.
-    Levels pushed out of the depth are sent as explicit deletes, as the bridge does."""
+    Prices and quantities are mantissas at scales 1 / 8. Levels pushed out of the depth are sent
+    as explicit deletes, as the bridge does."""
 
     def __init__(self, symbol: str, seed: int) -> None:
         self.symbol = symbol
@@ -439,7 +447,7 @@ class FakeMarket:
                 del side[price]
                 prices.append(price)
                 quantities.append(0)
-        update.checksum = kraken_checksum(self.bids, self.asks)
+        update.checksum = kraken_checksum(exact(self.bids), exact(self.asks))
         return update
 
 
@@ -518,7 +526,7 @@ def test_late_joiner_discards_what_the_snapshot_holds_and_applies_the_rest(serve
             assert joiner.gaps == []
             for market, topic in ((btc, btc_topic), (eth, eth_topic)):
                 book = books.get(topic.decode())
-                assert (book.bids, book.asks) == (market.bids, market.asks)
+                assert (book.bids, book.asks) == (exact(market.bids), exact(market.asks))
 
             # The test discriminates: applying the held updates again would corrupt the state.
             held, naive = Book.from_snapshot(state_at_10), Book.from_snapshot(state_at_10)

@@ -58,20 +58,22 @@ def checksum_text(value: str) -> str:
     return value.replace(".", "").lstrip("0")
 
 
-def kraken_checksum(asks: dict, bids: dict, price_decimals: int, quantity_decimals: int) -> int:
-    """CRC32 of the top 10 asks (lowest first) then top 10 bids (highest first), digits only."""
-    text = ""
+def kraken_checksum(asks: dict, bids: dict, price_decimals: int | None = None, quantity_decimals: int | None = None) -> int:
+    """CRC32 of the top 10 asks (lowest first) then top 10 bids (highest first), digits only:
+    v2 numbers written at the pair's precision, v1 strings (decimals None) as received."""
+    def text(value, decimals):
+        return checksum_text(format(value, "f") if decimals is None else f"{value:.{decimals}f}")
+    digits = ""
     for levels, reverse in ((asks, False), (bids, True)):
         for price in sorted(levels, reverse=reverse)[:10]:
-            text += checksum_text(f"{price:.{price_decimals}f}") + checksum_text(f"{levels[price]:.{quantity_decimals}f}")
-    return zlib.crc32(text.encode())
+            digits += text(price, price_decimals) + text(levels[price], quantity_decimals)
+    return zlib.crc32(digits.encode())
 
 
 def apply(levels: dict, updates, depth: int, reverse: bool) -> None:
     for price, quantity in updates:
-        if quantity == 0:
-            levels.pop(price, None)
-        else:
+        levels.pop(price, None)  # an equal key would keep its old digits
+        if quantity != 0:
             levels[price] = quantity
     for price in sorted(levels, reverse=reverse)[depth:]:
         del levels[price]
@@ -102,13 +104,18 @@ def test_v2_books_verify_every_checksum(sim):
 
 
 def test_v1_books_verify_and_a_corrupted_checksum_is_detected(sim):
+    """v1's checksum covers the strings as received, which carry more decimals than AssetPairs'
+    pair_decimals (XBT/USD: "65250.00000" with pair_decimals 1), so no precision is applied."""
     table = precisions(sim)
+    assert table["XBT/USD"] == (1, 8)
     asks, bids = {}, {}
     matches = mismatches = 0
+    deadline = time.monotonic() + 30
     with connect(f"ws://127.0.0.1:{sim['public']}/") as ws:
         assert json.loads(ws.recv())["event"] == "systemStatus"
         ws.send(json.dumps({"event": "subscribe", "pair": ["XBT/USD"], "subscription": {"name": "book", "depth": 25}}))
         while matches < 100:
+            assert time.monotonic() < deadline, f"{matches} checksums matched, {mismatches} did not"
             message = json.loads(ws.recv(timeout=10))
             if not isinstance(message, list):
                 continue
@@ -118,7 +125,7 @@ def test_v1_books_verify_and_a_corrupted_checksum_is_detected(sim):
             checksum = message[-3].get("c")
             if checksum is None:
                 continue
-            if kraken_checksum(asks, bids, *table["XBT/USD"]) == int(checksum):
+            if kraken_checksum(asks, bids) == int(checksum):
                 matches += 1
             else:
                 mismatches += 1

@@ -8,7 +8,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class BookSnapshot(_message.Message):
-    __slots__ = ("symbol", "depth", "generation", "checksum", "price_scale", "qty_scale", "bid_price", "bid_qty", "ask_price", "ask_qty")
+    __slots__ = ("symbol", "depth", "generation", "checksum", "price_scale", "qty_scale", "bid_price", "bid_qty", "ask_price", "ask_qty", "bid_price_scales", "bid_qty_scales", "ask_price_scales", "ask_qty_scales")
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     DEPTH_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
@@ -19,6 +19,10 @@ class BookSnapshot(_message.Message):
     BID_QTY_FIELD_NUMBER: _ClassVar[int]
     ASK_PRICE_FIELD_NUMBER: _ClassVar[int]
     ASK_QTY_FIELD_NUMBER: _ClassVar[int]
+    BID_PRICE_SCALES_FIELD_NUMBER: _ClassVar[int]
+    BID_QTY_SCALES_FIELD_NUMBER: _ClassVar[int]
+    ASK_PRICE_SCALES_FIELD_NUMBER: _ClassVar[int]
+    ASK_QTY_SCALES_FIELD_NUMBER: _ClassVar[int]
     symbol: str
     depth: int
     generation: int
@@ -29,10 +33,14 @@ class BookSnapshot(_message.Message):
     bid_qty: _containers.RepeatedScalarFieldContainer[int]
     ask_price: _containers.RepeatedScalarFieldContainer[int]
     ask_qty: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, symbol: _Optional[str] = ..., depth: _Optional[int] = ..., generation: _Optional[int] = ..., checksum: _Optional[int] = ..., price_scale: _Optional[int] = ..., qty_scale: _Optional[int] = ..., bid_price: _Optional[_Iterable[int]] = ..., bid_qty: _Optional[_Iterable[int]] = ..., ask_price: _Optional[_Iterable[int]] = ..., ask_qty: _Optional[_Iterable[int]] = ...) -> None: ...
+    bid_price_scales: _containers.RepeatedScalarFieldContainer[int]
+    bid_qty_scales: _containers.RepeatedScalarFieldContainer[int]
+    ask_price_scales: _containers.RepeatedScalarFieldContainer[int]
+    ask_qty_scales: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, symbol: _Optional[str] = ..., depth: _Optional[int] = ..., generation: _Optional[int] = ..., checksum: _Optional[int] = ..., price_scale: _Optional[int] = ..., qty_scale: _Optional[int] = ..., bid_price: _Optional[_Iterable[int]] = ..., bid_qty: _Optional[_Iterable[int]] = ..., ask_price: _Optional[_Iterable[int]] = ..., ask_qty: _Optional[_Iterable[int]] = ..., bid_price_scales: _Optional[_Iterable[int]] = ..., bid_qty_scales: _Optional[_Iterable[int]] = ..., ask_price_scales: _Optional[_Iterable[int]] = ..., ask_qty_scales: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class BookUpdate(_message.Message):
-    __slots__ = ("symbol", "depth", "generation", "checksum", "price_scale", "qty_scale", "bid_price", "bid_qty", "ask_price", "ask_qty")
+    __slots__ = ("symbol", "depth", "generation", "checksum", "price_scale", "qty_scale", "bid_price", "bid_qty", "ask_price", "ask_qty", "bid_price_scales", "bid_qty_scales", "ask_price_scales", "ask_qty_scales")
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     DEPTH_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
@@ -43,6 +51,10 @@ class BookUpdate(_message.Message):
     BID_QTY_FIELD_NUMBER: _ClassVar[int]
     ASK_PRICE_FIELD_NUMBER: _ClassVar[int]
     ASK_QTY_FIELD_NUMBER: _ClassVar[int]
+    BID_PRICE_SCALES_FIELD_NUMBER: _ClassVar[int]
+    BID_QTY_SCALES_FIELD_NUMBER: _ClassVar[int]
+    ASK_PRICE_SCALES_FIELD_NUMBER: _ClassVar[int]
+    ASK_QTY_SCALES_FIELD_NUMBER: _ClassVar[int]
     symbol: str
     depth: int
     generation: int
@@ -53,10 +65,14 @@ class BookUpdate(_message.Message):
     bid_qty: _containers.RepeatedScalarFieldContainer[int]
     ask_price: _containers.RepeatedScalarFieldContainer[int]
     ask_qty: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, symbol: _Optional[str] = ..., depth: _Optional[int] = ..., generation: _Optional[int] = ..., checksum: _Optional[int] = ..., price_scale: _Optional[int] = ..., qty_scale: _Optional[int] = ..., bid_price: _Optional[_Iterable[int]] = ..., bid_qty: _Optional[_Iterable[int]] = ..., ask_price: _Optional[_Iterable[int]] = ..., ask_qty: _Optional[_Iterable[int]] = ...) -> None: ...
+    bid_price_scales: _containers.RepeatedScalarFieldContainer[int]
+    bid_qty_scales: _containers.RepeatedScalarFieldContainer[int]
+    ask_price_scales: _containers.RepeatedScalarFieldContainer[int]
+    ask_qty_scales: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, symbol: _Optional[str] = ..., depth: _Optional[int] = ..., generation: _Optional[int] = ..., checksum: _Optional[int] = ..., price_scale: _Optional[int] = ..., qty_scale: _Optional[int] = ..., bid_price: _Optional[_Iterable[int]] = ..., bid_qty: _Optional[_Iterable[int]] = ..., ask_price: _Optional[_Iterable[int]] = ..., ask_qty: _Optional[_Iterable[int]] = ..., bid_price_scales: _Optional[_Iterable[int]] = ..., bid_qty_scales: _Optional[_Iterable[int]] = ..., ask_price_scales: _Optional[_Iterable[int]] = ..., ask_qty_scales: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class BookTop(_message.Message):
-    __slots__ = ("symbol", "levels", "generation", "book_sequence", "price_scale", "qty_scale", "bid_price", "bid_qty", "ask_price", "ask_qty")
+    __slots__ = ("symbol", "levels", "generation", "book_sequence", "price_scale", "qty_scale", "bid_price", "bid_qty", "ask_price", "ask_qty", "bid_price_scales", "bid_qty_scales", "ask_price_scales", "ask_qty_scales")
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     LEVELS_FIELD_NUMBER: _ClassVar[int]
     GENERATION_FIELD_NUMBER: _ClassVar[int]
@@ -67,6 +83,10 @@ class BookTop(_message.Message):
     BID_QTY_FIELD_NUMBER: _ClassVar[int]
     ASK_PRICE_FIELD_NUMBER: _ClassVar[int]
     ASK_QTY_FIELD_NUMBER: _ClassVar[int]
+    BID_PRICE_SCALES_FIELD_NUMBER: _ClassVar[int]
+    BID_QTY_SCALES_FIELD_NUMBER: _ClassVar[int]
+    ASK_PRICE_SCALES_FIELD_NUMBER: _ClassVar[int]
+    ASK_QTY_SCALES_FIELD_NUMBER: _ClassVar[int]
     symbol: str
     levels: int
     generation: int
@@ -77,7 +97,11 @@ class BookTop(_message.Message):
     bid_qty: _containers.RepeatedScalarFieldContainer[int]
     ask_price: _containers.RepeatedScalarFieldContainer[int]
     ask_qty: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, symbol: _Optional[str] = ..., levels: _Optional[int] = ..., generation: _Optional[int] = ..., book_sequence: _Optional[int] = ..., price_scale: _Optional[int] = ..., qty_scale: _Optional[int] = ..., bid_price: _Optional[_Iterable[int]] = ..., bid_qty: _Optional[_Iterable[int]] = ..., ask_price: _Optional[_Iterable[int]] = ..., ask_qty: _Optional[_Iterable[int]] = ...) -> None: ...
+    bid_price_scales: _containers.RepeatedScalarFieldContainer[int]
+    bid_qty_scales: _containers.RepeatedScalarFieldContainer[int]
+    ask_price_scales: _containers.RepeatedScalarFieldContainer[int]
+    ask_qty_scales: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, symbol: _Optional[str] = ..., levels: _Optional[int] = ..., generation: _Optional[int] = ..., book_sequence: _Optional[int] = ..., price_scale: _Optional[int] = ..., qty_scale: _Optional[int] = ..., bid_price: _Optional[_Iterable[int]] = ..., bid_qty: _Optional[_Iterable[int]] = ..., ask_price: _Optional[_Iterable[int]] = ..., ask_qty: _Optional[_Iterable[int]] = ..., bid_price_scales: _Optional[_Iterable[int]] = ..., bid_qty_scales: _Optional[_Iterable[int]] = ..., ask_price_scales: _Optional[_Iterable[int]] = ..., ask_qty_scales: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class Trade(_message.Message):
     __slots__ = ("symbol", "trade_id", "price", "qty", "side", "ord_type", "timestamp_ns", "from_snapshot")
