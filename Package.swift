@@ -48,9 +48,11 @@ let package = Package(
         // The libFuzzer harness for the frame parsers (body in a library so tests replay it).
         .target(name: "KrakenWireFuzzing", dependencies: ["KrakenWire", "OrderBook", "FixedPoint"], swiftSettings: strictSettings),
         .executableTarget(name: "krakenwire-fuzz", dependencies: ["KrakenWireFuzzing"], swiftSettings: strictSettings),
+        // Recordings of Kraken connections: the capture formats `record` writes and `sim --replay` and `verify` read.
+        .target(name: "KrakenCapture", dependencies: ["FixedPoint", "KrakenWire"], swiftSettings: strictSettings),
         // The Kraken simulator: seeded markets, Kraken-format frames, (next) its servers.
         .target(
-            name: "KrakenSimulator", dependencies: ["OrderBook", "FixedPoint", "SeededRandom", "KrakenWire"],
+            name: "KrakenSimulator", dependencies: ["FixedPoint", "SeededRandom", "KrakenWire", "KrakenCapture"],
             swiftSettings: strictSettings),
         // TLS for client connections: system trust (Kraken) or a given CA file (the simulator).
         .target(
@@ -82,7 +84,7 @@ let package = Package(
         .target(
             name: "KrakenSimulatorServer",
             dependencies: [
-                "KrakenSimulator", "KrakenWire", "OrderBook", "FixedPoint", "KrakenAuth", "SeededRandom",
+                "KrakenSimulator", "KrakenCapture", "KrakenWire", "FixedPoint", "KrakenAuth", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "X509", package: "swift-certificates"),
@@ -108,6 +110,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings),
+        // `krakenbridge record`: one Kraken connection written down as a capture, frame by frame.
+        .target(
+            name: "KrakenRecorder",
+            dependencies: [
+                "KrakenCapture", "KrakenFeed", "KrakenREST", "KrakenWire", "WireFormat", "WebSocketTransport", "HTTPTransport",
+                "TransportTLS", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        // `krakenbridge verify`: a capture run offline through the bridge's own parsers and books, checksum by checksum.
+        .target(
+            name: "CaptureVerification",
+            dependencies: ["KrakenCapture", "KrakenWire", "KrakenREST", "MarketFlow", "OrderBook", "WireFormat"],
             swiftSettings: strictSettings),
         // The durable journal of private account events (SQLite via GRDB, WAL): replay, sequences across restarts.
         .target(name: "AccountJournal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strictSettings),
@@ -145,7 +161,8 @@ let package = Package(
             name: "krakenbridge",
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "SeededRandom", "KrakenSimulator", "KrakenSimulatorServer", "KrakenAuth",
-                "KrakenFeed", "BridgeRuntime", "BusPublishing", "SessionLifecycle",
+                "KrakenFeed", "BridgeRuntime", "BusPublishing", "SessionLifecycle", "KrakenCapture", "KrakenRecorder",
+                "CaptureVerification",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -182,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "KrakenSimulatorTests",
             dependencies: [
-                "KrakenSimulator", "KrakenSimulatorServer", "WebSocketTransport", "HTTPTransport", "KrakenWire", "OrderBook",
+                "KrakenSimulator", "KrakenSimulatorServer", "KrakenCapture", "WebSocketTransport", "HTTPTransport", "KrakenWire", "OrderBook",
                 "FixedPoint", "KrakenAuth", "KrakenREST", "TransportTLS",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -196,9 +213,15 @@ let package = Package(
             dependencies: [
                 "KrakenFeed", "BusPublishing", "MarketFlow", "KrakenSimulator", "KrakenSimulatorServer", "HTTPTransport", "WireFormat",
                 "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire", "SessionLifecycle", "FixedPoint", "SeededRandom", "BridgeRuntime",
-                "KrakenAuth", "KrakenREST", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "KrakenAuth", "KrakenREST", "KrakenRecorder", "KrakenCapture", "CaptureVerification",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            exclude: ["Golden"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "CaptureVerificationTests",
+            dependencies: ["CaptureVerification", "KrakenCapture", "KrakenSimulator", "KrakenWire"],
             swiftSettings: strictSettings),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strictSettings),
         .testTarget(

@@ -53,6 +53,8 @@ final class Exchange {
     private var faults = ArmedFaults()
     /// Highest nonce seen per API key (Kraken refuses a nonce that does not increase).
     var lastNonce: [String: UInt64] = [:]
+    /// A replayed recording's AssetPairs answer, served instead of the simulated pairs'.
+    let recordedAssetPairs: [UInt8]?
 
     init(eventLoop: any EventLoop, configuration: SimulatorServer.Configuration) {
         self.eventLoop = eventLoop
@@ -62,6 +64,7 @@ final class Exchange {
         apiKey = configuration.credentials.key
         tokens = TokenStore(seed: configuration.seed)
         account = SimulatedAccount(pairs: configuration.pairs, seed: configuration.seed)
+        if case .replay(let plan) = configuration.publicFeed { recordedAssetPairs = plan.assetPairsBody } else { recordedAssetPairs = nil }
         for pair in pairs {
             markets[pair.symbol] = PairMarket(pair: pair, seed: configuration.seed)
             statistics[pair.symbol] = MarketStatistics(pair: pair)

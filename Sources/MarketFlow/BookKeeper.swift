@@ -41,6 +41,10 @@ public struct BookKeeper: Sendable {
     /// Starts at 0; a snapshot after a reset (or the first one) opens the next generation.
     public private(set) var generation: UInt64 = 0
     public private(set) var phase: Phase = .awaitingSnapshot
+    /// The checksum text (`L2Book.checksumText`) of the book state that last failed its
+    /// checksum, kept from before the book was dropped; nil until a mismatch. Only written on
+    /// the mismatch path — for explaining a mismatch offline (`krakenbridge verify`).
+    public private(set) var lastMismatchText: String?
     /// The last applied message's levels as the book keeps them, then the levels it pushed
     /// beyond the depth as deletes (buffers reused per message).
     private var changedBids: [BookLevel] = []
@@ -167,6 +171,7 @@ public struct BookKeeper: Sendable {
 
     private mutating func mismatch(expected: UInt32) -> Outcome {
         let computed = book.checksum
+        lastMismatchText = book.checksumText
         phase = .resynchronising
         book.removeAll()
         return .checksumMismatch(reset(reason: .checksumMismatch, detail: "checksum mismatch", expected: expected, computed: computed))

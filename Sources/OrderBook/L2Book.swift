@@ -163,6 +163,25 @@ public struct L2Book: Sendable, Equatable {
         }
     }
 
+    /// The text `checksum` is the CRC32 of, written out: the best 10 asks (ascending) then the
+    /// best 10 bids (descending), each level's price digits then quantity digits, without the
+    /// point or leading zeros (`45285.2`, `0.00100000` → `452852100000`). For explaining a
+    /// mismatch; `checksum` never builds it. A zero (which no kept level has) is written `0`,
+    /// as the checksum reads it.
+    public var checksumText: String {
+        var text = ""
+        for level in asks.prefix(TopLevelDigests.levels) + bids.prefix(TopLevelDigests.levels) {
+            text += Self.checksumDigits(level.priceDecimal)
+            text += Self.checksumDigits(level.quantityDecimal)
+        }
+        return text
+    }
+
+    private static func checksumDigits(_ value: FixedDecimal) -> Substring {
+        let digits = value.description.filter { $0 != "." }.drop { $0 == "0" }
+        return digits.isEmpty ? "0" : digits
+    }
+
     public func verify(checksum expected: UInt32) -> ChecksumResult {
         let computed = checksum
         return computed == expected ? .match : .mismatch(expected: expected, computed: computed)

@@ -63,20 +63,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "File holding the base64 API secret (or set KRAKEN_API_SECRET).")
     var apiSecretFile: String?
 
-    @Option(help: "Comma-separated v2 pairs.")
-    var pairs = "BTC/USD,ETH/USD"
-
-    @Option(help: "Book depth: 10, 25, 100, 500 or 1000; 0 for no books.")
-    var bookDepth = 10
-
-    @Flag(inversion: .prefixedNo, help: "Publish trades.")
-    var trades = true
-
-    @Flag(help: "Publish tickers.")
-    var tickers = false
-
-    @Option(help: "Comma-separated OHLC intervals in minutes (1, 5, 15, 30, 60, 240, 1440, 10080, 21600).")
-    var ohlc = ""
+    @OptionGroup var subscriptions: SubscriptionOptions
 
     @Option(help: "Market-data PUB endpoint (tcp://host:port, tcp://127.0.0.1:* for any port, ipc://path).")
     var marketBind = "tcp://127.0.0.1:5555"
@@ -131,7 +118,6 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard ProtocolVersion(rawValue: protocolName) != nil else { throw ValidationError("--protocol must be v2 or v1") }
-        guard [0, 10, 25, 100, 500, 1000].contains(bookDepth) else { throw ValidationError("--book-depth must be 0, 10, 25, 100, 500 or 1000") }
         guard statsInterval >= 0 else { throw ValidationError("--stats-interval must be ≥ 0") }
         for url in wsURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--ws-url '\(url)' is not ws:// or wss://") }
         for url in authWSURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--auth-ws-url '\(url)' is not ws:// or wss://") }
@@ -144,14 +130,6 @@ struct RunCommand: AsyncParsableCommand {
         guard journalMaxAgeHours > 0, journalMaxEvents > 0 else { throw ValidationError("journal retention must be positive") }
         guard ["full", "normal"].contains(journalSync) else { throw ValidationError("--journal-sync must be full or normal") }
         guard bookTop >= 0, bookTopIntervalMs >= 0 else { throw ValidationError("--book-top and --book-top-interval-ms must be ≥ 0") }
-        _ = try intervals()
-    }
-
-    private func intervals() throws -> [Int] {
-        try ohlc.split(separator: ",").map { text in
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--ohlc: '\(text)' is not a number") }
-            return value
-        }
     }
 
     func run() async throws {
@@ -162,12 +140,11 @@ struct RunCommand: AsyncParsableCommand {
         market.protocolVersion = protocolVersion
         if !wsURLs.isEmpty { market.connection.endpoints = wsURLs.compactMap(FeedEndpoint.init(url:)) }
         market.rest = rest
-        market.symbols = pairs.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !market.symbols.isEmpty else { throw ValidationError("--pairs is empty") }
-        market.bookDepth = bookDepth == 0 ? nil : bookDepth
-        market.trades = trades
-        market.tickers = tickers
-        market.ohlcIntervals = try intervals()
+        market.symbols = subscriptions.symbols
+        market.bookDepth = subscriptions.bookDepth == 0 ? nil : subscriptions.bookDepth
+        market.trades = subscriptions.trades
+        market.tickers = subscriptions.tickers
+        market.ohlcIntervals = try subscriptions.intervals()
         market.connection.trustedCAFile = caFile
         market.connection.maxFrameSize = maxFrameSize
         if bookTop > 0 { market.bookTop = BookTopSettings(levels: bookTop, minimumIntervalNs: Int64(bookTopIntervalMs) * 1_000_000) }

@@ -1,3 +1,4 @@
+import KrakenCapture
 import ArgumentParser
 import Foundation
 import KrakenAuth
@@ -89,11 +90,17 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Serve wss:// and https:// with a generated certificate; write ca.pem and the server's files here.")
     var tlsDir: String?
 
-    @Option(help: "Capture file to replay on the public listener instead of live markets.")
+    @Option(help: "Capture to replay on the public listener instead of live markets (a `record` capture or `<timestamp> <frame>` lines).")
     var replay: String?
 
     @Option(help: "Replay speed: a factor of the recorded speed (1 = as recorded) or 'max'.")
     var replaySpeed = "1"
+
+    @Option(help: """
+        How v1 strings are written: live (like Kraken: more decimals than AssetPairs says for most \
+        pairs, XBT/USD prices with five) or asset-pairs (at AssetPairs' pair_decimals/lot_decimals).
+        """)
+    var v1Decimals = "live"
 
     @Flag(help: "Serve the pre-encoded throughput stream on the public listener (benchmarks).")
     var throughput = false
@@ -137,6 +144,11 @@ struct SimCommand: AsyncParsableCommand {
         }
         simulated += SimulatedPair.synthetic(count: syntheticPairs)
         guard !simulated.isEmpty else { throw ValidationError("no pairs to simulate") }
+        switch v1Decimals {
+        case "live": break
+        case "asset-pairs": simulated = simulated.map(\.withV1DecimalsAtPrecision)
+        default: throw ValidationError("--v1-decimals must be live or asset-pairs")
+        }
         configuration.pairs = simulated
         if let scenario { configuration.scenario = try Scenario(contentsOf: scenario) }
         if let apiKey, let apiSecretFile {
@@ -150,9 +162,10 @@ struct SimCommand: AsyncParsableCommand {
         }
         if let replay {
             let contents = try Array(Data(contentsOf: URL(fileURLWithPath: replay)))
-            let frames = try CaptureFile.parse(contents)
-            configuration.publicFeed = .replay(ReplayPlan(frames: frames, speed: replaySpeed == "max" ? nil : Double(replaySpeed)))
-            printError("sim: replaying \(frames.count) frames from \(replay)")
+            let plan = try ReplayPlan(capture: contents, speed: replaySpeed == "max" ? nil : Double(replaySpeed))
+            configuration.publicFeed = .replay(plan)
+            printError("sim: replaying \(plan.frames.count) frames from \(replay)"
+                + (plan.assetPairsBody == nil ? "" : ", REST serving its recorded AssetPairs"))
         } else if throughput {
             let stream = ThroughputStream(pairs: simulated, seed: seed, steps: throughputSteps)
             configuration.publicFeed = .throughput(ThroughputPlan(stream: stream, messageLimit: throughputMessages))

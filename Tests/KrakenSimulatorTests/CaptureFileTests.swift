@@ -1,3 +1,4 @@
+import KrakenCapture
 import KrakenSimulator
 import Testing
 

@@ -153,3 +153,31 @@ struct GeneratedBookTests {
             == .systemStatus(V1SystemStatus(status: .cancelOnly, version: "1.9.1", connectionID: 7)))
     }
 }
+
+@Suite("the simulator's checksum, from the text it writes")
+struct WireChecksumTests {
+    @Test("Kraken's official v1 vector: 974947235")
+    func officialV1Vector() {
+        let pair = SimulatedPair(symbol: "A/B", v1Name: "A/B", restKey: "AB", base: "A", quote: "B", priceScale: 5, quantityScale: 8,
+                                 initialMid: 5_000)
+        let asks = (0..<10).map { MarketLevel(price: 5_005 + Int64($0) * 5, quantity: 500) }
+        let bids = [5_000, 4_995, 4_990, 4_980, 4_975, 4_970, 4_965, 4_960, 4_955, 4_950].map { MarketLevel(price: $0, quantity: 500) }
+        #expect(WireChecksum.of(bids: bids, asks: asks, pair: pair, decimals: pair.precision) == 974_947_235)
+        #expect(WireChecksum.ofText(bids: bids, asks: asks, pair: pair, decimals: pair.precision) == 974_947_235)
+    }
+
+    @Test("the digit shortcut equals the text for every default pair, at AssetPairs' and at v1's decimals")
+    func shortcutEqualsText() {
+        for pair in SimulatedPair.defaults + [SimulatedPair.named("ABC/USD")!] {
+            var market = PairMarket(pair: pair, seed: 21)
+            for step in 0..<300 {
+                _ = market.step()
+                guard step % 10 == 0 else { continue }
+                for decimals in [pair.precision, pair.v1Decimals] {
+                    #expect(WireChecksum.of(bids: market.bids, asks: market.asks, pair: pair, decimals: decimals)
+                        == WireChecksum.ofText(bids: market.bids, asks: market.asks, pair: pair, decimals: decimals))
+                }
+            }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import KrakenCapture
 import Foundation
 import KrakenSimulator
 import KrakenSimulatorServer

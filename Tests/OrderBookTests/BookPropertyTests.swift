@@ -106,8 +106,8 @@ struct AsReceivedBookPropertyTests {
         }
 
         mutating func truncate() {
-            bids = bids.filter { entry in bids.keys.sorted(by: >).prefix(depth).contains(entry.key) }
-            asks = asks.filter { entry in asks.keys.sorted().prefix(depth).contains(entry.key) }
+            for key in bids.keys.sorted(by: >).dropFirst(depth) { bids[key] = nil }
+            for key in asks.keys.sorted().dropFirst(depth) { asks[key] = nil }
         }
 
         var sortedBids: [Text] { bids.keys.sorted(by: >).map { bids[$0]! } }

@@ -78,6 +78,29 @@ struct ChecksumVectorTests {
         #expect(book.checksum == 3_310_070_434)
     }
 
+    @Test("the v2 vector's checksum text is Kraken's documented asks string then bids string, and its CRC32 is 3310070434")
+    func v2VectorText() throws {
+        let book = try book(depth: 10, priceScale: 1, quantityScale: 8, asks: Self.v2Asks, bids: Self.v2Bids)
+        let asks = "45285210000045286415457195345286615457110945289615456091145290215890660452918154553491452947445474945296135380000452975994554245299518772827"
+        let bids = "452835100000004528341545820154528211000000045281010000000452803154592586452790799000045277633101034527753000000045277315460273745276615445238"
+        #expect(book.checksumText == asks + bids)
+        #expect(CRC32.checksum(Array(book.checksumText.utf8)) == 3_310_070_434)
+    }
+
+    @Test("the checksum text covers only the best ten levels per side, asks first")
+    func checksumTextTopTen() {
+        var book = L2Book(depth: 25, priceScale: 1, quantityScale: 2)
+        for step in Int64(0)..<12 {
+            book.apply(BookLevel(price: 1_000 - step, quantity: 5, priceScale: 1, quantityScale: 2), side: .bid)
+            book.apply(BookLevel(price: 2_000 + step, quantity: 105, priceScale: 1, quantityScale: 2), side: .ask)
+        }
+        let asks = (Int64(0)..<10).map { "\(2_000 + $0)105" }.joined()
+        let bids = (Int64(0)..<10).map { "\(1_000 - $0)5" }.joined()
+        #expect(book.checksumText == asks + bids)
+        #expect(CRC32.checksum(Array(book.checksumText.utf8)) == book.checksum)
+        #expect(L2Book(depth: 10, priceScale: 1, quantityScale: 8).checksumText == "")
+    }
+
     @Test("v2 numbers that arrive without trailing zeros are padded to the instrument's precision")
     func v2PaddingFromShortNumbers() throws {
         // What a float-minded JSON printer would send: 45281.0 → 45281, 0.10000000 → 0.1.

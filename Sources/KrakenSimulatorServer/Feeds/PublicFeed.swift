@@ -1,3 +1,4 @@
+import KrakenCapture
 import KrakenSimulator
 import NIOCore
 
@@ -7,8 +8,9 @@ import NIOCore
 public enum PublicFeed: Sendable {
     case live
     /// Every connection is sent the capture's frames from the start; requests are read and
-    /// counted but not answered (the capture holds the original answers). After the last frame
-    /// the connection stays open and idle.
+    /// counted but not answered (the capture holds the original answers). A recording's frames
+    /// wait for the subscribe requests they followed (`ReplayPlan.requestTimesNs`). After the
+    /// last frame the connection stays open and idle.
     case replay(ReplayPlan)
     /// Every connection gets a status, acks for what it subscribes to, then the stream, repeated
     /// (`messageLimit` messages in all, or until the client leaves).
@@ -20,10 +22,43 @@ public struct ReplayPlan: Sendable {
     public var frames: [CapturedFrame]
     /// 1 = recorded speed, 2 = twice as fast, nil = as fast as the connection takes them.
     public var speed: Double?
+    /// The AssetPairs answer recorded with the capture: REST serves it instead of the simulated
+    /// pairs', so a v1 bridge names the recorded pairs as Kraken did.
+    public var assetPairsBody: [UInt8]?
+    /// When the recorded client sent its subscribe requests (empty: frames are not held back).
+    /// A frame recorded after the n-th request is sent only once the client has sent n
+    /// subscribe requests, so a replayed answer never arrives before its question.
+    public var requestTimesNs: [Int64]
 
-    public init(frames: [CapturedFrame], speed: Double?) {
+    public init(frames: [CapturedFrame], speed: Double?, assetPairsBody: [UInt8]? = nil, requestTimesNs: [Int64] = []) {
         self.frames = frames
         self.speed = speed
+        self.assetPairsBody = assetPairsBody
+        self.requestTimesNs = requestTimesNs
+    }
+
+    /// How many subscribe requests the client must have sent before frame `index` goes out.
+    func requestsNeeded(before index: Int) -> Int {
+        let time = frames[index].timestampNs
+        var low = 0
+        var high = requestTimesNs.count
+        while low < high {
+            let middle = (low + high) / 2
+            if requestTimesNs[middle] < time { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// A capture file in either format (`CaptureRecording` JSON lines or `<timestamp> <frame>`
+    /// lines); from a recording, its received frames and its AssetPairs answer.
+    public init(capture contents: [UInt8], speed: Double?) throws(CaptureError) {
+        if CaptureRecording.isRecording(contents) {
+            let recording = try CaptureRecording.parse(contents)
+            self.init(frames: recording.receivedFrames, speed: speed, assetPairsBody: recording.restBody(path: "/0/public/AssetPairs"),
+                      requestTimesNs: recording.events.filter { $0.direction == .sent }.map(\.timestampNs))
+        } else {
+            self.init(frames: try CaptureFile.parse(contents), speed: speed)
+        }
     }
 }
 

@@ -1,10 +1,13 @@
+import KrakenCapture
 import KrakenSimulator
 import NIOCore
 import NIOWebSocket
 
 /// One connection in replay mode: sends the capture's frames from the first, spaced as recorded
 /// (scaled by the speed) or as fast as the socket takes them. Requests are counted, not
-/// answered: the capture already holds the original answers. Lives on the exchange's event loop.
+/// answered: the capture already holds the original answers; a frame recorded after the
+/// recorded client's n-th subscribe waits for this client's n-th subscribe, and the spacing
+/// restarts from there. Lives on the exchange's event loop.
 final class ReplayHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -13,8 +16,12 @@ final class ReplayHandler: ChannelInboundHandler {
     private let exchange: Exchange
     private var context: ChannelHandlerContext?
     private var next = 0
+    /// Frames are due relative to the first frame after the last wait for a request.
     private var startedAt: NIODeadline = .now()
+    private var startTimestampNs: Int64 = 0
     private var waiting: Scheduled<Void>?
+    private var subscribes = 0
+    private var heldForRequest = false
 
     init(plan: ReplayPlan, exchange: Exchange) {
         self.plan = plan
@@ -25,6 +32,7 @@ final class ReplayHandler: ChannelInboundHandler {
         self.context = context
         exchange.counters.add("connections_opened")
         startedAt = .now()
+        startTimestampNs = plan.frames.first?.timestampNs ?? 0
         pump()
     }
 
@@ -41,7 +49,16 @@ final class ReplayHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
-        case .text: exchange.counters.add("replay_requests_ignored")
+        case .text:
+            exchange.counters.add("replay_requests_ignored")
+            if Self.isSubscribe(frame.unmaskedData.readableBytesView) {
+                subscribes += 1
+                if heldForRequest, waiting == nil, next < plan.frames.count {
+                    startedAt = .now()
+                    startTimestampNs = plan.frames[next].timestampNs
+                    pump()
+                }
+            }
         case .ping: context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .connectionClose:
             var data = context.channel.allocator.buffer(capacity: 2)
@@ -53,11 +70,19 @@ final class ReplayHandler: ChannelInboundHandler {
         }
     }
 
-    /// The time frame `index` is due, relative to the start of the replay.
+    /// The time frame `index` is due.
     private func due(_ index: Int) -> NIODeadline {
         guard let speed = plan.speed else { return startedAt }
-        let offset = Double(plan.frames[index].timestampNs - plan.frames[0].timestampNs) / speed
+        let offset = Double(plan.frames[index].timestampNs - startTimestampNs) / speed
         return startedAt + .nanoseconds(Int64(offset))
+    }
+
+    /// A v2 `"method":"subscribe"` or v1 `"event":"subscribe"` request.
+    static func isSubscribe(_ bytes: some Collection<UInt8>) -> Bool {
+        let needle = Array(#""subscribe""#.utf8)
+        let text = Array(bytes)
+        guard text.count >= needle.count else { return false }
+        return (0...(text.count - needle.count)).contains { start in text[start..<(start + needle.count)].elementsEqual(needle) }
     }
 
     /// Sends every frame that is due while the socket takes them; then waits for the next due
@@ -66,7 +91,13 @@ final class ReplayHandler: ChannelInboundHandler {
         waiting = nil
         guard let context else { return }
         var sent = 0
+        heldForRequest = false
         while next < plan.frames.count, context.channel.isWritable {
+            if plan.requestsNeeded(before: next) > subscribes {
+                // Sent when the request comes; the recorded spacing restarts there.
+                heldForRequest = true
+                break
+            }
             let deadline = due(next)
             if deadline > .now() {
                 waiting = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in self?.pump() }

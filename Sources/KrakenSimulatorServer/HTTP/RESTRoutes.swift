@@ -24,6 +24,7 @@ enum RESTRoutes {
             exchange.counters.add("tokens_issued")
             return .json(#"{"error":[],"result":{"token":"\#(token)","expires":\#(TokenStore.lifetimeSeconds)}}"#)
         case "/0/public/AssetPairs":
+            if let recorded = exchange.recordedAssetPairs { return .respond(status: .ok, body: recorded) }
             let names = (request.query["pair"] ?? request.form["pair"]).map { $0.split(separator: ",").map(String.init) }
             return .respond(status: .ok, body: RESTBodies.assetPairs(exchange.pairs, filter: names))
         case "/0/public/Depth":

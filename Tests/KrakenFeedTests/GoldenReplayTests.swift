@@ -1,0 +1,116 @@
+import CaptureVerification
+import Foundation
+import KrakenCapture
+import KrakenFeed
+import KrakenRecorder
+import KrakenSimulatorServer
+import SwiftProtobuf
+import Testing
+import WireFormat
+
+/// What reaches subscribers, pinned: captures recorded from the simulator (Tests/KrakenFeedTests/
+/// Golden/*.capture.jsonl) are replayed through the bridge's market feed, and the bus output is
+/// compared line by line with a reviewed expected output (*.bus.txt). Any change in what a
+/// subscriber receives — a digit, a scale, a sequence, a field — shows in review as a diff of
+/// these files. `scripts/regen-golden.sh` records fresh captures and rewrites the outputs.
+@Suite(.serialized) struct GoldenReplayTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var version: ProtocolVersion
+        var depth: Int
+        var name: String { "\(version.rawValue)-depth\(depth)" }
+        var description: String { name }
+    }
+
+    static let cases = [ProtocolVersion.v1, .v2].flatMap { version in [10, 100, 1000].map { Case(version: version, depth: $0) } }
+    static let symbols = ["BTC/USD", "ETH/USD"]
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    static var regenerating: Bool { ProcessInfo.processInfo.environment["KRAKENBRIDGE_REGENERATE_GOLDEN"] == "1" }
+
+    @Test(arguments: cases)
+    func theBusOutputOfARecordedCaptureIsTheReviewedOne(_ golden: Case) async throws {
+        let captureFile = Self.folder.appendingPathComponent("\(golden.name).capture.jsonl")
+        let outputFile = Self.folder.appendingPathComponent("\(golden.name).bus.txt")
+        if Self.regenerating {
+            try Data(try await Self.recordCapture(golden)).write(to: captureFile)
+        }
+        let capture = try Array(Data(contentsOf: captureFile))
+        // The capture itself is exact: `krakenbridge verify` finds every checksum right.
+        let report = try CaptureVerifier.verify(capture)
+        #expect(report.passed && report.mismatches == 0 && report.unparsable == 0)
+        #expect(report.books.map(\.symbol).sorted() == Self.symbols && report.verified > 20)
+        let output = try await Self.replay(capture, golden)
+        if Self.regenerating {
+            try Data(output.joined(separator: "\n").appending("\n").utf8).write(to: outputFile)
+        }
+        let expected = try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: true)
+            .map(String.init)
+        #expect(output.count == expected.count, "\(output.count) lines on the bus, \(expected.count) expected")
+        if let index = zip(output, expected).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+            Issue.record("line \(index + 1) differs:\n  got      \(output[index])\n  expected \(expected[index])")
+        }
+        #expect(output.contains { $0.contains(" BookUpdate ") }, "the capture exercises book updates")
+    }
+
+    /// A fresh capture: books, trades, tickers and 1-minute candles of two pairs.
+    static func recordCapture(_ golden: Case) async throws -> [UInt8] {
+        var configuration = SimulatorServer.Configuration()
+        configuration.tickInterval = .milliseconds(5)
+        let simulator = try await SimulatorServer.start(configuration)
+        var bytes: [UInt8] = []
+        let plan = RecordingPlan(
+            protocolVersion: golden.version, endpoint: FeedHarness.simulatorEndpoint(simulator.ports.public, golden.version),
+            rest: RESTEndpoint(host: "127.0.0.1", port: simulator.ports.rest, secure: false), symbols: symbols, bookDepth: golden.depth,
+            trades: true, tickers: true, ohlcIntervals: [1], duration: .seconds(30), maxFrames: 160)
+        do {
+            _ = try await CaptureRecorder.record(plan) { line in bytes += line }
+        } catch {
+            try? await simulator.shutdown()
+            throw error
+        }
+        try await simulator.shutdown()
+        return bytes
+    }
+
+    /// Replays the capture through a market feed configured like the recording and returns the
+    /// bus output as text lines.
+    static func replay(_ capture: [UInt8], _ golden: Case) async throws -> [String] {
+        let plan = try ReplayPlan(capture: capture, speed: nil)
+        var lines: [String] = []
+        try await FeedHarness.run(golden.version, symbols: symbols, simulator: { $0.publicFeed = .replay(plan) }, feed: { feed in
+            feed.bookDepth = golden.depth
+            feed.tickers = true
+            feed.ohlcIntervals = [1]
+        }) { harness in
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try await harness.feed.diagnostics().counters.frames < UInt64(plan.frames.count) {
+                guard ContinuousClock.now < deadline else { throw HarnessFailure("the feed never read the whole capture") }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            await harness.recorder.waitUntilQuiet(for: .milliseconds(300))
+            lines = harness.recorder.all.compactMap(Self.line)
+        }
+        return lines
+    }
+
+    /// One bus frame as a line: topic, sequence, payload in protobuf text format. Left out:
+    /// heartbeats and connection states (timing), and fields that are receive or publish times.
+    static func line(_ frame: BusRecorder.Received) -> String? {
+        let text: String
+        switch frame.payload {
+        case .bookSnapshot(let message): text = "BookSnapshot " + message.textFormatString()
+        case .bookUpdate(let message): text = "BookUpdate " + message.textFormatString()
+        case .bookReset(let message): text = "BookReset " + message.textFormatString()
+        case .bookTop(let message): text = "BookTop " + message.textFormatString()
+        case .trade(let message): text = "Trade " + message.textFormatString()
+        case .ticker(var message):
+            message.timestampNs = 0
+            text = "Ticker " + message.textFormatString()
+        case .ohlc(let message): text = "Ohlc " + message.textFormatString()
+        case .spread(let message): text = "Spread " + message.textFormatString()
+        case .instrument(let message): text = "Instrument " + message.textFormatString()
+        case .exchangeStatus(let message): text = "ExchangeStatus " + message.textFormatString()
+        default: return nil
+        }
+        return "\(frame.topic) #\(frame.header.sequence) \(text.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces))"
+    }
+}
