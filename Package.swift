@@ -213,7 +213,7 @@ let package = Package(
             dependencies: [
                 "KrakenFeed", "BusPublishing", "MarketFlow", "KrakenSimulator", "KrakenSimulatorServer", "HTTPTransport", "WireFormat",
                 "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire", "SessionLifecycle", "FixedPoint", "SeededRandom", "BridgeRuntime",
-                "KrakenAuth", "KrakenREST", "KrakenRecorder", "KrakenCapture", "CaptureVerification",
+                "KrakenAuth", "KrakenREST", "KrakenRecorder", "KrakenCapture", "CaptureVerification", "WebSocketTransport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

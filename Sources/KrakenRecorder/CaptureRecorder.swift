@@ -68,8 +68,10 @@ public enum CaptureRecorder {
         }
         var summary = Summary(framesReceived: 0, framesSent: 0, bytes: 0, stoppedBy: "closed")
         do {
-            // Like the bridge, v2 asks for the instrument snapshot first and the rest once it
-            // came, so a replay can hold each answer back until its question was asked.
+            // Requests go out once the greeting (status) came, and over v2 the instrument
+            // snapshot is asked for first and the rest once it came, as the bridge does: a
+            // replay can then hold each answer back until its question was asked.
+            var awaitingGreeting = true
             var waitingForInstruments = plan.protocolVersion == .v2 && subscriptions.count > 1
             var unsent = subscriptions[...]
             func send(_ frames: ArraySlice<[UInt8]>) async throws {
@@ -79,8 +81,6 @@ public enum CaptureRecorder {
                     summary.framesSent += 1
                 }
             }
-            try await send(waitingForInstruments ? unsent.prefix(1) : unsent)
-            unsent = waitingForInstruments ? unsent.dropFirst() : []
             let deadline = ContinuousClock.now + plan.duration
             summary.stoppedBy = try await withThrowingTaskGroup(of: Void.self) { group in
                 // The deadline closes the connection, which ends the frame stream below. The
@@ -95,7 +95,11 @@ public enum CaptureRecorder {
                     case .text(let text):
                         try emit(CaptureRecording.line(.init(timestampNs: UnixTime.nanoseconds(), direction: .received, text: text)))
                         summary.framesReceived += 1
-                        if waitingForInstruments, Self.isInstrumentSnapshot(text) {
+                        if awaitingGreeting {
+                            awaitingGreeting = false
+                            try await send(waitingForInstruments ? unsent.prefix(1) : unsent)
+                            unsent = waitingForInstruments ? unsent.dropFirst() : []
+                        } else if waitingForInstruments, Self.isInstrumentSnapshot(text) {
                             waitingForInstruments = false
                             try await send(unsent)
                         }

@@ -82,17 +82,17 @@ public struct BookKeeper: Sendable {
     private mutating func apply<Level: KrakenBookLevel>(isSnapshot: Bool, bids: [Level], asks: [Level], checksum: UInt32?) -> Outcome {
         if isSnapshot {
             book.removeAll()
-            guard applyLevels(bids: bids, asks: asks) else { return invalidLevel(checksum: checksum ?? 0) }
+            guard applyLevels(bids: bids, asks: asks, keepingChanges: false) else { return invalidLevel(checksum: checksum ?? 0) }
             if let checksum, book.verify(checksum: checksum) != .match { return mismatch(expected: checksum) }
             guard let snapshot = snapshotMessage(generation: generation + 1, checksum: checksum ?? book.checksum) else {
-                return invalidLevel(checksum: checksum ?? 0)
+                return invalidLevel(checksum: checksum ?? 0, detail: Self.unwritableDetail)
             }
             generation += 1
             phase = .live
             return .snapshot(snapshot)
         }
         guard phase == .live else { return .ignored }
-        guard applyLevels(bids: bids, asks: asks) else { return invalidLevel(checksum: checksum ?? 0) }
+        guard applyLevels(bids: bids, asks: asks, keepingChanges: true) else { return invalidLevel(checksum: checksum ?? 0) }
         guard let checksum, book.verify(checksum: checksum) == .match else { return mismatch(expected: checksum ?? 0) }
         var update = KBBookUpdate()
         update.symbol = symbol
@@ -102,7 +102,7 @@ public struct BookKeeper: Sendable {
         // Levels pushed out of the depth are at the end of the buffers: Kraken leaves
         // truncation to the client, the contract sends it as explicit deletes.
         guard update.setLevels(bids: changedBids, asks: changedAsks, fallback: fallbackScales) else {
-            return invalidLevel(checksum: checksum)
+            return invalidLevel(checksum: checksum, detail: Self.unwritableDetail)
         }
         return .update(update)
     }
@@ -136,22 +136,28 @@ public struct BookKeeper: Sendable {
         return top.setLevels(bids: book.bids.prefix(levels), asks: book.asks.prefix(levels), fallback: fallbackScales) ? top : nil
     }
 
-    private mutating func applyLevels<Level: KrakenBookLevel>(bids: [Level], asks: [Level]) -> Bool {
+    /// `keepingChanges`: an update keeps its levels (and the deletes it pushed out) for the
+    /// message; a snapshot publishes the whole book instead.
+    private mutating func applyLevels<Level: KrakenBookLevel>(bids: [Level], asks: [Level], keepingChanges: Bool) -> Bool {
         changedBids.removeAll(keepingCapacity: true)
         changedAsks.removeAll(keepingCapacity: true)
         do {
             for level in bids {
                 let level = try book.level(price: level.price, quantity: level.quantity)
                 book.apply(level, side: .bid)
-                changedBids.append(level)
+                if keepingChanges { changedBids.append(level) }
             }
             for level in asks {
                 let level = try book.level(price: level.price, quantity: level.quantity)
                 book.apply(level, side: .ask)
-                changedAsks.append(level)
+                if keepingChanges { changedAsks.append(level) }
             }
         } catch {
             return false
+        }
+        guard keepingChanges else {
+            book.truncate()
+            return true
         }
         if book.bids.count > depth { for level in book.bids[depth...] { changedBids.append(Self.deletion(of: level)) } }
         if book.asks.count > depth { for level in book.asks[depth...] { changedAsks.append(Self.deletion(of: level)) } }
@@ -177,12 +183,15 @@ public struct BookKeeper: Sendable {
         return .checksumMismatch(reset(reason: .checksumMismatch, detail: "checksum mismatch", expected: expected, computed: computed))
     }
 
-    private mutating func invalidLevel(checksum: UInt32) -> Outcome {
+    private mutating func invalidLevel(checksum: UInt32, detail: String = "a level does not fit the book (precision or sign)") -> Outcome {
         phase = .resynchronising
         book.removeAll()
-        return .invalidLevel(reset(reason: .checksumMismatch, detail: "a level does not fit the book (precision or sign)",
-                                   expected: checksum, computed: 0))
+        return .invalidLevel(reset(reason: .checksumMismatch, detail: detail, expected: checksum, computed: 0))
     }
+
+    /// Levels written with different decimals whose mantissas overflow Int64 at the largest of
+    /// their scales cannot share one bus message (verified, but not publishable exactly).
+    public static let unwritableDetail = "levels' digits do not fit one message scale (Int64 overflow)"
 
     private mutating func reset(reason: KBBookResetReason, detail: String, expected: UInt32, computed: UInt32) -> KBBookReset {
         var reset = KBBookReset()

@@ -56,7 +56,7 @@ public struct FrameHeader: Sendable, Equatable {
     public static let encodedLength = 56
     public static let schemaMajor: UInt8 = 1
     /// Raised when fields or message types are appended to the v1 schema.
-    public static let schemaMinor: UInt8 = 0
+    public static let schemaMinor: UInt8 = 1
 
     public var messageType: UInt16
     public var flags: FrameFlags

@@ -77,8 +77,11 @@ struct RecordCommand: AsyncParsableCommand {
             printError("record: \(error)")
             throw ExitCode(1)
         }
-        try handle.synchronize()
-        if output != "-" { try handle.close() }
+        if output != "-" {
+            // fsync is for files; on a pipe (`-o - | gzip`) it fails.
+            try handle.synchronize()
+            try handle.close()
+        }
         printError("record: \(summary.framesReceived) frames received, \(summary.framesSent) sent, \(summary.bytes) bytes "
             + "from \(plan.endpoint) (stopped by \(summary.stoppedBy))")
     }

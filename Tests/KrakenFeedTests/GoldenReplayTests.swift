@@ -76,7 +76,8 @@ import WireFormat
     static func replay(_ capture: [UInt8], _ golden: Case) async throws -> [String] {
         let plan = try ReplayPlan(capture: capture, speed: nil)
         var lines: [String] = []
-        try await FeedHarness.run(golden.version, symbols: symbols, simulator: { $0.publicFeed = .replay(plan) }, feed: { feed in
+        // The live markets behind the replay are not used: they tick once a minute.
+        try await FeedHarness.run(golden.version, symbols: symbols, tickMilliseconds: 60_000, simulator: { $0.publicFeed = .replay(plan) }, feed: { feed in
             feed.bookDepth = golden.depth
             feed.tickers = true
             feed.ohlcIntervals = [1]

@@ -131,4 +131,20 @@ import WireFormat
         #expect(try snapshot.decodedLevels().bids.map(\.price.description) == ["5539.90000000"])
         #expect(try snapshot.decodedLevels().asks.map(\.price.description) == ["5541.30000", "5541.80000", "5542.50000"])
     }
+
+    @Test func levelsWhoseDigitsCannotShareOneMessageScaleResetTheBookSayingWhy() throws {
+        // 9000000000000000000 at scale 0 next to 1.5 at scale 1: at the common scale 1 the first
+        // mantissa would need 9×10^19, beyond Int64. The book cannot be published exactly.
+        var keeper = BookKeeper(symbol: "BIG/USD", depth: 10, digits: .asReceived)
+        let frame = """
+            [0,{"as":[["9000000000000000000","1.00000000","1693415330.886651"],["1.5","1.00000000","1693415330.886651"]],\
+            "bs":[]},"book-10","BIG/USD"]
+            """
+        guard case .invalidLevel(let reset) = keeper.apply(try Self.book(frame)) else {
+            Issue.record("an unpublishable book must be reset")
+            return
+        }
+        #expect(reset.detail == BookKeeper.unwritableDetail)
+        #expect(keeper.phase == .resynchronising)
+    }
 }

@@ -11,7 +11,7 @@ struct FrameHeaderTests {
     func goldenBytes() {
         let bytes = sample.bytes
         #expect(bytes.count == 56)
-        #expect(Array(bytes[0..<6]) == [0x4B, 0x42, 1, 56, 1, 0])
+        #expect(Array(bytes[0..<6]) == [0x4B, 0x42, 1, 56, 1, 1])  // magic, header version, length, schema 1.1
         #expect(Array(bytes[6..<8]) == [4, 0])  // message type
         #expect(Array(bytes[8..<10]) == [9, 0])  // flags: snapshot | simulated
         #expect(Array(bytes[10..<12]) == [0, 0])  // reserved

@@ -29,12 +29,27 @@ public struct ReplayPlan: Sendable {
     /// A frame recorded after the n-th request is sent only once the client has sent n
     /// subscribe requests, so a replayed answer never arrives before its question.
     public var requestTimesNs: [Int64]
+    /// A held frame goes out anyway after this long, so a client that subscribes to less than
+    /// the recorded one did still gets the whole capture.
+    public var holdLimit: TimeAmount
 
-    public init(frames: [CapturedFrame], speed: Double?, assetPairsBody: [UInt8]? = nil, requestTimesNs: [Int64] = []) {
+    public init(
+        frames: [CapturedFrame], speed: Double?, assetPairsBody: [UInt8]? = nil, requestTimesNs: [Int64] = [],
+        holdLimit: TimeAmount = .seconds(5)
+    ) {
         self.frames = frames
         self.speed = speed
         self.assetPairsBody = assetPairsBody
         self.requestTimesNs = requestTimesNs
+        self.holdLimit = holdLimit
+    }
+
+    /// A v2 `"method":"subscribe"` or v1 `"event":"subscribe"` request (`"unsubscribe"` is not).
+    static func isSubscribe(_ bytes: some Collection<UInt8>) -> Bool {
+        let needle = Array(#""subscribe""#.utf8)
+        let text = Array(bytes)
+        guard text.count >= needle.count else { return false }
+        return (0...(text.count - needle.count)).contains { start in text[start..<(start + needle.count)].elementsEqual(needle) }
     }
 
     /// How many subscribe requests the client must have sent before frame `index` goes out.
@@ -55,7 +70,7 @@ public struct ReplayPlan: Sendable {
         if CaptureRecording.isRecording(contents) {
             let recording = try CaptureRecording.parse(contents)
             self.init(frames: recording.receivedFrames, speed: speed, assetPairsBody: recording.restBody(path: "/0/public/AssetPairs"),
-                      requestTimesNs: recording.events.filter { $0.direction == .sent }.map(\.timestampNs))
+                      requestTimesNs: recording.events.filter { $0.direction == .sent && Self.isSubscribe($0.text) }.map(\.timestampNs))
         } else {
             self.init(frames: try CaptureFile.parse(contents), speed: speed)
         }

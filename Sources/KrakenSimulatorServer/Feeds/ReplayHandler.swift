@@ -22,6 +22,7 @@ final class ReplayHandler: ChannelInboundHandler {
     private var waiting: Scheduled<Void>?
     private var subscribes = 0
     private var heldForRequest = false
+    private var holdExpiry: Scheduled<Void>?
 
     init(plan: ReplayPlan, exchange: Exchange) {
         self.plan = plan
@@ -38,6 +39,7 @@ final class ReplayHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         waiting?.cancel()
+        holdExpiry?.cancel()
         self.context = nil
     }
 
@@ -51,13 +53,9 @@ final class ReplayHandler: ChannelInboundHandler {
         switch frame.opcode {
         case .text:
             exchange.counters.add("replay_requests_ignored")
-            if Self.isSubscribe(frame.unmaskedData.readableBytesView) {
+            if ReplayPlan.isSubscribe(frame.unmaskedData.readableBytesView) {
                 subscribes += 1
-                if heldForRequest, waiting == nil, next < plan.frames.count {
-                    startedAt = .now()
-                    startTimestampNs = plan.frames[next].timestampNs
-                    pump()
-                }
+                if heldForRequest { release() }
             }
         case .ping: context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .connectionClose:
@@ -70,6 +68,16 @@ final class ReplayHandler: ChannelInboundHandler {
         }
     }
 
+    /// Sends the held frames, spaced from now.
+    private func release() {
+        holdExpiry?.cancel()
+        holdExpiry = nil
+        guard waiting == nil, next < plan.frames.count else { return }
+        startedAt = .now()
+        startTimestampNs = plan.frames[next].timestampNs
+        pump()
+    }
+
     /// The time frame `index` is due.
     private func due(_ index: Int) -> NIODeadline {
         guard let speed = plan.speed else { return startedAt }
@@ -77,13 +85,7 @@ final class ReplayHandler: ChannelInboundHandler {
         return startedAt + .nanoseconds(Int64(offset))
     }
 
-    /// A v2 `"method":"subscribe"` or v1 `"event":"subscribe"` request.
-    static func isSubscribe(_ bytes: some Collection<UInt8>) -> Bool {
-        let needle = Array(#""subscribe""#.utf8)
-        let text = Array(bytes)
-        guard text.count >= needle.count else { return false }
-        return (0...(text.count - needle.count)).contains { start in text[start..<(start + needle.count)].elementsEqual(needle) }
-    }
+
 
     /// Sends every frame that is due while the socket takes them; then waits for the next due
     /// time or for the socket to drain.
@@ -94,8 +96,14 @@ final class ReplayHandler: ChannelInboundHandler {
         heldForRequest = false
         while next < plan.frames.count, context.channel.isWritable {
             if plan.requestsNeeded(before: next) > subscribes {
-                // Sent when the request comes; the recorded spacing restarts there.
+                // Sent when the request comes (or the hold limit passes); the recorded spacing
+                // restarts there.
                 heldForRequest = true
+                if holdExpiry == nil { holdExpiry = context.eventLoop.assumeIsolated().scheduleTask(in: plan.holdLimit) { [weak self] in
+                    guard let self, self.heldForRequest, self.next < self.plan.frames.count else { return }
+                    self.subscribes = max(self.subscribes, self.plan.requestsNeeded(before: self.next))
+                    self.release()
+                } }
                 break
             }
             let deadline = due(next)
