@@ -98,7 +98,8 @@ struct SimCommand: AsyncParsableCommand {
 
     @Option(help: """
         How v1 strings are written: live (like Kraken: more decimals than AssetPairs says for most \
-        pairs, XBT/USD prices with five) or asset-pairs (at AssetPairs' pair_decimals/lot_decimals).
+        pairs, XBT/USD prices with five), asset-pairs (at AssetPairs' pair_decimals/lot_decimals) or \
+        mixed (live, and numbers whose mantissa is a multiple of 3 with three more: one book, several scales).
         """)
     var v1Decimals = "live"
 
@@ -147,7 +148,13 @@ struct SimCommand: AsyncParsableCommand {
         switch v1Decimals {
         case "live": break
         case "asset-pairs": simulated = simulated.map(\.withV1DecimalsAtPrecision)
-        default: throw ValidationError("--v1-decimals must be live or asset-pairs")
+        case "mixed":
+            simulated = simulated.map { pair in
+                var pair = pair
+                pair.v1Decimals.extraForSome = 3
+                return pair
+            }
+        default: throw ValidationError("--v1-decimals must be live, asset-pairs or mixed")
         }
         configuration.pairs = simulated
         if let scenario { configuration.scenario = try Scenario(contentsOf: scenario) }

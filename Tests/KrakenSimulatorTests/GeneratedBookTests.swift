@@ -173,7 +173,9 @@ struct WireChecksumTests {
             for step in 0..<300 {
                 _ = market.step()
                 guard step % 10 == 0 else { continue }
-                for decimals in [pair.precision, pair.v1Decimals] {
+                var varying = pair.v1Decimals
+                varying.extraForSome = 3
+                for decimals in [pair.precision, pair.v1Decimals, varying] {
                     #expect(WireChecksum.of(bids: market.bids, asks: market.asks, pair: pair, decimals: decimals)
                         == WireChecksum.ofText(bids: market.bids, asks: market.asks, pair: pair, decimals: decimals))
                 }

@@ -30,11 +30,22 @@ public struct SimulatedPair: Sendable, Equatable {
     public struct Decimals: Sendable, Equatable {
         public var price: UInt8
         public var quantity: UInt8
+        /// Written with this many more digits: every number whose mantissa is a multiple of 3
+        /// (0: none). Not something live Kraken was seen doing — a switch that makes one book's
+        /// levels carry different decimals, so a client's per-level digits are exercised end to
+        /// end. A function of the value, so a level keeps its text until it changes.
+        public var extraForSome: UInt8
 
-        public init(price: UInt8, quantity: UInt8) {
+        public init(price: UInt8, quantity: UInt8, extraForSome: UInt8 = 0) {
             self.price = price
             self.quantity = quantity
+            self.extraForSome = extraForSome
         }
+
+        public func price(for mantissa: Int64) -> UInt8 { price + extra(for: mantissa) }
+        public func quantity(for mantissa: Int64) -> UInt8 { quantity + extra(for: mantissa) }
+
+        private func extra(for mantissa: Int64) -> UInt8 { extraForSome > 0 && mantissa % 3 == 0 ? extraForSome : 0 }
     }
 
     /// The pair's own precisions (v2 `instrument`, REST AssetPairs).
@@ -57,12 +68,12 @@ public struct SimulatedPair: Sendable, Equatable {
 
     /// A price mantissa (at `priceScale`) written with `decimals.price` fraction digits.
     public func text(price: Int64, decimals: Decimals) -> String {
-        Self.text(price, scale: priceScale, decimals: decimals.price)
+        Self.text(price, scale: priceScale, decimals: decimals.price(for: price))
     }
 
     /// A quantity mantissa (at `quantityScale`) written with `decimals.quantity` fraction digits.
     public func text(quantity: Int64, decimals: Decimals) -> String {
-        Self.text(quantity, scale: quantityScale, decimals: decimals.quantity)
+        Self.text(quantity, scale: quantityScale, decimals: decimals.quantity(for: quantity))
     }
 
     /// Pads with zeros to `decimals` (which is never below `scale` for a valid pair).

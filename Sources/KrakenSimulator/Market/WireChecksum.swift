@@ -8,11 +8,10 @@
 public enum WireChecksum {
     public static func of(bids: [MarketLevel], asks: [MarketLevel], pair: SimulatedPair, decimals: SimulatedPair.Decimals) -> UInt32 {
         var register: UInt32 = 0xFFFF_FFFF
-        let pricePadding = Int(decimals.price) - Int(pair.priceScale)
-        let quantityPadding = Int(decimals.quantity) - Int(pair.quantityScale)
         for level in asks.prefix(10) + bids.prefix(10) {
-            register = digits(of: level.price, zeros: pricePadding, into: register)
-            register = digits(of: level.quantity, zeros: quantityPadding, into: register)
+            register = digits(of: level.price, zeros: Int(decimals.price(for: level.price)) - Int(pair.priceScale), into: register)
+            register = digits(of: level.quantity, zeros: Int(decimals.quantity(for: level.quantity)) - Int(pair.quantityScale),
+                              into: register)
         }
         return register ^ 0xFFFF_FFFF
     }
