@@ -77,7 +77,7 @@ import WireFormat
         let plan = try ReplayPlan(capture: capture, speed: nil)
         var lines: [String] = []
         // The live markets behind the replay are not used: they tick once a minute.
-        try await FeedHarness.run(golden.version, symbols: symbols, tickMilliseconds: 60_000, simulator: { $0.publicFeed = .replay(plan) }, feed: { feed in
+        try await FeedHarness.run(golden.version, symbols: symbols, tickMilliseconds: 3_600_000, simulator: { $0.publicFeed = .replay(plan) }, feed: { feed in
             feed.bookDepth = golden.depth
             feed.tickers = true
             feed.ohlcIntervals = [1]

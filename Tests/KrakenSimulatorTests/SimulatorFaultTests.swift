@@ -217,7 +217,7 @@ struct SimulatorFaultTests {
 
     @Test("latency: every frame is delayed by the injected time until it is set back to 0")
     func latency() async throws {
-        try await SimulatorHarness.run(tickMilliseconds: 60_000) { harness in
+        try await SimulatorHarness.run(tickMilliseconds: 3_600_000) { harness in
             try await harness.session { reader in
                 _ = try await reader.nextV2()
                 // The delayed answer can never come sooner than the latency (exact lower

@@ -17,7 +17,7 @@ struct SimulatorPrivateTests {
 
     @Test("an order placed through the control API reaches executions with consecutive sequences, REST and the ground truth")
     func orderLifecycle() async throws {
-        try await SimulatorHarness.run(tickMilliseconds: 60_000) { harness in
+        try await SimulatorHarness.run(tickMilliseconds: 3_600_000) { harness in
             let token = try await harness.token()
             try await harness.session(private: true) { reader in
                 try await reader.send(#"{"method":"subscribe","params":{"channel":"executions","token":"\#(token)"}}"#)
@@ -46,7 +46,7 @@ struct SimulatorPrivateTests {
 
     @Test("sequence faults: skip leaves a gap, duplicate repeats a number, reorder swaps two frames")
     func sequenceFaults() async throws {
-        try await SimulatorHarness.run(tickMilliseconds: 60_000) { harness in
+        try await SimulatorHarness.run(tickMilliseconds: 3_600_000) { harness in
             let token = try await harness.token()
             try await harness.session(private: true) { reader in
                 try await reader.send(#"{"method":"subscribe","params":{"channel":"executions","token":"\#(token)"}}"#)
@@ -73,7 +73,7 @@ struct SimulatorPrivateTests {
 
     @Test("v1 openOrders snapshot and updates carry their own sequence; REST OpenOrders lists the same open order")
     func v1AndREST() async throws {
-        try await SimulatorHarness.run(tickMilliseconds: 60_000) { harness in
+        try await SimulatorHarness.run(tickMilliseconds: 3_600_000) { harness in
             let token = try await harness.token(nonce: 1)
             try await harness.session(private: true, path: "/") { reader in
                 try await reader.send(#"{"event":"subscribe","subscription":{"name":"openOrders","token":"\#(token)"}}"#)

@@ -108,7 +108,7 @@ struct SimulatorControlTests {
 
     @Test("step advances the tick while paused; state and counters report it")
     func pauseAndStep() async throws {
-        try await SimulatorHarness.run(tickMilliseconds: 60_000) { harness in
+        try await SimulatorHarness.run(tickMilliseconds: 3_600_000) { harness in
             try await harness.control(.POST, "/market/pause")
             let before = try await harness.control(.GET, "/state").json["tick"] as? Int
             let stepped = try await harness.control(.POST, "/market/step", body: #"{"steps":3}"#).json["tick"] as? Int

@@ -101,7 +101,9 @@ struct FrameReader {
 struct SimulatorHarness {
     let server: SimulatorServer
 
-    /// Starts a simulator, runs `body`, and always shuts it down.
+    /// Starts a simulator, runs `body`, and always shuts it down. A test that needs the markets
+    /// and the account to stand still passes an hour: a tick inside the test would move them
+    /// (a minute was not enough when the whole suite runs slowly on two cores).
     static func run(
         tickMilliseconds: Int64 = 10, configure: (inout SimulatorServer.Configuration) -> Void = { _ in },
         _ body: (SimulatorHarness) async throws -> Void
