@@ -16,7 +16,7 @@ import WebSocketTransport
     /// Records `frames` received frames of `version` from a fresh simulator.
     static func record(_ version: ProtocolVersion, frames: Int) async throws -> (bytes: [UInt8], summary: CaptureRecorder.Summary) {
         var configuration = SimulatorServer.Configuration()
-        configuration.tickInterval = .milliseconds(5)
+        configuration.tickInterval = .milliseconds(20)
         let simulator = try await SimulatorServer.start(configuration)
         var bytes: [UInt8] = []
         let plan = RecordingPlan(

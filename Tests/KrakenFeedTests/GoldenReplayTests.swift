@@ -4,6 +4,7 @@ import KrakenCapture
 import KrakenFeed
 import KrakenRecorder
 import KrakenSimulatorServer
+import NIOCore
 import SwiftProtobuf
 import Testing
 import WireFormat
@@ -74,7 +75,10 @@ import WireFormat
     /// Replays the capture through a market feed configured like the recording and returns the
     /// bus output as text lines.
     static func replay(_ capture: [UInt8], _ golden: Case) async throws -> [String] {
-        let plan = try ReplayPlan(capture: capture, speed: nil)
+        var plan = try ReplayPlan(capture: capture, speed: nil)
+        // The bridge asks for everything the recorder asked for: frames are released by its
+        // requests alone, never by the hold limit, however slow the machine is.
+        plan.holdLimit = .seconds(600)
         var lines: [String] = []
         // The live markets behind the replay are not used: they tick once a minute.
         try await FeedHarness.run(golden.version, symbols: symbols, tickMilliseconds: 3_600_000, simulator: { $0.publicFeed = .replay(plan) }, feed: { feed in
