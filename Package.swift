@@ -115,8 +115,8 @@ let package = Package(
         .target(
             name: "KrakenRecorder",
             dependencies: [
-                "KrakenCapture", "KrakenFeed", "KrakenREST", "KrakenWire", "WireFormat", "WebSocketTransport", "HTTPTransport",
-                "TransportTLS", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "KrakenCapture", "KrakenFeed", "KrakenREST", "KrakenWire", "KrakenAuth", "PrivateFlow", "WireFormat", "WebSocketTransport",
+                "HTTPTransport", "TransportTLS", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),

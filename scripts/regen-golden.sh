@@ -7,5 +7,5 @@ source "$(dirname "$0")/lib/common.sh"
 ensure_system_libraries
 cd "$ROOT"
 swift build --build-tests
-KRAKENBRIDGE_REGENERATE_GOLDEN=1 swift test --skip-build --filter GoldenReplayTests
+KRAKENBRIDGE_REGENERATE_GOLDEN=1 swift test --skip-build --filter "GoldenReplayTests|GoldenAccountReplayTests"
 git status --short Tests/KrakenFeedTests/Golden

@@ -19,17 +19,25 @@ public struct CaptureRecording: Sendable, Equatable {
         /// Symbols as `run` takes them (v2 names).
         public var pairs: [String]
         public var bookDepth: Int?
+        /// `account` for a recording of the authenticated connection's private channels; absent
+        /// for market data.
+        public var feed: String?
 
-        public init(protocol: String, url: String, startedNs: Int64, pairs: [String], bookDepth: Int?) {
+        public init(protocol: String, url: String, startedNs: Int64, pairs: [String], bookDepth: Int?, feed: String? = nil) {
             self.protocol = `protocol`
             self.url = url
             self.startedNs = startedNs
             self.pairs = pairs
             self.bookDepth = bookDepth
+            self.feed = feed
         }
 
+        /// Whether this recording holds the private channels (executions, balances, ownTrades…).
+        public var isAccount: Bool { feed == Self.accountFeed }
+        public static let accountFeed = "account"
+
         enum CodingKeys: String, CodingKey {
-            case capture, version, `protocol`, url, startedNs = "started_ns", pairs, bookDepth = "depth"
+            case capture, version, `protocol`, url, startedNs = "started_ns", pairs, bookDepth = "depth", feed
         }
     }
 

@@ -68,12 +68,10 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
     }
 
     /// The private channels of the feed's version.
-    private var channels: [PrivateChannel] {
-        configuration.protocolVersion == .v2 ? [.v2Executions, .v2Balances] : [.v1OwnTrades, .v1OpenOrders]
-    }
+    private var channels: [PrivateChannel] { PrivateChannel.subscribed(by: configuration.protocolVersion) }
 
     /// Whether a channel's snapshot carries orders or fills (what reconciliation waits for).
-    private static func carriesOrders(_ channel: PrivateChannel) -> Bool { channel != .v2Balances }
+    private static func carriesOrders(_ channel: PrivateChannel) -> Bool { channel.carriesOrders }
 
     // MARK: connection events
 
@@ -131,16 +129,8 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         guard let token else { return }
         link.expectAck(SubscriptionKey(channel: channel.streamName, symbol: ""))
         if Self.carriesOrders(channel) { awaitedSnapshots.insert(channel) }
-        switch channel {
-        case .v2Executions:
-            link.send(V2Subscription(channel: .executions, snapshot: true, token: token, snapOrders: true, snapTrades: true, orderStatus: true))
-        case .v2Balances:
-            link.send(V2Subscription(channel: .balances, snapshot: true, token: token))
-        case .v1OwnTrades:
-            link.send(V1Subscription(name: .ownTrades, token: token, snapshot: true))
-        case .v1OpenOrders:
-            link.send(V1Subscription(name: .openOrders, token: token))
-        }
+        if let subscription = channel.v2Subscription(token: token) { link.send(subscription) }
+        if let subscription = channel.v1Subscription(token: token) { link.send(subscription) }
     }
 
     private func unsubscribe(_ channel: PrivateChannel) {

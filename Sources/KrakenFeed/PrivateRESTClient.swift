@@ -9,15 +9,15 @@ import NIOSSL
 /// Kraken's private REST calls the bridge makes: a WebSocket token per connect, and OpenOrders
 /// / QueryOrders to reconcile after a gap or reconnect. Each call is signed (API-Key, API-Sign
 /// over path + SHA-256(nonce + body)) with an always-increasing nonce. The secret never
-/// appears in logs or errors.
-final class PrivateRESTClient: Sendable {
-    let endpoint: RESTEndpoint
+/// appears in logs or errors. `krakenbridge record --private` makes the same calls.
+package final class PrivateRESTClient: Sendable {
+    package let endpoint: RESTEndpoint
     private let credentials: APICredentials
     private let nonces: NonceSource
     private let tls: NIOSSLContext?
     private let timeout: TimeAmount
 
-    init(endpoint: RESTEndpoint, credentials: APICredentials, tls: NIOSSLContext?, timeout: TimeAmount = .seconds(10),
+    package init(endpoint: RESTEndpoint, credentials: APICredentials, tls: NIOSSLContext?, timeout: TimeAmount = .seconds(10),
          nonces: NonceSource = NonceSource()) {
         self.endpoint = endpoint
         self.credentials = credentials
@@ -45,7 +45,8 @@ final class PrivateRESTClient: Sendable {
         return orders
     }
 
-    private func call(_ method: String, fields: [(String, String)] = []) async throws -> Data {
+    /// One signed call's answer body (HTTP 2xx), uninterpreted.
+    package func call(_ method: String, fields: [(String, String)] = []) async throws -> Data {
         let path = "/0/private/\(method)"
         let nonce = nonces.next()
         let form = ([("nonce", String(nonce))] + fields).map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&")

@@ -14,6 +14,11 @@ import WireFormat
 /// the connect, every frame sent, every frame received with its receive time, until a limit of
 /// the plan is reached. Plain client code — no book is kept, nothing is interpreted — so a
 /// capture holds what Kraken sent, for `sim --replay` and `krakenbridge verify`.
+///
+/// With credentials it records the authenticated connection as the account feed makes it: a
+/// token (never written: `REDACTED` in the capture), the private subscriptions, and once their
+/// order-bearing snapshots came, the REST answers a reconciliation reads (OpenOrders and
+/// ClosedOrders with trades), which a replay serves back.
 public enum CaptureRecorder {
     /// What was recorded.
     public struct Summary: Sendable, Equatable {
@@ -27,9 +32,11 @@ public enum CaptureRecorder {
     /// Records into `write` (called with whole lines, in order, from this task).
     public static func record(_ plan: RecordingPlan, write: (_ line: [UInt8]) throws -> Void) async throws -> Summary {
         let tls = plan.endpoint.secure || plan.rest.secure ? try ClientTLS.context(trustingCAFile: plan.trustedCAFile) : nil
+        let recordsAccount = plan.credentials != nil
         let header = CaptureRecording.Header(
             protocol: plan.protocolVersion.rawValue, url: plan.endpoint.description, startedNs: UnixTime.nanoseconds(),
-            pairs: plan.symbols, bookDepth: plan.bookDepth > 0 ? plan.bookDepth : nil)
+            pairs: recordsAccount ? [] : plan.symbols, bookDepth: plan.bookDepth > 0 && !recordsAccount ? plan.bookDepth : nil,
+            feed: recordsAccount ? CaptureRecording.Header.accountFeed : nil)
         var bytes = 0
         func emit(_ line: [UInt8]) throws {
             bytes += line.count
@@ -48,15 +55,35 @@ public enum CaptureRecorder {
         }
         try emit(CaptureRecording.line(.init(timestampNs: UnixTime.nanoseconds(), direction: .rest, text: response.body, path: assetPairsPath)))
         var v1Names: [String: String] = [:]
-        if plan.protocolVersion == .v1 {
+        let subscriptions: [[UInt8]]
+        /// The token is a credential for 15 minutes: never written to the capture.
+        var redact: ([UInt8]) -> [UInt8] = { $0 }
+        var account: AccountRecording?
+        if let credentials = plan.credentials {
+            let client = PrivateRESTClient(endpoint: plan.rest, credentials: credentials, tls: plan.rest.secure ? tls : nil)
+            let token: String
+            do {
+                let body = Array(try await client.call("GetWebSocketsToken"))
+                token = try WebSocketsToken(responseBody: Data(body)).token
+                redact = { text in Redaction.replacing(Array(token.utf8), in: text) }
+                try emit(CaptureRecording.line(.init(
+                    timestampNs: UnixTime.nanoseconds(), direction: .rest, text: redact(body), path: "/0/private/GetWebSocketsToken")))
+            } catch {
+                throw RecordingError.token("\(error)")
+            }
+            subscriptions = try plan.accountSubscriptions(token: token)
+            account = AccountRecording(version: plan.protocolVersion, rest: client)
+        } else if plan.protocolVersion == .v1 {
             guard (200..<300).contains(response.status) else { throw RecordingError.assetPairs("HTTP \(response.status)") }
             let map: SymbolMap
             do { map = SymbolMap(pairs: try AssetPair.parse(responseBody: Data(response.body))) } catch {
                 throw RecordingError.assetPairs("\(error)")
             }
             for symbol in plan.symbols { v1Names[symbol] = map.webSocketName(for: symbol) }
+            subscriptions = try plan.subscriptions(v1Names: v1Names)
+        } else {
+            subscriptions = try plan.subscriptions(v1Names: v1Names)
         }
-        let subscriptions = try plan.subscriptions(v1Names: v1Names)
 
         let client: WebSocketClient
         do {
@@ -72,12 +99,12 @@ public enum CaptureRecorder {
             // snapshot is asked for first and the rest once it came, as the bridge does: a
             // replay can then hold each answer back until its question was asked.
             var awaitingGreeting = true
-            var waitingForInstruments = plan.protocolVersion == .v2 && subscriptions.count > 1
+            var waitingForInstruments = plan.protocolVersion == .v2 && !recordsAccount && subscriptions.count > 1
             var unsent = subscriptions[...]
             func send(_ frames: ArraySlice<[UInt8]>) async throws {
                 for frame in frames {
                     try await client.send(text: frame)
-                    try emit(CaptureRecording.line(.init(timestampNs: UnixTime.nanoseconds(), direction: .sent, text: frame)))
+                    try emit(CaptureRecording.line(.init(timestampNs: UnixTime.nanoseconds(), direction: .sent, text: redact(frame))))
                     summary.framesSent += 1
                 }
             }
@@ -102,6 +129,12 @@ public enum CaptureRecorder {
                         } else if waitingForInstruments, Self.isInstrumentSnapshot(text) {
                             waitingForInstruments = false
                             try await send(unsent)
+                        }
+                        if account?.snapshotArrived(text) == true, let answers = await account?.reconciliationAnswers() {
+                            for answer in answers {
+                                try emit(CaptureRecording.line(.init(
+                                    timestampNs: UnixTime.nanoseconds(), direction: .rest, text: answer.body, path: answer.path)))
+                            }
                         }
                         if let limit = plan.maxFrames, summary.framesReceived >= limit {
                             stopped = "frames"

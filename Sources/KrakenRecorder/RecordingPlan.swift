@@ -1,9 +1,12 @@
+import KrakenAuth
 import KrakenFeed
 import KrakenWire
+import PrivateFlow
 
 /// What `krakenbridge record` subscribes and when it stops. Subscriptions are `run`'s: books at
-/// one depth, trades, optionally tickers and candles, for v2 symbols (named the v1 way over v1).
-public struct RecordingPlan: Sendable, Equatable {
+/// one depth, trades, optionally tickers and candles, for v2 symbols (named the v1 way over v1);
+/// with credentials, the account feed's private channels instead.
+public struct RecordingPlan: Sendable {
     public var protocolVersion: ProtocolVersion
     public var endpoint: FeedEndpoint
     /// REST for AssetPairs (v1 names; recorded with the capture for both versions' verification).
@@ -22,14 +25,19 @@ public struct RecordingPlan: Sendable, Equatable {
     public var maxFrames: Int?
     /// Stop once the capture holds this many bytes (nil: no limit).
     public var maxBytes: Int?
+    /// Record the authenticated connection's private channels, as the account feed subscribes
+    /// them, and the REST answers of a reconciliation after their snapshots (OpenOrders,
+    /// ClosedOrders), instead of market data.
+    public var credentials: APICredentials?
 
     public init(
         protocolVersion: ProtocolVersion, endpoint: FeedEndpoint? = nil, rest: RESTEndpoint, symbols: [String], bookDepth: Int = 10,
         trades: Bool = true, tickers: Bool = false, ohlcIntervals: [Int] = [], trustedCAFile: String? = nil,
-        duration: Duration = .seconds(60), maxFrames: Int? = nil, maxBytes: Int? = nil
+        duration: Duration = .seconds(60), maxFrames: Int? = nil, maxBytes: Int? = nil, credentials: APICredentials? = nil
     ) {
         self.protocolVersion = protocolVersion
-        self.endpoint = endpoint ?? protocolVersion.publicEndpoint
+        self.endpoint = endpoint ?? (credentials == nil ? protocolVersion.publicEndpoint : protocolVersion.authenticatedEndpoint)
+        self.credentials = credentials
         self.rest = rest
         self.symbols = symbols
         self.bookDepth = bookDepth
@@ -40,6 +48,15 @@ public struct RecordingPlan: Sendable, Equatable {
         self.duration = duration
         self.maxFrames = maxFrames
         self.maxBytes = maxBytes
+    }
+
+    /// The account feed's subscribe frames with `token`, in the order it sends them.
+    func accountSubscriptions(token: String) throws -> [[UInt8]] {
+        try PrivateChannel.subscribed(by: protocolVersion).enumerated().map { index, channel in
+            if let subscription = channel.v2Subscription(token: token) { return try V2Request.subscribe(subscription, requestID: UInt64(index + 1)) }
+            if let subscription = channel.v1Subscription(token: token) { return try V1Request.subscribe(subscription, requestID: UInt64(index + 1)) }
+            return []
+        }
     }
 
     /// The subscribe frames, in the order they are sent. v1 needs each symbol's v1 name.
@@ -85,10 +102,12 @@ public struct RecordingPlan: Sendable, Equatable {
 public enum RecordingError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownSymbol(String)
     case assetPairs(String)
+    case token(String)
     case connect(String)
 
     public var description: String {
         switch self {
+        case .token(let reason): "GetWebSocketsToken: \(reason)"
         case .unknownSymbol(let symbol): "\(symbol) is not in Kraken's AssetPairs (no v1 name)"
         case .assetPairs(let reason): "AssetPairs: \(reason)"
         case .connect(let reason): "connect: \(reason)"

@@ -53,8 +53,12 @@ final class Exchange {
     private var faults = ArmedFaults()
     /// Highest nonce seen per API key (Kraken refuses a nonce that does not increase).
     var lastNonce: [String: UInt64] = [:]
-    /// A replayed recording's AssetPairs answer, served instead of the simulated pairs'.
-    let recordedAssetPairs: [UInt8]?
+    /// The REST answers of the replayed recordings, served instead of the simulated exchange's:
+    /// AssetPairs when a recording holds it, private order answers when an account recording
+    /// replays.
+    let recordedREST: RecordedREST?
+    /// An account recording replays: private REST answers come from `recordedREST`.
+    let replaysAccount: Bool
 
     init(eventLoop: any EventLoop, configuration: SimulatorServer.Configuration) {
         self.eventLoop = eventLoop
@@ -64,7 +68,13 @@ final class Exchange {
         apiKey = configuration.credentials.key
         tokens = TokenStore(seed: configuration.seed)
         account = SimulatedAccount(pairs: configuration.pairs, seed: configuration.seed)
-        if case .replay(let plan) = configuration.publicFeed { recordedAssetPairs = plan.assetPairsBody } else { recordedAssetPairs = nil }
+        var recorded: RecordedREST?
+        if case .replay(let plan) = configuration.publicFeed { recorded = plan.rest }
+        if let plan = configuration.accountReplay {
+            recorded = RecordedREST(bodies: (recorded?.bodies ?? [:]).merging(plan.rest.bodies) { market, account in market + account })
+        }
+        recordedREST = recorded
+        replaysAccount = configuration.accountReplay != nil
         for pair in pairs {
             markets[pair.symbol] = PairMarket(pair: pair, seed: configuration.seed)
             statistics[pair.symbol] = MarketStatistics(pair: pair)

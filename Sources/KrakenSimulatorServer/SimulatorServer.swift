@@ -35,6 +35,9 @@ public final class SimulatorServer: Sendable {
         public var tls: SelfSignedAuthority?
         /// What the public WebSocket listener serves: live markets, a capture, or the throughput stream.
         public var publicFeed: PublicFeed = .live
+        /// An account recording (`record --private`) to replay on the authenticated listener
+        /// instead of the simulated account; private REST then answers from the recording.
+        public var accountReplay: ReplayPlan?
 
         public init() {}
     }
@@ -85,7 +88,8 @@ public final class SimulatorServer: Sendable {
             case .throughput(let plan): .throughput(EncodedThroughputStream(plan, allocator: ByteBufferAllocator()), limit: plan.messageLimit)
             }
             channels.append(try await listener.webSocket(endpoint: .public, port: configuration.publicPort, feed: feed))
-            channels.append(try await listener.webSocket(endpoint: .private, port: configuration.privatePort))
+            channels.append(try await listener.webSocket(
+                endpoint: .private, port: configuration.privatePort, feed: configuration.accountReplay.map { .replay($0) } ?? .live))
             channels.append(try await listener.http(port: configuration.restPort, secure: true) { RESTRoutes.reply(to: $0, exchange: exchange.value) })
             channels.append(try await listener.http(port: configuration.controlPort, secure: false) { ControlRoutes.reply(to: $0, exchange: exchange.value) })
         } catch {

@@ -17,6 +17,12 @@ struct RecordCommand: AsyncParsableCommand {
             or --max-bytes, whichever comes first. `krakenbridge verify CAPTURE` checks every book in it
             offline; `krakenbridge sim --replay CAPTURE` serves it to a bridge. Compress with
             `--output - | gzip`.
+
+            With --private (and credentials as `run` takes them) it records the authenticated
+            connection instead (default wss://ws-auth.kraken.com/v2): the private channels as the
+            account feed subscribes them, and once their snapshots came, the OpenOrders and
+            ClosedOrders answers. The token is written as REDACTED; the capture holds your orders,
+            fills and balances, so keep it private.
             """)
 
     @Option(name: .customLong("protocol"), help: "Kraken WebSocket API version: v2 or v1.")
@@ -29,6 +35,11 @@ struct RecordCommand: AsyncParsableCommand {
     var restURL = "https://api.kraken.com"
 
     @OptionGroup var subscriptions: SubscriptionOptions
+
+    @Flag(name: .customLong("private"), help: "Record the private channels (executions, balances / ownTrades, openOrders); needs credentials.")
+    var recordsAccount = false
+
+    @OptionGroup var account: CredentialOptions
 
     @Option(help: "Seconds to record.")
     var duration = 60.0
@@ -52,6 +63,9 @@ struct RecordCommand: AsyncParsableCommand {
         guard duration > 0 else { throw ValidationError("--duration must be positive") }
         if let maxFrames, maxFrames <= 0 { throw ValidationError("--max-frames must be positive") }
         if let maxBytes, maxBytes <= 0 { throw ValidationError("--max-bytes must be positive") }
+        if recordsAccount, try account.credentials() == nil {
+            throw ValidationError("--private needs --api-key-file and --api-secret-file (or KRAKEN_API_KEY and KRAKEN_API_SECRET)")
+        }
     }
 
     func run() async throws {
@@ -60,7 +74,8 @@ struct RecordCommand: AsyncParsableCommand {
             protocolVersion: version, endpoint: wsURL.flatMap(FeedEndpoint.init(url:)), rest: RESTEndpoint(url: restURL)!,
             symbols: subscriptions.symbols, bookDepth: subscriptions.bookDepth, trades: subscriptions.trades,
             tickers: subscriptions.tickers, ohlcIntervals: try subscriptions.intervals(), trustedCAFile: caFile,
-            duration: .milliseconds(Int64(duration * 1_000)), maxFrames: maxFrames, maxBytes: maxBytes)
+            duration: .milliseconds(Int64(duration * 1_000)), maxFrames: maxFrames, maxBytes: maxBytes,
+            credentials: recordsAccount ? try account.credentials() : nil)
         let handle: FileHandle
         if output == "-" {
             handle = FileHandle.standardOutput

@@ -57,11 +57,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("rest-url"), help: "Kraken REST base URL (tokens, reconciliation, AssetPairs).")
     var restURL = "https://api.kraken.com"
 
-    @Option(help: "File holding the API key (or set KRAKEN_API_KEY).")
-    var apiKeyFile: String?
-
-    @Option(help: "File holding the base64 API secret (or set KRAKEN_API_SECRET).")
-    var apiSecretFile: String?
+    @OptionGroup var account: CredentialOptions
 
     @OptionGroup var subscriptions: SubscriptionOptions
 
@@ -122,7 +118,6 @@ struct RunCommand: AsyncParsableCommand {
         for url in wsURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--ws-url '\(url)' is not ws:// or wss://") }
         for url in authWSURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--auth-ws-url '\(url)' is not ws:// or wss://") }
         guard RESTEndpoint(url: restURL) != nil else { throw ValidationError("--rest-url '\(restURL)' is not http(s)://host[:port]") }
-        guard (apiKeyFile == nil) == (apiSecretFile == nil) else { throw ValidationError("--api-key-file and --api-secret-file go together") }
         guard (curveSecretKeyFile == nil) == (curveAllowlist == nil) else {
             throw ValidationError("--curve-secret-key-file and --curve-allowlist go together")
         }
@@ -152,7 +147,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.simulated = simulated
         configuration.security = try security()
         configuration.metricsBind = try metricsBind.map(Self.hostAndPort)
-        if let credentials = try credentials() {
+        if let credentials = try account.credentials() {
             var account = AccountFeedConfiguration(credentials: credentials)
             account.protocolVersion = protocolVersion
             if !authWSURLs.isEmpty { account.connection.endpoints = authWSURLs.compactMap(FeedEndpoint.init(url:)) }
@@ -234,15 +229,5 @@ struct RunCommand: AsyncParsableCommand {
         let secret = try CurveKey(z85: try String(contentsOfFile: curveSecretKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
         let clients = try BusSecurity.parseAllowlist(try String(contentsOfFile: curveAllowlist, encoding: .utf8))
         return BusSecurity(serverKeys: try CurveKeyPair(secretKey: secret), clients: clients)
-    }
-
-    /// The API key and secret from files or the environment (nil: none configured).
-    private func credentials() throws -> APICredentials? {
-        let environment = ProcessInfo.processInfo.environment
-        let key = try apiKeyFile.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? environment["KRAKEN_API_KEY"]
-        let secret = try apiSecretFile.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? environment["KRAKEN_API_SECRET"]
-        guard let key, let secret else { return nil }
-        return try APICredentials(key: key.trimmingCharacters(in: .whitespacesAndNewlines),
-                                  base64Secret: secret.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

@@ -32,11 +32,14 @@ struct SimCommand: AsyncParsableCommand {
             ::1 and --host, writes DIR/ca.pem (trust it in clients), DIR/server.pem and
             DIR/server-key.pem, and serves wss:// and https:// (the control API stays http).
 
-            Replay: --replay FILE serves a capture on the public listener instead of live markets.
-            One frame per line: `<unix seconds[.fraction] | RFC 3339> <frame text>`; blank lines and
-            lines starting with # are skipped. Every connection gets the frames from the first, at
-            recorded speed times --replay-speed, or as fast as possible with --replay-speed max;
-            requests are counted, not answered; the connection stays open after the last frame.
+            Replay: --replay FILE serves a capture instead of live markets: a `record` capture
+            (docs/capture.md) or one frame per line, `<unix seconds[.fraction] | RFC 3339> <frame
+            text>` (blank lines and lines starting with # skipped). Every connection gets the frames
+            from the first, at recorded speed times --replay-speed, or as fast as possible with
+            --replay-speed max; requests are counted, not answered; the connection stays open after
+            the last frame. A `record --private` capture replays on the authenticated listener, and
+            private REST answers OpenOrders, ClosedOrders and QueryOrders from it; give --replay
+            twice to replay a market and an account capture together.
 
             Throughput: --throughput serves a pre-encoded v2 stream on the public listener for
             benchmarks: status, acks for what the client subscribes to, then book snapshots (depth 10)
@@ -90,8 +93,11 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Serve wss:// and https:// with a generated certificate; write ca.pem and the server's files here.")
     var tlsDir: String?
 
-    @Option(help: "Capture to replay on the public listener instead of live markets (a `record` capture or `<timestamp> <frame>` lines).")
-    var replay: String?
+    @Option(help: """
+        Capture to replay instead of live markets (a `record` capture or `<timestamp> <frame>` lines); an account \
+        capture (`record --private`) replays on the authenticated listener. At most one of each.
+        """)
+    var replay: [String] = []
 
     @Option(help: "Replay speed: a factor of the recorded speed (1 = as recorded) or 'max'.")
     var replaySpeed = "1"
@@ -119,7 +125,8 @@ struct SimCommand: AsyncParsableCommand {
         for port in [publicPort, privatePort, restPort, controlPort] where !(0...65_535).contains(port) {
             throw ValidationError("port \(port) is out of range")
         }
-        guard !(throughput && replay != nil) else { throw ValidationError("--replay and --throughput exclude each other") }
+        guard !(throughput && !replay.isEmpty) else { throw ValidationError("--replay and --throughput exclude each other") }
+        guard replay.count <= 2 else { throw ValidationError("--replay takes a market capture, an account capture, or one of each") }
         guard replaySpeed == "max" || (Double(replaySpeed).map { $0 > 0 && $0.isFinite } ?? false) else {
             throw ValidationError("--replay-speed must be a positive number or 'max'")
         }
@@ -167,13 +174,22 @@ struct SimCommand: AsyncParsableCommand {
             configuration.tls = authority
             printError("sim: TLS on; clients trust \(caPath)")
         }
-        if let replay {
-            let contents = try Array(Data(contentsOf: URL(fileURLWithPath: replay)))
+        for file in replay {
+            let contents = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
             let plan = try ReplayPlan(capture: contents, speed: replaySpeed == "max" ? nil : Double(replaySpeed))
-            configuration.publicFeed = .replay(plan)
-            printError("sim: replaying \(plan.frames.count) frames from \(replay)"
-                + (plan.assetPairsBody == nil ? "" : ", REST serving its recorded AssetPairs"))
-        } else if throughput {
+            if plan.isAccount {
+                guard configuration.accountReplay == nil else { throw ValidationError("--replay: two account captures") }
+                configuration.accountReplay = plan
+                printError("sim: replaying \(plan.frames.count) account frames from \(file) on the authenticated listener; "
+                    + "private REST answers from its \(plan.rest.bodies.values.map(\.count).reduce(0, +)) recorded answers")
+            } else {
+                if case .replay = configuration.publicFeed { throw ValidationError("--replay: two market captures") }
+                configuration.publicFeed = .replay(plan)
+                printError("sim: replaying \(plan.frames.count) frames from \(file)"
+                    + (plan.assetPairsBody == nil ? "" : ", REST serving its recorded AssetPairs"))
+            }
+        }
+        if throughput {
             let stream = ThroughputStream(pairs: simulated, seed: seed, steps: throughputSteps)
             configuration.publicFeed = .throughput(ThroughputPlan(stream: stream, messageLimit: throughputMessages))
             printError("sim: throughput stream of \(stream.messages.count) messages")

@@ -40,15 +40,7 @@ import WireFormat
         #expect(report.passed && report.mismatches == 0 && report.unparsable == 0)
         #expect(report.books.map(\.symbol).sorted() == Self.symbols && report.verified > 20)
         let output = try await Self.replay(capture, golden)
-        if Self.regenerating {
-            try Data(output.joined(separator: "\n").appending("\n").utf8).write(to: outputFile)
-        }
-        let expected = try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: true)
-            .map(String.init)
-        #expect(output.count == expected.count, "\(output.count) lines on the bus, \(expected.count) expected")
-        if let index = zip(output, expected).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-            Issue.record("line \(index + 1) differs:\n  got      \(output[index])\n  expected \(expected[index])")
-        }
+        try Self.compare(output, with: outputFile)
         #expect(output.contains { $0.contains(" BookUpdate ") }, "the capture exercises book updates")
     }
 
@@ -86,15 +78,35 @@ import WireFormat
             feed.tickers = true
             feed.ohlcIntervals = [1]
         }) { harness in
-            let deadline = ContinuousClock.now + .seconds(30)
-            while try await harness.feed.diagnostics().counters.frames < UInt64(plan.frames.count) {
-                guard ContinuousClock.now < deadline else { throw HarnessFailure("the feed never read the whole capture") }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            await harness.recorder.waitUntilQuiet(for: .milliseconds(300))
-            lines = harness.recorder.all.compactMap(Self.line)
+            lines = try await Self.busOutput(of: plan, harness) { try await harness.feed.diagnostics() }.compactMap(Self.line)
         }
         return lines
+    }
+
+    /// Everything on the bus once the feed (its `diagnostics`) has read every frame of the replay
+    /// and the bus is quiet.
+    static func busOutput(
+        of plan: ReplayPlan, _ harness: FeedHarness, diagnostics: () async throws -> FeedDiagnostics
+    ) async throws -> [BusRecorder.Received] {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try await diagnostics().counters.frames < UInt64(plan.frames.count) {
+            guard ContinuousClock.now < deadline else { throw HarnessFailure("the feed never read the whole capture") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        await harness.recorder.waitUntilQuiet(for: .milliseconds(300))
+        return harness.recorder.all
+    }
+
+    /// Compares bus output lines with a reviewed file (rewriting it first when regenerating).
+    static func compare(_ output: [String], with file: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if regenerating {
+            try Data(output.joined(separator: "\n").appending("\n").utf8).write(to: file)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        #expect(output.count == expected.count, "\(output.count) lines on the bus, \(expected.count) expected", sourceLocation: sourceLocation)
+        if let index = zip(output, expected).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+            Issue.record("line \(index + 1) differs:\n  got      \(output[index])\n  expected \(expected[index])", sourceLocation: sourceLocation)
+        }
     }
 
     /// One bus frame as a line: topic, sequence, payload in protobuf text format. Left out:

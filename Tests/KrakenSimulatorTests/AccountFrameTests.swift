@@ -134,7 +134,7 @@ struct AccountFrameTests {
         let new = String(decoding: V2Frames.executionsUpdate([events[1]], sequence: 9), as: UTF8.self)
         #expect(new == #"{"channel":"executions","type":"update","data":[{"timestamp":"2023-11-14T22:13:20.000000Z","order_status":"new","exec_type":"new","order_userref":3,"order_id":"\#(order.id)"}],"sequence":9}"#)
         let pending = String(decoding: V2Frames.executionsUpdate([events[0]], sequence: 8), as: UTF8.self)
-        #expect(pending.contains(#""symbol":"BTC/USD","order_qty":0.005,"cum_cost":0.0,"time_in_force":"GTC","exec_type":"pending_new","side":"sell","order_type":"limit","limit_price_type":"static","limit_price":26500.0,"order_status":"pending_new","fee_usd_equiv":0.0"#))
+        #expect(pending.contains(#""symbol":"BTC/USD","order_qty":0.005,"cum_cost":0,"time_in_force":"GTC","exec_type":"pending_new","side":"sell","order_type":"limit","limit_price_type":"static","limit_price":26500.0,"order_status":"pending_new","fee_usd_equiv":0"#))
         let trade = String(decoding: V2Frames.executionsUpdate([events[2]], sequence: 10), as: UTF8.self)
         #expect(trade.contains(#""last_qty":0.005,"last_price":26500.0,"liquidity_ind":"m","cost":132.5,"order_type":"limit""#))
         #expect(trade.contains(#""order_status":"filled","cum_qty":0.005,"cum_cost":132.5,"avg_price":26500.0,"fee_usd_equiv":0.212,"fees":[{"asset":"USD","qty":0.212}]}],"sequence":10}"#))

@@ -195,6 +195,25 @@ struct V2MessageTests {
         #expect(message == .executions(V2ExecutionsMessage(kind: .update, sequence: 10, reports: [expected])))
     }
 
+    @Test("execution numbers in every JSON form Kraken writes keep their exact digits: integer, padded, exponent")
+    func executionNumberForms() throws {
+        let message = try parseV2(#"""
+            {"channel":"executions","type":"update","data":[{"order_id":"OK4GJX-KSTLS-7DZZO5","exec_id":"TGBB7L-HT5LX-J3BZ4A",
+             "exec_type":"trade","trade_id":62887576,"symbol":"DOGE/USD","side":"buy","last_qty":300,"last_price":0.0785000,
+             "liquidity_ind":"m","cost":23.55,"order_type":"limit","timestamp":"2023-09-22T10:33:05.709993Z","order_status":"filled",
+             "cum_qty":3e+02,"cum_cost":23.55,"avg_price":7.85e-02,"fees":[{"asset":"USD","qty":5.1e-05}]}],"sequence":11}
+            """#)
+        guard case .executions(let executions) = message, let fill = executions.reports.first else {
+            Issue.record("not an executions message: \(message)")
+            return
+        }
+        #expect(fill.lastQuantity == FixedDecimal(mantissa: 300, scale: 0))
+        #expect(fill.lastPrice == FixedDecimal(mantissa: 785_000, scale: 7))
+        #expect(fill.cumulativeQuantity?.description == "300")
+        #expect(fill.averagePrice?.description == "0.0785")
+        #expect(fill.fees == [Fee(asset: "USD", quantity: FixedDecimal(mantissa: 51, scale: 6))])
+    }
+
     @Test("every exec_type and order_status is recognised; an unknown one is kept, not dropped")
     func executionTypes() throws {
         let types = ["pending_new", "new", "trade", "filled", "iceberg_refill", "canceled", "expired", "amended", "restated", "status", "brand_new"]

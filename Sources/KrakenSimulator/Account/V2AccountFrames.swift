@@ -37,9 +37,9 @@ extension V2Frames {
             writer.raw(#","symbol":"#)
             writer.string(order.pair.symbol)
             writer.raw(#","order_qty":"#)
-            writer.trimmedDecimal(mantissa: order.quantity, scale: order.pair.quantityScale)
+            writer.v2Number(mantissa: order.quantity, scale: order.pair.quantityScale)
             writer.raw(#","cum_cost":"#)
-            writer.trimmedDecimal(mantissa: order.cumulativeCost, scale: order.quoteScale)
+            writer.v2Number(mantissa: order.cumulativeCost, scale: order.quoteScale)
             terms(order, into: &writer)
             writer.raw(#","exec_type":"pending_new","#)
             sideAndPrice(order, into: &writer)
@@ -65,11 +65,11 @@ extension V2Frames {
             writer.raw(#","symbol":"#)
             writer.string(order.pair.symbol)
             writer.raw(order.side == .buy ? #","side":"buy","last_qty":"# : #","side":"sell","last_qty":"#)
-            writer.trimmedDecimal(mantissa: fill.quantity, scale: order.pair.quantityScale)
+            writer.v2Number(mantissa: fill.quantity, scale: order.pair.quantityScale)
             writer.raw(#","last_price":"#)
-            writer.trimmedDecimal(mantissa: fill.price, scale: order.pair.priceScale)
+            writer.v2Number(mantissa: fill.price, scale: order.pair.priceScale)
             writer.raw(fill.isMaker ? #","liquidity_ind":"m","cost":"# : #","liquidity_ind":"t","cost":"#)
-            writer.trimmedDecimal(mantissa: fill.cost, scale: order.quoteScale)
+            writer.v2Number(mantissa: fill.cost, scale: order.quoteScale)
             writer.raw(order.type == .limit ? #","order_type":"limit","timestamp":"# : #","order_type":"market","timestamp":"#)
             writer.rfc3339(nanoseconds: event.timestampNs)
             writer.raw(#","order_status":"#)
@@ -79,7 +79,7 @@ extension V2Frames {
             writer.raw(#","fees":[{"asset":"#)
             writer.string(order.pair.quote)
             writer.raw(#","qty":"#)
-            writer.trimmedDecimal(mantissa: fill.fee, scale: order.quoteScale)
+            writer.v2Number(mantissa: fill.fee, scale: order.quoteScale)
             writer.raw("}]")
         case .filled:
             return filledReport(event, into: &writer)
@@ -118,7 +118,7 @@ extension V2Frames {
         writer.raw(#","symbol":"#)
         writer.string(order.pair.symbol)
         writer.raw(#","order_qty":"#)
-        writer.trimmedDecimal(mantissa: order.quantity, scale: order.pair.quantityScale)
+        writer.v2Number(mantissa: order.quantity, scale: order.pair.quantityScale)
         terms(order, into: &writer)
         writer.raw(#","exec_type":"new","#)
         sideAndPrice(order, into: &writer)
@@ -163,24 +163,24 @@ extension V2Frames {
         writer.raw(order.type == .limit ? #""order_type":"limit""# : #""order_type":"market""#)
         if let limit = order.limitPrice {
             writer.raw(#","limit_price_type":"static","limit_price":"#)
-            writer.trimmedDecimal(mantissa: limit, scale: order.pair.priceScale)
+            writer.v2Number(mantissa: limit, scale: order.pair.priceScale)
         }
     }
 
     private static func totals(_ order: SimulatedOrder, into writer: inout FrameWriter) {
         writer.raw(#","cum_qty":"#)
-        writer.trimmedDecimal(mantissa: order.filledQuantity, scale: order.pair.quantityScale)
+        writer.v2Number(mantissa: order.filledQuantity, scale: order.pair.quantityScale)
         writer.raw(#","cum_cost":"#)
-        writer.trimmedDecimal(mantissa: order.cumulativeCost, scale: order.quoteScale)
+        writer.v2Number(mantissa: order.cumulativeCost, scale: order.quoteScale)
         writer.raw(#","avg_price":"#)
-        writer.trimmedDecimal(mantissa: order.averagePrice, scale: order.pair.priceScale)
+        writer.v2Number(mantissa: order.averagePrice, scale: order.pair.priceScale)
     }
 
     /// `fee_usd_equiv`, only when the fee is already in US dollars (the simulator has no rates).
     private static func feeEquivalent(_ fee: Int64, _ order: SimulatedOrder, into writer: inout FrameWriter) {
         guard order.pair.quote == "USD" else { return }
         writer.raw(#","fee_usd_equiv":"#)
-        writer.trimmedDecimal(mantissa: fee, scale: order.quoteScale)
+        writer.v2Number(mantissa: fee, scale: order.quoteScale)
     }
 
     static func statusName(_ status: SimulatedOrder.Status) -> String {

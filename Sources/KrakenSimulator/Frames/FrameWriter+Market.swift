@@ -14,8 +14,8 @@ extension FrameWriter {
         if let mantissa { v2Number(mantissa: mantissa, scale: scale) } else { raw("null") }
     }
 
-    /// A number in one of the JSON forms Kraken's v2 market data arrives in, so clients meet
-    /// every one: mostly the shortest form with at least one fraction digit (`0.5666`,
+    /// A number in one of the JSON forms Kraken's v2 data (market and account channels) arrives
+    /// in, so clients meet every one: mostly the shortest form with at least one fraction digit (`0.5666`,
     /// `40.0`), which is what a float serialiser writes, and so below 1e-4 an exponent
     /// (`5.1e-05`); a whole number sometimes without a point (`40`); sometimes every digit of
     /// the precision (`0.00100000`, as Kraken's checksum guide prints numbers). The form is

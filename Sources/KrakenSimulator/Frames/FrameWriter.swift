@@ -59,16 +59,6 @@ struct FrameWriter {
         bytes.append(contentsOf: FixedDecimal.text(mantissa: mantissa, scale: Int(scale)).utf8)
     }
 
-    /// As v2 sends quantities: the engine's digits with trailing fraction zeros dropped
-    /// (`40.0` keeps one), which clients must pad back to the pair's precision for checksums.
-    mutating func trimmedDecimal(mantissa: Int64, scale: UInt8) {
-        var text = FixedDecimal.text(mantissa: mantissa, scale: Int(scale))
-        if scale > 0 {
-            while text.hasSuffix("0") && !text.hasSuffix(".0") { text.removeLast() }
-        }
-        bytes.append(contentsOf: text.utf8)
-    }
-
     /// Text already written as a number, in quotes (`"5541.30000"`).
     mutating func quotedText(_ text: String) {
         bytes.append(UInt8(ascii: "\""))

@@ -3,8 +3,8 @@ import KrakenSimulator
 import NIOCore
 
 /// What the public WebSocket listener serves: the live simulated exchange, a recorded capture,
-/// or the pre-encoded throughput stream. The authenticated, REST and control listeners always
-/// serve the live exchange.
+/// or the pre-encoded throughput stream. The authenticated listener serves the live exchange
+/// or an account recording (`SimulatorServer.Configuration.accountReplay`).
 public enum PublicFeed: Sendable {
     case live
     /// Every connection is sent the capture's frames from the start; requests are read and
@@ -22,9 +22,12 @@ public struct ReplayPlan: Sendable {
     public var frames: [CapturedFrame]
     /// 1 = recorded speed, 2 = twice as fast, nil = as fast as the connection takes them.
     public var speed: Double?
-    /// The AssetPairs answer recorded with the capture: REST serves it instead of the simulated
-    /// pairs', so a v1 bridge names the recorded pairs as Kraken did.
-    public var assetPairsBody: [UInt8]?
+    /// The REST answers recorded with the capture: REST serves them instead of the simulated
+    /// exchange's (AssetPairs, so a v1 bridge names the recorded pairs as Kraken did; for an
+    /// account recording the order answers too).
+    public var rest: RecordedREST
+    /// A recording of the private channels: replayed on the authenticated listener.
+    public var isAccount: Bool
     /// When the recorded client sent its subscribe requests (empty: frames are not held back).
     /// A frame recorded after the n-th request is sent only once the client has sent n
     /// subscribe requests, so a replayed answer never arrives before its question.
@@ -34,15 +37,19 @@ public struct ReplayPlan: Sendable {
     public var holdLimit: TimeAmount
 
     public init(
-        frames: [CapturedFrame], speed: Double?, assetPairsBody: [UInt8]? = nil, requestTimesNs: [Int64] = [],
-        holdLimit: TimeAmount = .seconds(5)
+        frames: [CapturedFrame], speed: Double?, rest: RecordedREST = RecordedREST(), isAccount: Bool = false,
+        requestTimesNs: [Int64] = [], holdLimit: TimeAmount = .seconds(5)
     ) {
         self.frames = frames
         self.speed = speed
-        self.assetPairsBody = assetPairsBody
+        self.rest = rest
+        self.isAccount = isAccount
         self.requestTimesNs = requestTimesNs
         self.holdLimit = holdLimit
     }
+
+    /// The recorded AssetPairs answer.
+    public var assetPairsBody: [UInt8]? { rest.latest(RecordedREST.assetPairsPath) }
 
     /// A v2 `"method":"subscribe"` or v1 `"event":"subscribe"` request (`"unsubscribe"` is not).
     static func isSubscribe(_ bytes: some Collection<UInt8>) -> Bool {
@@ -65,11 +72,11 @@ public struct ReplayPlan: Sendable {
     }
 
     /// A capture file in either format (`CaptureRecording` JSON lines or `<timestamp> <frame>`
-    /// lines); from a recording, its received frames and its AssetPairs answer.
+    /// lines); from a recording, its received frames and its REST answers.
     public init(capture contents: [UInt8], speed: Double?) throws(CaptureError) {
         if CaptureRecording.isRecording(contents) {
             let recording = try CaptureRecording.parse(contents)
-            self.init(frames: recording.receivedFrames, speed: speed, assetPairsBody: recording.restBody(path: "/0/public/AssetPairs"),
+            self.init(frames: recording.receivedFrames, speed: speed, rest: RecordedREST(recording), isAccount: recording.header.isAccount,
                       requestTimesNs: recording.events.filter { $0.direction == .sent && Self.isSubscribe($0.text) }.map(\.timestampNs))
         } else {
             self.init(frames: try CaptureFile.parse(contents), speed: speed)

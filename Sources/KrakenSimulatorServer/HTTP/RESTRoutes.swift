@@ -5,6 +5,7 @@ import NIOHTTP1
 /// Kraken's REST API as far as the bridge uses it: public `SystemStatus`, `AssetPairs` and
 /// `Depth`; private `GetWebSocketsToken`, `OpenOrders` and `QueryOrders`, each checked like
 /// Kraken checks them (API-Key, API-Sign over path + SHA256(nonce + body), increasing nonce).
+/// While recordings replay, their answers are served instead (`RecordedREST`).
 enum RESTRoutes {
     static func reply(to request: HTTPRequest, exchange: Exchange) -> HTTPReply {
         exchange.counters.add("rest_requests")
@@ -15,6 +16,10 @@ enum RESTRoutes {
             case .timeout: return .never
             }
         }
+        if exchange.replaysAccount, RecordedREST.orderAnswerPaths.contains(request.path) {
+            if let error = authenticate(request, exchange: exchange) { return error }
+            return replayedOrders(request, exchange: exchange)
+        }
         switch request.path {
         case "/0/public/SystemStatus":
             return .json(#"{"error":[],"result":{"status":"\#(exchange.systemStatus)","timestamp":"\#(Timestamp.now())"}}"#)
@@ -24,7 +29,7 @@ enum RESTRoutes {
             exchange.counters.add("tokens_issued")
             return .json(#"{"error":[],"result":{"token":"\#(token)","expires":\#(TokenStore.lifetimeSeconds)}}"#)
         case "/0/public/AssetPairs":
-            if let recorded = exchange.recordedAssetPairs { return .respond(status: .ok, body: recorded) }
+            if let recorded = exchange.recordedREST?.latest(RecordedREST.assetPairsPath) { return .respond(status: .ok, body: recorded) }
             let names = (request.query["pair"] ?? request.form["pair"]).map { $0.split(separator: ",").map(String.init) }
             return .respond(status: .ok, body: RESTBodies.assetPairs(exchange.pairs, filter: names))
         case "/0/public/Depth":
@@ -47,6 +52,23 @@ enum RESTRoutes {
         default:
             return .json(#"{"error":["EGeneral:Unknown method"]}"#, status: .notFound)
         }
+    }
+
+    /// An account recording's order answers: as recorded (QueryOrders assembled from every
+    /// recorded order); a call the recording never made is answered with an error, never with
+    /// made-up orders.
+    static func replayedOrders(_ request: HTTPRequest, exchange: Exchange) -> HTTPReply {
+        exchange.counters.add("rest_replayed")
+        let recorded = exchange.recordedREST ?? RecordedREST()
+        if request.path == "/0/private/QueryOrders" {
+            let ids = (request.form["txid"] ?? "").split(separator: ",").map(String.init)
+            guard ids.count <= PrivateRESTBodies.maximumQueryIDs else { return .respond(status: .ok, body: RESTBodies.error("EGeneral:Invalid arguments")) }
+            return .respond(status: .ok, body: recorded.queryOrders(ids: ids))
+        }
+        guard let body = recorded.latest(request.path) else {
+            return .respond(status: .ok, body: RESTBodies.error("EService:Unavailable (\(request.path) is not in the replayed recording)"))
+        }
+        return .respond(status: .ok, body: body)
     }
 
     /// Kraken answers authentication problems with HTTP 200 and an error list.
