@@ -43,6 +43,7 @@ enum EffectiveConfiguration {
             "api_key": redacted, "api_secret": redacted,
             "silent_order_after_ms": account.silentOrderAfter.nanoseconds / 1_000_000,
             "rest_timeout_ms": account.restTimeout.nanoseconds / 1_000_000,
+            "token_timeout_ms": account.tokenTimeout.nanoseconds / 1_000_000,
         ]
     }
 

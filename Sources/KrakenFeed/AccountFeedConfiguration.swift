@@ -20,6 +20,9 @@ public struct AccountFeedConfiguration: Sendable {
     /// An open order with no news for this long is checked over REST (QueryOrders).
     public var silentOrderAfter: TimeAmount = .seconds(120)
     public var restTimeout: TimeAmount = .seconds(10)
+    /// The token request's own, shorter deadline: the connection waits for it, so a REST call
+    /// that hangs is given up quickly and the next connection attempt asks again (with backoff).
+    public var tokenTimeout: TimeAmount = .seconds(2)
 
     public init(credentials: APICredentials) {
         self.credentials = credentials
@@ -27,8 +30,8 @@ public struct AccountFeedConfiguration: Sendable {
 
     func validate() throws(FeedConfigurationError) {
         try connection.validate()
-        guard silentOrderAfter > .zero, restTimeout > .zero else {
-            throw FeedConfigurationError(description: "silent-order period and REST timeout must be positive")
+        guard silentOrderAfter > .zero, restTimeout > .zero, tokenTimeout > .zero else {
+            throw FeedConfigurationError(description: "silent-order period, REST timeout and token timeout must be positive")
         }
     }
 }

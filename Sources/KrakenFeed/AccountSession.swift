@@ -99,11 +99,12 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         let generation = connectGeneration
         link.counters.tokenFetches += 1
         let rest = rest
+        let timeout = configuration.tokenTimeout
         let session = NIOLoopBound(self, eventLoop: link.eventLoop)
         let eventLoop = link.eventLoop
         Task {
             let result: Result<WebSocketsToken, any Error>
-            do { result = .success(try await rest.webSocketsToken()) } catch { result = .failure(error) }
+            do { result = .success(try await rest.webSocketsToken(timeout: timeout)) } catch { result = .failure(error) }
             eventLoop.execute { session.value.tokenArrived(result, generation: generation) }
         }
     }

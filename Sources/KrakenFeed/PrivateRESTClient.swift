@@ -26,8 +26,9 @@ package final class PrivateRESTClient: Sendable {
         self.nonces = nonces
     }
 
-    func webSocketsToken() async throws -> WebSocketsToken {
-        try WebSocketsToken(responseBody: try await call("GetWebSocketsToken"))
+    /// A token, waiting at most `timeout` (default: the client's REST timeout).
+    func webSocketsToken(timeout: TimeAmount? = nil) async throws -> WebSocketsToken {
+        try WebSocketsToken(responseBody: try await call("GetWebSocketsToken", timeout: timeout))
     }
 
     func openOrders() async throws -> [RESTOrder] {
@@ -46,7 +47,7 @@ package final class PrivateRESTClient: Sendable {
     }
 
     /// One signed call's answer body (HTTP 2xx), uninterpreted.
-    package func call(_ method: String, fields: [(String, String)] = []) async throws -> Data {
+    package func call(_ method: String, fields: [(String, String)] = [], timeout: TimeAmount? = nil) async throws -> Data {
         let path = "/0/private/\(method)"
         let nonce = nonces.next()
         let form = ([("nonce", String(nonce))] + fields).map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&")
@@ -54,7 +55,7 @@ package final class PrivateRESTClient: Sendable {
         let headers = RequestSigner(credentials: credentials).headers(path: path, nonce: nonce, body: body)
             + [(name: "Content-Type", value: "application/x-www-form-urlencoded"), (name: "User-Agent", value: "krakenbridge")]
         let response = try await HTTPClient.request(
-            method: .POST, host: endpoint.host, port: endpoint.port, path: path, headers: headers, body: body, timeout: timeout,
+            method: .POST, host: endpoint.host, port: endpoint.port, path: path, headers: headers, body: body, timeout: timeout ?? self.timeout,
             tls: endpoint.secure ? tls : nil)
         guard (200..<300).contains(response.status) else {
             throw RESTCallError(description: "\(method): HTTP \(response.status)")

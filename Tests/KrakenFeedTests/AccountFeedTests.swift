@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTransport
 import KrakenFeed
+import NIOCore
 import KrakenSimulatorServer
 import NIOHTTP1
 import SessionLifecycle
@@ -235,6 +236,25 @@ import WireFormat
             let counters = try await harness.account!.diagnostics().counters
             #expect(counters.tokenRejections == 1)
             #expect(counters.tokenFetches == 2)
+        }
+    }
+
+    @Test("a token request REST never answers is given up at the token deadline, not the REST timeout; the next attempt gets a token")
+    func aHangingTokenRequestIsAbandonedAtTheTokenDeadline() async throws {
+        try await FeedHarness.run(.v2, withAccount: true, account: { account in
+            // Long enough that the harness's wait for the feed would fail if the token used it.
+            account.restTimeout = .seconds(300)
+            account.tokenTimeout = .milliseconds(300)
+        }, beforeFeeds: { simulator in
+            try await Self.pausedAtStart(simulator)
+            // The next REST request, the first connect's token request, is never answered.
+            _ = try await HTTPClient.request(method: .POST, host: "127.0.0.1", port: simulator.ports.control, path: "/faults",
+                                             body: Array(#"{"kind":"rest_failure","mode":"timeout","count":1}"#.utf8))
+        }) { harness in
+            let diagnostics = try await harness.waitForFeed(.active, account: true, timeout: .seconds(20))
+            #expect(diagnostics.counters.tokenFailures == 1)
+            #expect(diagnostics.counters.tokenFetches == 2)
+            #expect(try await harness.account!.recentLog().contains { $0.contains("token_failed") })
         }
     }
 
