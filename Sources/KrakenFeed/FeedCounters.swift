@@ -82,6 +82,8 @@ public struct FeedCounters: Sendable, Equatable {
         case .unknownChannel: "unknown_channel"
         case .unknownEvent: "unknown_event"
         case .unexpectedShape: "unexpected_shape"
+        case .duplicateField: "duplicate_field"
+        case .otherProtocolVersion: "other_protocol_version"
         }
     }
 }

@@ -20,6 +20,12 @@ public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A value of a known field that makes the message impossible to interpret, e.g. a
         /// `book` message whose `data` holds two books.
         case unexpectedShape(String)
+        /// A key that appears twice in one object. Kraken never repeats a key, and which of the
+        /// two values counts would be a guess.
+        case duplicateField(String)
+        /// A key of the other protocol version's envelope (`event` in a v2 message, `method` or
+        /// `channel` in a v1 event object): no Kraken message mixes the two vocabularies.
+        case otherProtocolVersion(field: String)
     }
 
     public var kind: Kind
