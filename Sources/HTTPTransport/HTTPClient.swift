@@ -29,16 +29,14 @@ public enum HTTPClient {
     ) async throws -> Response {
         let loop = group.next()
         let promise = loop.makePromise(of: Response.self)
-        let channel = try await ClientBootstrap(group: loop)
-            .connectTimeout(timeout)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls { try ClientTLS.addHandler(to: channel, context: tls, host: host) }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ResponseCollector(promise: promise))
-                }
-            }
-            .connect(host: host, port: port).get()
+        let channel: any Channel
+        do {
+            channel = try await Self.connect(host: host, port: port, timeout: timeout, loop: loop, tls: tls, promise: promise)
+        } catch {
+            // A promise left incomplete is a leak NIO traps on; the connect failure completes it.
+            promise.fail(error)
+            throw error
+        }
         let deadline = loop.scheduleTask(in: timeout) {
             promise.fail(Failure.timedOut)
             channel.close(promise: nil)
@@ -60,6 +58,21 @@ public enum HTTPClient {
             channel.close(promise: nil)
         }
         return try await promise.futureResult.get()
+    }
+
+    private static func connect(
+        host: String, port: Int, timeout: TimeAmount, loop: any EventLoop, tls: NIOSSLContext?, promise: EventLoopPromise<Response>
+    ) async throws -> any Channel {
+        try await ClientBootstrap(group: loop)
+            .connectTimeout(timeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls { try ClientTLS.addHandler(to: channel, context: tls, host: host) }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(ResponseCollector(promise: promise))
+                }
+            }
+            .connect(host: host, port: port).get()
     }
 }
 
