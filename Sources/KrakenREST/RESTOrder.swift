@@ -76,6 +76,18 @@ public struct RESTOrder: Sendable, Equatable {
         return try orders(from: try RESTEnvelope.result(Result.self, from: responseBody).open)
     }
 
+    /// One page of a ClosedOrders response: its orders (ordered by open time, then id) and
+    /// `count`, how many orders match the request in all (Kraken returns 50 per page, most
+    /// recently closed first; the next page is at `ofs` + 50).
+    public static func parseClosedOrders(responseBody: Data) throws(KrakenRESTError) -> (orders: [RESTOrder], count: Int) {
+        struct Result: Decodable {
+            var closed: [String: RawOrder]
+            var count: Int
+        }
+        let result = try RESTEnvelope.result(Result.self, from: responseBody)
+        return (try orders(from: result.closed), result.count)
+    }
+
     /// A QueryOrders response (orders keyed by id), ordered by open time (then id).
     public static func parseQueryOrders(responseBody: Data) throws(KrakenRESTError) -> [RESTOrder] {
         try orders(from: try RESTEnvelope.result([String: RawOrder].self, from: responseBody))

@@ -1,9 +1,11 @@
+import FixedPoint
 import KrakenAuth
 import KrakenSimulator
 import NIOHTTP1
 
 /// Kraken's REST API as far as the bridge uses it: public `SystemStatus`, `AssetPairs` and
-/// `Depth`; private `GetWebSocketsToken`, `OpenOrders` and `QueryOrders`, each checked like
+/// `Depth`; private `GetWebSocketsToken`, `OpenOrders`, `QueryOrders`, `ClosedOrders` and
+/// `TradesHistory` (paged), each checked like
 /// Kraken checks them (API-Key, API-Sign over path + SHA256(nonce + body), increasing nonce).
 /// While recordings replay, their answers are served instead (`RecordedREST`).
 enum RESTRoutes {
@@ -49,9 +51,29 @@ enum RESTRoutes {
             let form = request.form
             let ids = (form["txid"] ?? "").split(separator: ",").map(String.init)
             return .respond(status: .ok, body: PrivateRESTBodies.queryOrders(exchange.account, ids: ids, includeTrades: form["trades"] == "true"))
+        case "/0/private/ClosedOrders", "/0/private/TradesHistory":
+            if let error = authenticate(request, exchange: exchange) { return error }
+            guard let window = historyWindow(request.form) else { return .respond(status: .ok, body: RESTBodies.error("EGeneral:Invalid arguments")) }
+            return .respond(status: .ok, body: request.path == "/0/private/ClosedOrders"
+                ? PrivateRESTHistory.closedOrders(exchange.account, window: window, includeTrades: request.form["trades"] == "true")
+                : PrivateRESTHistory.tradesHistory(exchange.account, window: window))
         default:
             return .json(#"{"error":["EGeneral:Unknown method"]}"#, status: .notFound)
         }
+    }
+
+    /// `start`/`end` (Unix seconds, decimals allowed) and `ofs` of a history request; nil when
+    /// one is not a number (Kraken also takes order or trade ids there; the simulator does not).
+    static func historyWindow(_ form: [String: String]) -> PrivateRESTHistory.Window? {
+        func nanoseconds(_ key: String) -> Int64?? {
+            guard let text = form[key] else { return .some(nil) }
+            guard let value = try? FixedDecimal(text), let scaled = value.rescaled(to: 9) else { return nil }
+            return .some(scaled.mantissa)
+        }
+        guard let start = nanoseconds("start"), let end = nanoseconds("end") else { return nil }
+        let offset = form["ofs"].map { Int($0) } ?? 0
+        guard let offset, offset >= 0 else { return nil }
+        return PrivateRESTHistory.Window(startNs: start, endNs: end, offset: offset)
     }
 
     /// An account recording's order answers: as recorded (QueryOrders assembled from every
