@@ -13,33 +13,40 @@ import WireFormat
 /// recent trades in the snapshot and every status transition, plus `balances`) or v1
 /// (`ownTrades` with the last 50 trades, and `openOrders`; no balances). A fresh token comes
 /// from REST on every connect; each Kraken event becomes exactly one downstream event through
-/// `AccountFlow`, which reads both versions. A sequence gap or a reconnect resubscribes with
-/// snapshots and then reconciles over REST (OpenOrders, QueryOrders, names from AssetPairs);
-/// open orders silent for too long are queried too. `AccountSession+Frames` reads each
-/// version's frames.
+/// `AccountFlow`, which reads both versions. Every connect, and a sequence gap, (re)subscribes
+/// with snapshots and then reconciles over REST (`AccountSession+Reconciliation`); open orders
+/// silent for too long are queried too. `AccountSession+Frames` reads each version's frames.
 final class AccountSession: FeedConnectionDelegate, FeedSession {
     let configuration: AccountFeedConfiguration
     let link: FeedConnection
     let publisher: BusPublisher
-    private let rest: PrivateRESTClient
-    private let publicREST: PublicRESTClient
+    let rest: PrivateRESTClient
+    let publicREST: PublicRESTClient
     var flow = AccountFlow()
 
     var parser = V2FrameParser()
     private var token: String?
     /// Bumped on every connect, so a token that arrives after its connection died is dropped.
     private var connectGeneration = 0
-    /// Reconcile over REST once the snapshots of `awaitedSnapshots` have been applied.
-    private var reconcileAfterSnapshot = false
+    /// Reconcile over REST once the snapshots of `awaitedSnapshots` have been applied: after
+    /// every connect (the first after a start too: what closed while the bridge was down is
+    /// published at once) and after a gap.
+    var reconcileAfterSnapshot = true
+    /// Kraken time from which the next reconciliation reads history (ClosedOrders,
+    /// TradesHistory): where the last successful one started, or after a restart the latest
+    /// event the journal holds. Nil on a first start: the first snapshot is then the baseline
+    /// (what happened before it was never the bridge's to publish), so there is no history
+    /// to read.
+    var historySinceNs: Int64?
     /// Order-bearing channels resubscribed whose snapshot has not come yet.
     private var awaitedSnapshots: Set<PrivateChannel> = []
     /// A resubscription is under way: further gaps on the old subscriptions need no other.
     private var resyncing = false
-    private var reconciling = false
+    var reconciling = false
     /// REST's names of every pair (orders REST reports but the stream never named are given
     /// their v2 symbol, not REST's `XBTUSD`); read with the first reconciliation after a connect.
-    private var symbolMap: SymbolMap?
-    private var silentOrderTimer: Scheduled<Void>?
+    var symbolMap: SymbolMap?
+    var silentOrderTimer: Scheduled<Void>?
 
     init(
         configuration: AccountFeedConfiguration, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64,
@@ -48,6 +55,7 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         self.configuration = configuration
         self.publisher = publisher
         flow.restore(published: published)
+        historySinceNs = published.lazy.map(\.timestampNs).max()
         link = try FeedConnection(name: configuration.name, settings: configuration.connection,
                                   protocolVersion: configuration.protocolVersion, publisher: publisher, eventLoop: eventLoop, seed: seed)
         let tls = configuration.rest.secure ? try ClientTLS.context(trustingCAFile: configuration.connection.trustedCAFile) : nil
@@ -186,7 +194,7 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
 
     // MARK: downstream
 
-    private func deliver(_ output: FlowOutput, receivedNs: Int64) {
+    func deliver(_ output: FlowOutput, receivedNs: Int64) {
         for note in output.notes { link.counters.privateNotes[Self.name(of: note), default: 0] += 1 }
         for event in output.events { publish(event, receivedNs: receivedNs) }
         if output.resyncNeeded { resync() }
@@ -233,81 +241,6 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         for channel in channels {
             unsubscribe(channel)
             subscribe(channel)
-        }
-    }
-
-    // MARK: REST reconciliation
-
-    private typealias Reconciliation = (open: [RESTOrder], queried: [RESTOrder], symbols: SymbolMap?)
-
-    private func reconcile(reason: String) {
-        reconcileAfterSnapshot = false
-        guard !reconciling else { return }
-        reconciling = true
-        link.counters.reconciliations += 1
-        let rest = rest
-        let publicREST = publicREST
-        let known = flow
-        let symbols = symbolMap
-        if symbols == nil { link.counters.assetPairsFetches += 1 }
-        let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-        let eventLoop = link.eventLoop
-        Task {
-            let result: Result<Reconciliation, any Error>
-            do {
-                let map: SymbolMap
-                if let symbols { map = symbols } else { map = try await publicREST.symbolMap() }
-                let open = try await rest.openOrders()
-                let queried = try await rest.queryOrders(known.ordersToQuery(afterOpenOrders: open))
-                result = .success((open, queried, map))
-            } catch {
-                result = .failure(error)
-            }
-            eventLoop.execute { session.value.reconciled(result, reason: reason) }
-        }
-    }
-
-    private func reconciled(_ result: Result<Reconciliation, any Error>, reason: String) {
-        reconciling = false
-        let now = UnixTime.nanoseconds()
-        switch result {
-        case .success(let orders):
-            if let symbols = orders.symbols { symbolMap = symbols }
-            var output = flow.reconcile(orders.open, from: .openOrders, symbols: symbolMap, receivedAtNs: now)
-            let queried = flow.reconcile(orders.queried, from: .queryOrders, symbols: symbolMap, receivedAtNs: now)
-            output.events += queried.events
-            output.notes += queried.notes
-            deliver(output, receivedNs: now)
-        case .failure(let error):
-            link.counters.restFailures += 1
-            link.log.write(kind: "reconcile_failed", "\(reason): \(error); retrying", nowNs: now)
-            let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-            link.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { session.value.reconcile(reason: reason) }
-        }
-    }
-
-    private func scheduleSilentOrderCheck() {
-        let period = TimeAmount.nanoseconds(max(configuration.silentOrderAfter.nanoseconds / 2, 100_000_000))
-        silentOrderTimer = link.eventLoop.assumeIsolated().scheduleTask(in: period) { [weak self] in
-            guard let self else { return }
-            let silent = self.flow.silentOrders(nowNs: UnixTime.nanoseconds(), thresholdNs: self.configuration.silentOrderAfter.nanoseconds)
-            if !silent.isEmpty, self.link.state == .active { self.querySilent(silent) }
-            self.scheduleSilentOrderCheck()
-        }
-    }
-
-    /// Silent orders are orders the stream named, so the current names (if any) suffice.
-    private func querySilent(_ ids: [String]) {
-        guard !reconciling else { return }
-        reconciling = true
-        link.counters.reconciliations += 1
-        let rest = rest
-        let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-        let eventLoop = link.eventLoop
-        Task {
-            let result: Result<Reconciliation, any Error>
-            do { result = .success(([], try await rest.queryOrders(ids), nil)) } catch { result = .failure(error) }
-            eventLoop.execute { session.value.reconciled(result, reason: "silent orders") }
         }
     }
 

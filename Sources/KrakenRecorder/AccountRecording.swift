@@ -22,13 +22,20 @@ struct AccountRecording {
         return awaitedSnapshots.remove(channel) != nil && awaitedSnapshots.isEmpty
     }
 
-    /// OpenOrders and ClosedOrders (with trades), each answer that came with HTTP 2xx; a call
-    /// that failed is left out (a replay then answers it with an error).
-    func reconciliationAnswers() async -> [(path: String, body: [UInt8])] {
+    /// What the account feed's reconciliation reads: OpenOrders, and ClosedOrders (with
+    /// trades) and TradesHistory since the recording started (a bridge replaying the capture
+    /// starts then too), each answer that came with HTTP 2xx; a call that failed is left out (a
+    /// replay then answers it with an error). First pages only: a replay serves one answer.
+    func reconciliationAnswers(sinceNs: Int64) async -> [(path: String, body: [UInt8])] {
+        // Whole seconds, rounded up: nothing from before the recording began.
+        let since = String((sinceNs + 999_999_999) / 1_000_000_000)
+        let calls: [(method: String, fields: [(String, String)])] = [
+            ("OpenOrders", [("trades", "true")]), ("ClosedOrders", [("trades", "true"), ("start", since)]), ("TradesHistory", [("start", since)]),
+        ]
         var answers: [(path: String, body: [UInt8])] = []
-        for method in ["OpenOrders", "ClosedOrders"] {
-            guard let body = try? await rest.call(method, fields: [("trades", "true")]) else { continue }
-            answers.append(("/0/private/\(method)", Array(body)))
+        for call in calls {
+            guard let body = try? await rest.call(call.method, fields: call.fields) else { continue }
+            answers.append(("/0/private/\(call.method)", Array(body)))
         }
         return answers
     }

@@ -17,8 +17,8 @@ import WireFormat
 ///
 /// With credentials it records the authenticated connection as the account feed makes it: a
 /// token (never written: `REDACTED` in the capture), the private subscriptions, and once their
-/// order-bearing snapshots came, the REST answers a reconciliation reads (OpenOrders and
-/// ClosedOrders with trades), which a replay serves back.
+/// order-bearing snapshots came, the REST answers a reconciliation reads (OpenOrders,
+/// ClosedOrders and TradesHistory since the recording began), which a replay serves back.
 public enum CaptureRecorder {
     /// What was recorded.
     public struct Summary: Sendable, Equatable {
@@ -130,7 +130,7 @@ public enum CaptureRecorder {
                             waitingForInstruments = false
                             try await send(unsent)
                         }
-                        if account?.snapshotArrived(text) == true, let answers = await account?.reconciliationAnswers() {
+                        if account?.snapshotArrived(text) == true, let answers = await account?.reconciliationAnswers(sinceNs: header.startedNs) {
                             for answer in answers {
                                 try emit(CaptureRecording.line(.init(
                                     timestampNs: UnixTime.nanoseconds(), direction: .rest, text: answer.body, path: answer.path)))

@@ -53,6 +53,10 @@ public struct AccountFlow: Sendable {
         executions.reconcile(orders, from: source, symbols: symbols, receivedAtNs: receivedAtNs)
     }
 
+    public mutating func reconcile(_ answers: RESTReconciliation, symbols: SymbolMap?, receivedAtNs: Int64) -> FlowOutput {
+        executions.reconcile(answers, symbols: symbols, receivedAtNs: receivedAtNs)
+    }
+
     /// Call after resubscribing one channel: its next message starts a new numbering.
     public mutating func resubscribed(_ channel: PrivateChannel) { sequences.reset(channel) }
 

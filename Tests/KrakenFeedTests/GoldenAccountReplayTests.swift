@@ -114,6 +114,10 @@ import WireFormat
         ) { harness in
             guard let account = harness.account else { throw HarnessFailure("no account feed") }
             lines = try await GoldenReplayTests.busOutput(of: plan, harness) { try await account.diagnostics() }.compactMap(Self.line)
+            // The first connect's reconciliation ran on the recorded answers, and found them all.
+            let counters = try await account.diagnostics().counters
+            let log = try await account.recentLog()
+            #expect(counters.reconciliations >= 1 && counters.restFailures == 0, "\(log)")
         }
         return lines
     }

@@ -37,7 +37,10 @@ struct AccountReplayRESTTests {
             let closed = try await harness.privateREST("ClosedOrders", nonce: 12)
             #expect(String(decoding: closed.body, as: UTF8.self)
                 == #"{"error":["EService:Unavailable (/0/private/ClosedOrders is not in the replayed recording)"]}"#)
-            let replayedNonce = try await harness.privateREST("OpenOrders", nonce: 12)
+            let trades = try await harness.privateREST("TradesHistory", nonce: 13)
+            #expect(String(decoding: trades.body, as: UTF8.self)
+                == #"{"error":["EService:Unavailable (/0/private/TradesHistory is not in the replayed recording)"]}"#)
+            let replayedNonce = try await harness.privateREST("OpenOrders", nonce: 13)
             #expect(String(decoding: replayedNonce.body, as: UTF8.self) == #"{"error":["EAPI:Invalid nonce"]}"#)
         }
     }

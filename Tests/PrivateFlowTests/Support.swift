@@ -78,6 +78,14 @@ struct Harness {
         return output
     }
 
+    mutating func reconcile(_ answers: RESTReconciliation, symbols: SymbolMap? = nil) -> FlowOutput {
+        clock += 1_000_000
+        let output = flow.reconcile(answers, symbols: symbols, receivedAtNs: clock)
+        events += output.events
+        notes += output.notes
+        return output
+    }
+
     var lines: [String] { events.map(describe) }
 }
 

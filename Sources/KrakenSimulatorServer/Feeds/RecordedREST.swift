@@ -2,9 +2,9 @@ import KrakenCapture
 import KrakenWire
 
 /// The REST answers of a recording, served while it replays, so a replayed bridge is told what
-/// the recorded client was told: AssetPairs, and for an account recording OpenOrders and
-/// ClosedOrders as recorded, QueryOrders assembled from every order those answers hold, and a
-/// token for each connect (a recording never keeps its token).
+/// the recorded client was told: AssetPairs, and for an account recording OpenOrders,
+/// ClosedOrders and TradesHistory as recorded and QueryOrders assembled from every order those
+/// answers hold (tokens are issued as usual: a recording never keeps its token).
 public struct RecordedREST: Sendable {
     /// Every answer recorded per path, in order.
     public var bodies: [String: [[UInt8]]]
@@ -27,6 +27,8 @@ public struct RecordedREST: Sendable {
 
     public static let assetPairsPath = "/0/public/AssetPairs"
     static let orderAnswerPaths = ["/0/private/OpenOrders", "/0/private/ClosedOrders", "/0/private/QueryOrders"]
+    /// The private calls a replay answers from the recording (tokens are issued as usual).
+    static let replayedPrivatePaths = orderAnswerPaths + ["/0/private/TradesHistory"]
 
     /// `{"error":[],"result":{"<txid>":{…},…}}` for the requested ids that any recorded order
     /// answer holds (the latest recorded state of each), in the order asked; unknown ids are

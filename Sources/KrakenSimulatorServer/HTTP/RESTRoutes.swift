@@ -18,7 +18,7 @@ enum RESTRoutes {
             case .timeout: return .never
             }
         }
-        if exchange.replaysAccount, RecordedREST.orderAnswerPaths.contains(request.path) {
+        if exchange.replaysAccount, RecordedREST.replayedPrivatePaths.contains(request.path) {
             if let error = authenticate(request, exchange: exchange) { return error }
             return replayedOrders(request, exchange: exchange)
         }

@@ -1,0 +1,132 @@
+import KrakenREST
+import NIOCore
+import PrivateFlow
+import SessionLifecycle
+import WireFormat
+
+/// REST reconciliation: what the private stream should have told and did not. It runs once the
+/// order-bearing snapshots of a connect (every connect, the first after a start too) or of a
+/// resubscription after a gap are in, and reads everything that can have happened meanwhile:
+/// OpenOrders, ClosedOrders and TradesHistory since `historySinceNs` (less an overlap; no
+/// history on a first start without a journal), and QueryOrders for orders the ledger thinks
+/// open that neither lists. The ledger publishes what
+/// is new — an order that lived and died while the stream was away included — exactly once.
+extension AccountSession {
+    /// History is read from a little before where the last reconciliation started: clocks and
+    /// Kraken's timestamps differ by that much at most, and repeats cost nothing (the ledger
+    /// drops them by id).
+    static let historyOverlapNs: Int64 = 60_000_000_000
+    /// ClosedOrders and TradesHistory pages read per reconciliation at most (50 entries each).
+    static let historyPages = 10
+
+    func reconcile(reason: String) {
+        reconcileAfterSnapshot = false
+        guard !reconciling else { return }
+        reconciling = true
+        link.counters.reconciliations += 1
+        let rest = rest
+        let publicREST = publicREST
+        let known = flow
+        let symbols = symbolMap
+        let since = historySinceNs.map { $0 - Self.historyOverlapNs }
+        if symbols == nil { link.counters.assetPairsFetches += 1 }
+        let session = NIOLoopBound(self, eventLoop: link.eventLoop)
+        let eventLoop = link.eventLoop
+        Task {
+            let result: Result<ReconciliationFetch.Fetched, any Error>
+            do {
+                result = .success(try await ReconciliationFetch.fetch(rest: rest, publicREST: publicREST, known: known, symbols: symbols, since: since))
+            } catch {
+                result = .failure(error)
+            }
+            eventLoop.execute { session.value.reconciled(result, reason: reason) }
+        }
+    }
+
+    private func reconciled(_ result: Result<ReconciliationFetch.Fetched, any Error>, reason: String) {
+        reconciling = false
+        let now = UnixTime.nanoseconds()
+        switch result {
+        case .success(let fetched):
+            if let symbols = fetched.symbols { symbolMap = symbols }
+            if let startedNs = fetched.startedNs { historySinceNs = max(historySinceNs ?? startedNs, startedNs) }
+            if !fetched.complete {
+                link.counters.historyTruncations += 1
+                link.log.write(kind: "history_truncated", "\(reason): more than \(Self.historyPages) pages of history; the rest is "
+                    + "reconciled from order totals", nowNs: now)
+            }
+            deliver(flow.reconcile(fetched.answers, symbols: symbolMap, receivedAtNs: now), receivedNs: now)
+        case .failure(let error):
+            link.counters.restFailures += 1
+            link.log.write(kind: "reconcile_failed", "\(reason): \(error); retrying", nowNs: now)
+            let session = NIOLoopBound(self, eventLoop: link.eventLoop)
+            link.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { session.value.reconcile(reason: reason) }
+        }
+    }
+
+    func scheduleSilentOrderCheck() {
+        let period = TimeAmount.nanoseconds(max(configuration.silentOrderAfter.nanoseconds / 2, 100_000_000))
+        silentOrderTimer = link.eventLoop.assumeIsolated().scheduleTask(in: period) { [weak self] in
+            guard let self else { return }
+            let silent = self.flow.silentOrders(nowNs: UnixTime.nanoseconds(), thresholdNs: self.configuration.silentOrderAfter.nanoseconds)
+            if !silent.isEmpty, self.link.state == .active { self.querySilent(silent) }
+            self.scheduleSilentOrderCheck()
+        }
+    }
+
+    /// Silent orders are orders the stream named, so the current names (if any) suffice.
+    private func querySilent(_ ids: [String]) {
+        guard !reconciling else { return }
+        reconciling = true
+        link.counters.reconciliations += 1
+        let rest = rest
+        let session = NIOLoopBound(self, eventLoop: link.eventLoop)
+        let eventLoop = link.eventLoop
+        Task {
+            let result: Result<ReconciliationFetch.Fetched, any Error>
+            do {
+                let queried = try await rest.queryOrders(ids)
+                result = .success(ReconciliationFetch.Fetched(answers: RESTReconciliation(orders: queried.map { ($0, .queryOrders) })))
+            } catch {
+                result = .failure(error)
+            }
+            eventLoop.execute { session.value.reconciled(result, reason: "silent orders") }
+        }
+    }
+}
+
+/// The REST calls of one reconciliation, off the event loop.
+enum ReconciliationFetch {
+    struct Fetched: Sendable {
+        var answers: RESTReconciliation
+        var symbols: SymbolMap?
+        /// When the fetch began: the next one reads history from here.
+        var startedNs: Int64?
+        var complete = true
+    }
+
+    /// Every answer a reconciliation reads, in order (QueryOrders last: it asks for what the
+    /// others did not list).
+    static func fetch(
+        rest: PrivateRESTClient, publicREST: PublicRESTClient, known: AccountFlow, symbols: SymbolMap?, since: Int64?
+    ) async throws -> Fetched {
+        let startedNs = UnixTime.nanoseconds()
+        let map: SymbolMap
+        if let symbols { map = symbols } else { map = try await publicREST.symbolMap() }
+        let open = try await rest.openOrders()
+        var (closed, closedComplete): ([RESTOrder], Bool) = ([], true)
+        var (trades, tradesComplete): ([RESTTrade], Bool) = ([], true)
+        if let since {
+            (closed, closedComplete) = try await rest.closedOrders(since: since, maxPages: AccountSession.historyPages)
+            (trades, tradesComplete) = try await rest.tradesHistory(since: since, maxPages: AccountSession.historyPages)
+        }
+        let queried = try await rest.queryOrders(known.ordersToQuery(afterOpenOrders: open + closed))
+        var orders: [(order: RESTOrder, source: RESTOrderSource)] = []
+        orders += open.map { ($0, .openOrders) }
+        orders += queried.map { ($0, .queryOrders) }
+        orders += closed.map { ($0, .closedOrders) }
+        return Fetched(
+            answers: RESTReconciliation(orders: orders, trades: trades), symbols: map, startedNs: startedNs,
+            complete: closedComplete && tradesComplete)
+    }
+}
