@@ -83,8 +83,12 @@ extension KBHealth {
     init(feeds: [FeedDiagnostics], bus: BusPublisher.Counters, journalError: String?) {
         self.init()
         var problems: [String] = []
-        for feed in feeds where feed.state != .active {
-            problems.append("\(feed.name) feed is \(feed.state.rawValue) (attempt \(feed.attempt)) on \(feed.endpoint)")
+        for feed in feeds {
+            if feed.state != .active {
+                problems.append("\(feed.name) feed is \(feed.state.rawValue) (attempt \(feed.attempt)) on \(feed.endpoint)")
+            } else if let suspicion = feed.suspicion {
+                problems.append("\(feed.name) feed is suspect on \(feed.endpoint): \(suspicion)")
+            }
         }
         if bus.journalFailures > 0 {
             problems.append("\(bus.journalFailures) private events could not be journaled: \(journalError ?? "unknown error")")

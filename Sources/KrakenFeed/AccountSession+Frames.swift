@@ -28,7 +28,7 @@ extension AccountSession {
             publishStatus(MarketEvents.exchangeStatus(status, feed: configuration.name), receivedNs: now)
         case .response(let response):
             guard response.method == .subscribe || response.method == .unsubscribe else {
-                if response.method == .pong { link.counters.pongs += 1 } else { link.counters.unexpectedMessages += 1 }
+                if response.method == .pong { link.pongReceived() } else { link.counters.unexpectedMessages += 1 }
                 return
             }
             var channel = ""
@@ -64,7 +64,7 @@ extension AccountSession {
                 link.counters.unexpectedMessages += 1
             }
         case .pong:
-            link.counters.pongs += 1
+            link.pongReceived()
         case .error(let text, _):
             subscriptionAnswered(subscribe: false, channel: "", error: text)
         case .ticker, .book, .trade, .ohlc, .spread:

@@ -98,8 +98,14 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         symbolMap = nil
     }
 
+    /// A quiet account is normal; an order-bearing channel quiet while orders are open is
+    /// verified: resubscribe with snapshots, then REST (a stuck subscription then shows as an
+    /// overdue ack and the connection is replaced).
     func feedConnectionSuspectsQuiet(_ key: SubscriptionKey) {
-        // A quiet account is normal; silent orders are checked over REST on their own timer.
+        guard PrivateChannel(rawValue: key.channel)?.carriesOrders == true, flow.executions.hasOpenOrders else { return }
+        link.counters.quietVerifications += 1
+        link.log.write(kind: "quiet_verification", "\(key) quiet while orders are open; resubscribing", nowNs: UnixTime.nanoseconds())
+        resync()
     }
 
     /// A fresh token for this connection (Kraken's are for establishing a connection, 15 min).
@@ -265,6 +271,6 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         FeedDiagnostics(
             name: configuration.name, endpoint: configuration.connection.endpoints[link.endpointIndex].description,
             state: link.state, attempt: link.lifecycle.attempt, lastFrameNs: link.lastFrameNs, counters: link.counters,
-            circuitBreakers: link.diagnosticsBreakers(), books: [:])
+            circuitBreakers: link.diagnosticsBreakers(), books: [:], suspicion: link.suspicion(nowNs: UnixTime.nanoseconds()))
     }
 }

@@ -21,8 +21,14 @@ public struct ConnectionSettings: Sendable {
     /// rate for public channels; this stays far below what gets `Exceeded msg rate`).
     public var requestBurst = 10
     public var requestInterval: TimeAmount = .milliseconds(200)
-    /// Kraken's application-level ping (and a WebSocket ping) this often.
-    public var pingInterval: TimeAmount = .seconds(15)
+    /// Kraken's application-level ping (and a WebSocket ping) this often, while subscribing or
+    /// active.
+    public var pingInterval: TimeAmount = .seconds(5)
+    /// A ping of either kind unanswered for this long replaces the connection: it may still send
+    /// heartbeats, but nothing behind it answers. With the interval, a stuck connection is
+    /// replaced within about ten seconds however quiet the market is. Half of it unanswered
+    /// already makes the feed suspect (health).
+    public var pongDeadline: TimeAmount = .seconds(5)
     /// Reconnect backoff: full jitter between 0 and min(cap, base × 2^attempt).
     public var backoffBase: TimeAmount = .milliseconds(250)
     public var backoffCap: TimeAmount = .seconds(30)
@@ -38,7 +44,8 @@ public struct ConnectionSettings: Sendable {
         guard maxFrameSize >= 4_096 else { throw FeedConfigurationError(description: "max frame size below 4096 bytes") }
         guard requestBurst >= 1 else { throw FeedConfigurationError(description: "request burst must be ≥ 1") }
         for (name, value) in [("stale-after", staleAfter), ("ack deadline", ackDeadline), ("quiet period", quietAfter),
-                              ("handshake timeout", handshakeTimeout), ("connect timeout", connectTimeout)] where value <= .zero {
+                              ("handshake timeout", handshakeTimeout), ("connect timeout", connectTimeout),
+                              ("ping interval", pingInterval), ("pong deadline", pongDeadline)] where value <= .zero {
             throw FeedConfigurationError(description: "\(name) must be positive")
         }
     }

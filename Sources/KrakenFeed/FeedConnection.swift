@@ -23,8 +23,9 @@ protocol FeedConnectionDelegate: AnyObject {
 
 /// The part every Kraken connection shares, whatever it carries: the lifecycle state machine
 /// (published on `conn:<feed>:`), endpoint failover behind circuit breakers, reconnects with
-/// full-jitter backoff, connect and handshake deadlines, pings, liveness (connection silence,
-/// unanswered requests, quiet subscriptions) and paced requests. Confined to one event loop.
+/// full-jitter backoff, connect and handshake deadlines, pings whose answers are required,
+/// liveness (connection silence, unanswered pings and requests, quiet subscriptions) and paced
+/// requests. Confined to one event loop.
 final class FeedConnection: WebSocketConnectionDelegate {
     let name: String
     let settings: ConnectionSettings
@@ -38,6 +39,8 @@ final class FeedConnection: WebSocketConnectionDelegate {
     private(set) var endpoints: EndpointRotation
     private(set) var endpointIndex = 0
     private(set) var lastFrameNs: Int64 = 0
+    /// Subscriptions suspected quiet while heartbeats come, until their data flows again.
+    private var quietSuspects: [SubscriptionKey: Int64] = [:]
 
     private let publisher: BusPublisher
     private let connectionTopic: Topic
@@ -141,7 +144,10 @@ final class FeedConnection: WebSocketConnectionDelegate {
         liveness = LivenessMonitor(
             nowNs: now, connectionSilenceNs: settings.staleAfter.nanoseconds,
             unsubscribedSilenceNs: settings.handshakeTimeout.nanoseconds + settings.staleAfter.nanoseconds,
-            ackDeadlineNs: settings.ackDeadline.nanoseconds, dataQuietNs: settings.quietAfter.nanoseconds)
+            ackDeadlineNs: settings.ackDeadline.nanoseconds, dataQuietNs: settings.quietAfter.nanoseconds,
+            pongDeadlineNs: settings.pongDeadline.nanoseconds)
+        quietSuspects = [:]
+        lastPingNs = 0
         connection = WebSocketConnection.connect(
             host: endpoint.host, port: endpoint.port, path: endpoint.path, tls: endpoint.secure ? tls : nil,
             maxFrameSize: settings.maxFrameSize, connectTimeout: settings.connectTimeout, on: eventLoop, delegate: self)
@@ -191,8 +197,28 @@ final class FeedConnection: WebSocketConnectionDelegate {
     }
 
     func connectionReceivedPong(_ connection: WebSocketConnection) {
+        guard connection === self.connection else { return }
         lastFrameNs = UnixTime.nanoseconds()
-        liveness.frameReceived(nowNs: lastFrameNs)
+        liveness.pongReceived(.webSocket, nowNs: lastFrameNs)
+    }
+
+    /// Kraken answered an application ping (v2 `pong` response, v1 `pong` event).
+    func pongReceived() {
+        counters.pongs += 1
+        liveness.pongReceived(.application, nowNs: UnixTime.nanoseconds())
+    }
+
+    /// Why this open connection is suspected of being stuck, for health (nil: it is not): a
+    /// ping unanswered for half the deadline, or a subscription quiet while heartbeats come.
+    func suspicion(nowNs: Int64) -> String? {
+        guard connection != nil, state == .active || state == .subscribing else { return nil }
+        for kind in PingKind.allCases {
+            if let waitingNs = liveness.pingWaitNs(kind, nowNs: nowNs), waitingNs > settings.pongDeadline.nanoseconds / 2 {
+                return "\(kind.rawValue) ping unanswered for \(waitingNs / 1_000_000) ms"
+            }
+        }
+        guard let (key, sinceNs) = quietSuspects.min(by: { $0.value < $1.value }) else { return nil }
+        return "\(key) quiet for \((nowNs - sinceNs) / 1_000_000_000) s while heartbeats arrive; verifying"
     }
 
     func connection(_ connection: WebSocketConnection, received bytes: UnsafeRawBufferPointer) {
@@ -312,13 +338,17 @@ final class FeedConnection: WebSocketConnectionDelegate {
         }
     }
 
-    func dataReceived(_ key: SubscriptionKey, nowNs: Int64) { liveness.dataReceived(key, nowNs: nowNs) }
+    func dataReceived(_ key: SubscriptionKey, nowNs: Int64) {
+        liveness.dataReceived(key, nowNs: nowNs)
+        if !quietSuspects.isEmpty { quietSuspects[key] = nil }
+    }
 
     /// The feed dropped this subscription: it is neither awaited nor watched any more.
     func forget(_ key: SubscriptionKey) {
         pendingAcks.remove(key)
         acknowledgedKeys.remove(key)
         refusedKeys.remove(key)
+        quietSuspects[key] = nil
         liveness.subscriptionRemoved(key)
     }
 
@@ -362,11 +392,16 @@ final class FeedConnection: WebSocketConnectionDelegate {
                 counters.ackTimeouts += 1
                 abort(kind: "ack_overdue", "\(key) unanswered for \(waitingForNs / 1_000_000) ms; reconnecting")
                 return
-            case .dataSuspect(let key, _):
+            case .dataSuspect(let key, let quietForNs):
                 counters.suspectSubscriptions += 1
+                if quietSuspects[key] == nil { quietSuspects[key] = now - quietForNs }
                 // The feed decides; by default a new quiet period starts.
                 liveness.dataReceived(key, nowNs: now)
                 delegate?.feedConnectionSuspectsQuiet(key)
+            case .pingUnanswered(let kind, let waitingForNs):
+                counters.pongTimeouts += 1
+                abort(kind: "ping_unanswered", "\(kind.rawValue) ping unanswered for \(waitingForNs / 1_000_000) ms; reconnecting")
+                return
             }
         }
         if state == .active || state == .subscribing, now - lastPingNs > settings.pingInterval.nanoseconds {
@@ -374,6 +409,8 @@ final class FeedConnection: WebSocketConnectionDelegate {
             pingID += 1
             connection.send(text: protocolVersion == .v2 ? V2Request.ping(requestID: pingID) : V1Request.ping(requestID: pingID))
             connection.ping()
+            liveness.pingSent(.application, nowNs: now)
+            liveness.pingSent(.webSocket, nowNs: now)
         }
     }
 

@@ -16,6 +16,10 @@ public struct FeedCounters: Sendable, Equatable {
     public var statusEvents: UInt64 = 0
     public var heartbeats: UInt64 = 0
     public var pongs: UInt64 = 0
+    /// Private subscriptions resubscribed because they were quiet while orders were open.
+    public var quietVerifications: UInt64 = 0
+    /// Connections replaced because a ping (Kraken's or the WebSocket's) went unanswered.
+    public var pongTimeouts: UInt64 = 0
     public var subscribeErrors: UInt64 = 0
     public var rateLimited: UInt64 = 0
     /// Messages for a symbol or channel this feed did not subscribe to.

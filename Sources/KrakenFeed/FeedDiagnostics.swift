@@ -46,4 +46,8 @@ public struct FeedDiagnostics: Sendable, Equatable {
     public var counters: FeedCounters
     public var circuitBreakers: [Breaker]
     public var books: [String: Book]
+    /// Why the open connection is suspected of being stuck (a ping unanswered for half the
+    /// deadline, a subscription quiet while heartbeats come); nil when it is not. Health
+    /// reports it before the connection is replaced.
+    public var suspicion: String?
 }

@@ -74,7 +74,7 @@ extension MarketSession {
         case .subscriptionStatus(let status):
             handle(status)
         case .pong:
-            link.counters.pongs += 1
+            link.pongReceived()
         case .error(let text, _):
             // Not tied to a subscription (`Malformed request`, `Exceeded msg rate`): counted and
             // logged; anything it left unanswered is caught by the ack deadline.

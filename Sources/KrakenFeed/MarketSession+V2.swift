@@ -61,7 +61,7 @@ extension MarketSession {
     private func handle(_ response: V2Response) {
         switch response.method {
         case .pong:
-            link.counters.pongs += 1
+            link.pongReceived()
         case .subscribe, .unsubscribe:
             var channel = ""
             var symbol = response.symbol ?? ""

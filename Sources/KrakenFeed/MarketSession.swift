@@ -321,6 +321,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             name: configuration.name, endpoint: configuration.connection.endpoints[link.endpointIndex].description,
             state: link.state, attempt: link.lifecycle.attempt, lastFrameNs: link.lastFrameNs, counters: link.counters,
             circuitBreakers: link.diagnosticsBreakers(),
-            books: books.mapValues { FeedDiagnostics.Book(phase: $0.phase, generation: $0.generation, checksum: $0.book.checksum) })
+            books: books.mapValues { FeedDiagnostics.Book(phase: $0.phase, generation: $0.generation, checksum: $0.book.checksum) },
+            suspicion: link.suspicion(nowNs: UnixTime.nanoseconds()))
     }
 }

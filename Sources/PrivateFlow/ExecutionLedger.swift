@@ -111,6 +111,9 @@ public struct ExecutionLedger: Sendable {
         }
     }
 
+    /// Whether any order the ledger knows is still working.
+    public var hasOpenOrders: Bool { orders.orderIDs.contains { orders[$0]?.isTerminal == false } }
+
     /// The quantity published for an order so far.
     public func publishedQuantity(_ orderID: String) -> FixedDecimal { progress[orderID]?.reported ?? .zero }
 }

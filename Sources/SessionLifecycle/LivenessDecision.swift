@@ -10,4 +10,14 @@ public enum LivenessDecision: Equatable, Sendable {
     /// No data for `quietForNs` while heartbeats still arrive: verify it (e.g. resubscribe to get a
     /// fresh snapshot). Never a reason to declare the subscription or the connection dead.
     case dataSuspect(SubscriptionKey, quietForNs: Int64)
+    /// A ping went unanswered past the pong deadline: frames may still come (heartbeats), but
+    /// the far end no longer answers. Close the socket and reconnect.
+    case pingUnanswered(PingKind, waitingForNs: Int64)
+}
+
+/// The two pings a connection sends: Kraken's application ping (answered by the exchange's
+/// engine) and the WebSocket protocol ping (answered by its server).
+public enum PingKind: String, Sendable, Hashable, CaseIterable {
+    case application
+    case webSocket = "websocket"
 }

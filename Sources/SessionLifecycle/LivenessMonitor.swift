@@ -11,11 +11,16 @@
 ///   engine without leaving a pair unsubscribed for long.
 /// - `dataQuietNs` 10 min: long enough that quiet pairs are not re-verified constantly (each check
 ///   costs a paced request), short enough that a silently dropped feed is caught.
+/// - `pongDeadlineNs` 5 s: a connection that still sends heartbeats but no longer answers pings
+///   is stuck behind the socket; pongs normally return in milliseconds.
 public struct LivenessMonitor: Sendable {
     public var connectionSilenceNs: Int64
     public var unsubscribedSilenceNs: Int64
     public var ackDeadlineNs: Int64
     public var dataQuietNs: Int64
+    public var pongDeadlineNs: Int64
+    /// When the oldest unanswered ping of each kind was sent.
+    private var unansweredPings: [PingKind: Int64] = [:]
 
     private enum Phase: Sendable {
         case awaitingAck(sinceNs: Int64)
@@ -29,13 +34,30 @@ public struct LivenessMonitor: Sendable {
     /// Starts watching a connection that opened at `nowNs`.
     public init(
         nowNs: Int64, connectionSilenceNs: Int64 = 10_000_000_000, unsubscribedSilenceNs: Int64 = 45_000_000_000,
-        ackDeadlineNs: Int64 = 10_000_000_000, dataQuietNs: Int64 = 600_000_000_000
+        ackDeadlineNs: Int64 = 10_000_000_000, dataQuietNs: Int64 = 600_000_000_000, pongDeadlineNs: Int64 = 5_000_000_000
     ) {
         lastFrameNs = nowNs
         self.connectionSilenceNs = connectionSilenceNs
         self.unsubscribedSilenceNs = unsubscribedSilenceNs
         self.ackDeadlineNs = ackDeadlineNs
         self.dataQuietNs = dataQuietNs
+        self.pongDeadlineNs = pongDeadlineNs
+    }
+
+    /// A ping of `kind` went out; the deadline runs from the oldest one still unanswered.
+    public mutating func pingSent(_ kind: PingKind, nowNs: Int64) {
+        if unansweredPings[kind] == nil { unansweredPings[kind] = nowNs }
+    }
+
+    /// Its pong came (any pong answers every ping of its kind sent before it).
+    public mutating func pongReceived(_ kind: PingKind, nowNs: Int64) {
+        frameReceived(nowNs: nowNs)
+        unansweredPings[kind] = nil
+    }
+
+    /// How long the oldest unanswered ping has waited at `nowNs` (nil: none is waiting).
+    public func pingWaitNs(_ kind: PingKind, nowNs: Int64) -> Int64? {
+        unansweredPings[kind].map { nowNs - $0 }
     }
 
     /// Any inbound frame: heartbeat, status, pong, ack, error or data.
@@ -66,13 +88,18 @@ public struct LivenessMonitor: Sendable {
     }
 
     /// Everything that needs attention at `nowNs`. A stale connection is reported alone: while
-    /// the socket is silent, nothing can be concluded about single subscriptions. Otherwise
-    /// subscription decisions come sorted by key. Repeats on every call until the caller acts.
+    /// the socket is silent, nothing can be concluded about single subscriptions; so is an
+    /// unanswered ping. Otherwise subscription decisions come sorted by key. Repeats on every call until the caller acts.
     public func evaluate(nowNs: Int64) -> [LivenessDecision] {
         let anyAcknowledged = subscriptions.values.contains { if case .acknowledged = $0 { true } else { false } }
         let silentForNs = nowNs - lastFrameNs
         if silentForNs > (anyAcknowledged ? connectionSilenceNs : unsubscribedSilenceNs) {
             return [.connectionStale(silentForNs: silentForNs)]
+        }
+        for kind in PingKind.allCases {
+            if let waitingForNs = pingWaitNs(kind, nowNs: nowNs), waitingForNs > pongDeadlineNs {
+                return [.pingUnanswered(kind, waitingForNs: waitingForNs)]
+            }
         }
         return subscriptions.sorted { $0.key < $1.key }.compactMap { key, phase in
             switch phase {

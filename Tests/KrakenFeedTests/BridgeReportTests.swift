@@ -88,6 +88,14 @@ import ZeroMQHub
         ])
     }
 
+    @Test func healthNamesAnActiveFeedThatIsSuspectedBeforeItIsReplaced() {
+        var suspect = Self.feed("private", state: .active)
+        suspect.suspicion = "application ping unanswered for 2600 ms"
+        let health = KBHealth(feeds: [Self.feed("public", state: .active), suspect], bus: BusPublisher.Counters(), journalError: nil)
+        #expect(!health.healthy)
+        #expect(health.problems == ["private feed is suspect on ws://127.0.0.1:1/v2: application ping unanswered for 2600 ms"])
+    }
+
     @Test func anAllowlistNamesEndpointKeyNameAndOperatorRole() throws {
         let reader = try CurveKeyPair.generate().publicKey
         let ops = try CurveKeyPair.generate().publicKey

@@ -85,6 +85,57 @@ import WireFormat
         }
     }
 
+    /// Pings twice a second with a one-second deadline; quiet subscriptions are not looked at
+    /// for ten minutes, so only the pings can catch a stall.
+    private static func pingDeadlines(_ configuration: inout MarketFeedConfiguration) {
+        configuration.connection.pingInterval = .milliseconds(500)
+        configuration.connection.pongDeadline = .seconds(1)
+        configuration.connection.quietAfter = .seconds(600)
+    }
+
+    @Test(arguments: ProtocolVersion.allCases)
+    func aStallThatKeepsHeartbeatsIsCaughtByItsUnansweredPingsAndHealthSaysSoFirst(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, feed: Self.pingDeadlines) { harness in
+            _ = try await harness.waitForFeed(.active)
+            let before = harness.recorder.all.count
+            try await harness.control(.POST, "/faults", body: #"{"kind":"stall","target":"public","heartbeats":true}"#)
+            // Suspected while still active (the connection is not replaced yet).
+            var suspicion: String?
+            let deadline = ContinuousClock.now + .seconds(10)
+            while suspicion == nil, ContinuousClock.now < deadline {
+                let diagnostics = try await harness.feed.diagnostics()
+                if diagnostics.state == .active { suspicion = diagnostics.suspicion }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(suspicion?.contains("ping unanswered") == true, "\(String(describing: suspicion))")
+            #expect(await Self.waitForResync(harness, after: before))
+            let counters = try await harness.feed.diagnostics().counters
+            #expect(counters.pongTimeouts == 1)
+            #expect(counters.staleConnections == 0 && counters.suspectSubscriptions == 0 && counters.ackTimeouts == 0)
+            #expect(counters.reconnections == 1)
+            #expect(try await harness.feed.diagnostics().suspicion == nil)
+            try await Self.expectBooksMatchTruth(harness)
+        }
+    }
+
+    @Test(arguments: ProtocolVersion.allCases)
+    func aQuietMarketWhosePingsAreAnsweredIsNeverReplaced(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, feed: Self.pingDeadlines) { harness in
+            _ = try await harness.waitForFeed(.active)
+            try await harness.control(.POST, "/market/pause")
+            let pongs = try await harness.feed.diagnostics().counters.pongs
+            // Eight pings' worth of a market that says nothing but its heartbeats.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while try await harness.feed.diagnostics().counters.pongs < pongs + 8, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let diagnostics = try await harness.feed.diagnostics()
+            #expect(diagnostics.counters.pongs >= pongs + 8)
+            #expect(diagnostics.counters.pongTimeouts == 0 && diagnostics.counters.reconnections == 0)
+            #expect(diagnostics.state == .active && diagnostics.suspicion == nil)
+        }
+    }
+
     @Test(arguments: ProtocolVersion.allCases)
     func malformedJSONIsCountedAndTheSessionContinues(_ version: ProtocolVersion) async throws {
         try await FeedHarness.run(version, feed: Self.quickDeadlines) { harness in
