@@ -267,40 +267,44 @@ import WireFormat
         }
     }
 
-    @Test(arguments: ProtocolVersion.allCases)
-    func aPrivateConnectionThatStallsButKeepsHeartbeatsIsReplacedAndLosesNothing(_ version: ProtocolVersion) async throws {
-        try await FeedHarness.run(version, withAccount: true, account: { account in
-            account.connection.pingInterval = .milliseconds(500)
-            account.connection.pongDeadline = .seconds(1)
-            account.connection.quietAfter = .seconds(600)
-        }, beforeFeeds: Self.pausedAtStart) { harness in
-            let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(4)) { harness in
+    /// Runs the account for `duration` with the private connection stalled (heartbeats still
+    /// sent, nothing else) from 0.8 s on, checks that downstream equals the truth, and returns
+    /// the private feed's counters.
+    private func throughAPrivateStall(
+        _ version: ProtocolVersion, for duration: Duration, settings: @escaping (inout ConnectionSettings) -> Void
+    ) async throws -> FeedCounters {
+        var counters = FeedCounters()
+        try await FeedHarness.run(version, withAccount: true, account: { settings(&$0.connection) }, beforeFeeds: Self.pausedAtStart) { harness in
+            let (truth, busStart) = try await Self.runAccount(harness, for: duration) { harness in
                 try await Task.sleep(for: .milliseconds(800))
                 try await harness.control(.POST, "/faults", body: #"{"kind":"stall","target":"private","heartbeats":true}"#)
             }
             expectSame(Self.downstream(harness, from: busStart).expected, Expected(truth))
-            let counters = try await harness.account!.diagnostics().counters
-            #expect(counters.pongTimeouts >= 1 && counters.reconnections >= 1 && counters.staleConnections == 0)
+            counters = try await harness.account!.diagnostics().counters
         }
+        return counters
+    }
+
+    @Test(arguments: ProtocolVersion.allCases)
+    func aPrivateConnectionThatStallsButKeepsHeartbeatsIsReplacedAndLosesNothing(_ version: ProtocolVersion) async throws {
+        let counters = try await throughAPrivateStall(version, for: .seconds(4)) { connection in
+            connection.pingInterval = .milliseconds(500)
+            connection.pongDeadline = .seconds(1)
+            connection.quietAfter = .seconds(600)
+        }
+        #expect(counters.pongTimeouts >= 1 && counters.reconnections >= 1 && counters.staleConnections == 0)
     }
 
     @Test(arguments: ProtocolVersion.allCases)
     func aPrivateSubscriptionQuietWhileOrdersAreOpenIsVerified(_ version: ProtocolVersion) async throws {
-        try await FeedHarness.run(version, withAccount: true, account: { account in
+        let counters = try await throughAPrivateStall(version, for: .seconds(5)) { connection in
             // Pings cannot catch it here: the quiet check must.
-            account.connection.pingInterval = .seconds(600)
-            account.connection.quietAfter = .seconds(1)
-            account.connection.ackDeadline = .seconds(1)
-        }, beforeFeeds: Self.pausedAtStart) { harness in
-            let (truth, busStart) = try await Self.runAccount(harness, for: .seconds(5)) { harness in
-                try await Task.sleep(for: .milliseconds(800))
-                try await harness.control(.POST, "/faults", body: #"{"kind":"stall","target":"private","heartbeats":true}"#)
-            }
-            expectSame(Self.downstream(harness, from: busStart).expected, Expected(truth))
-            let counters = try await harness.account!.diagnostics().counters
-            #expect(counters.quietVerifications >= 1, "quiet while orders were open: resubscribed")
-            #expect(counters.ackTimeouts >= 1 && counters.reconnections >= 1, "the stuck resubscription replaced the connection")
+            connection.pingInterval = .seconds(600)
+            connection.quietAfter = .seconds(1)
+            connection.ackDeadline = .seconds(1)
         }
+        #expect(counters.quietVerifications >= 1, "quiet while orders were open: resubscribed")
+        #expect(counters.ackTimeouts >= 1 && counters.reconnections >= 1, "the stuck resubscription replaced the connection")
     }
 
     @Test(arguments: ProtocolVersion.allCases)
