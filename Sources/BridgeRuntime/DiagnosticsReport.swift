@@ -65,6 +65,10 @@ extension KBDiagnostics {
         named["bus.journal_failures"] = inputs.bus.journalFailures
         named["zmq.sent"] = inputs.hub.sent
         named["zmq.subscriber_overflows"] = inputs.hub.totalSubscriberOverflows
+        // Peers accepted and disconnected on every socket (a subscriber silent past the ZMTP
+        // heartbeat timeout is disconnected by libzmq: counted here).
+        named["zmq.accepted"] = inputs.hub.connections.reduce(0) { $0 + $1.accepted }
+        named["zmq.disconnected"] = inputs.hub.connections.reduce(0) { $0 + $1.disconnected }
         named["zmq.send_would_block"] = inputs.hub.sendWouldBlock
         named["zmq.send_failed"] = inputs.hub.sendFailed
         named["zmq.replies_sent"] = inputs.hub.repliesSent

@@ -48,11 +48,16 @@ public struct SocketSettings: Sendable, Equatable {
     /// Market-data PUB/XPUB: a deep per-subscriber queue (drops past it show up as sequence
     /// gaps), no linger (stale data has no value and must not delay shutdown), ZMTP heartbeats
     /// and TCP keepalive. Never XPUB_NODROP: one slow reader must not throttle the others.
+    ///
+    /// The heartbeat tolerates a busy consumer for a minute: a subscriber whose queue is full
+    /// stops answering PINGs (its I/O thread stops reading), and a short timeout would drop it
+    /// uncounted; with 60 s its losses are dropped at the high-water mark instead, counted as
+    /// overflows and seen as gaps. Dead peers still go within a minute (TCP keepalive too).
     public static var marketData: SocketSettings {
         var settings = SocketSettings()
         settings.sendHighWaterMark = 50_000
         settings.lingerMilliseconds = 0
-        settings.heartbeat = Heartbeat(intervalMilliseconds: 2_000, timeoutMilliseconds: 6_000)
+        settings.heartbeat = Heartbeat(intervalMilliseconds: 2_000, timeoutMilliseconds: 60_000)
         settings.tcpKeepalive = TCPKeepalive(idleSeconds: 60, intervalSeconds: 10, count: 3)
         settings.handshakeIntervalMilliseconds = 5_000
         return settings

@@ -30,6 +30,9 @@ import ZeroMQHub
         var hub = HubCounters()
         hub.connections = [SocketConnectionCounters(), SocketConnectionCounters()]
         hub.connections[0].subscriberOverflows = 10
+        hub.connections[0].disconnected = 2
+        hub.connections[1].disconnected = 1
+        hub.connections[1].accepted = 5
         var latency = LatencyHistogram()
         for value in [1_000, 2_000, 3_000] as [UInt64] { latency.record(value) }
         let report = KBDiagnostics(DiagnosticsInputs(
@@ -50,6 +53,7 @@ import ZeroMQHub
         #expect(report.counters["feed.public.malformed_frames.unexpected_byte"] == 4)
         #expect(report.counters["feed.private.private_notes.suppressed"] == 9)
         #expect(report.counters["zmq.subscriber_overflows"] == 10)
+        #expect(report.counters["zmq.disconnected"] == 3 && report.counters["zmq.accepted"] == 5)
         #expect(report.counters["bus.outbox_refused"] == 6)
         #expect(report.counters["control.requests"] == 3)
     }

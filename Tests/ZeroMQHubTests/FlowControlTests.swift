@@ -166,6 +166,56 @@ struct FlowControlTests {
         await publisher.shutdown()
     }
 
+    /// The policy (docs/wire-format.md): a subscriber that stops reading keeps its connection
+    /// for up to a minute; what it cannot take meanwhile is dropped at its high-water mark and
+    /// counted as overflows, and it sees each loss as a gap. The ZMTP heartbeat used to time
+    /// such a subscriber out after 6 s (its full queue stops its I/O thread from answering),
+    /// which dropped it uncounted.
+    @Test("a subscriber that stops reading for 8 s stays connected; its losses are counted overflows and gaps")
+    func aPausedSubscriberStaysConnectedAndItsLossesAreCounted() async throws {
+        var publisherSettings = SocketSettings.marketData
+        publisherSettings.sendHighWaterMark = 200
+        let publisher = try await ZMQHub.start(HubConfiguration(sockets: [
+            HubSocketSpec(name: "md", type: .xpub, binds: ["tcp://127.0.0.1:*"], settings: publisherSettings, deliversInbound: true,
+                          countsSubscriberOverflows: true),
+        ]))
+        let endpoint = try #require(publisher.endpoint(of: publisher.socket(0)))
+        let context = try ZMQContext()
+        // Like a pyzmq SUB with default options: no ZMTP heartbeats of its own.
+        let paused = try ZMQSocket(context: context, type: .sub)
+        try paused.set(.receiveHighWaterMark, 200)
+        try paused.set(.subscribe, [])
+        try paused.connect(endpoint)
+        let events = InboundCollector(publisher)
+        #expect(await events.wait { _ in !events.subscriptions.isEmpty })
+
+        // 8 s of 4 KiB messages, a few hundred a second, while the subscriber reads nothing.
+        var sequence: UInt64 = 0
+        let pauseEnds = ContinuousClock.now + .seconds(8)
+        while ContinuousClock.now < pauseEnds {
+            for _ in 0..<20 {
+                sequence += 1
+                _ = publisher.publish(to: publisher.socket(0), frames: testFrames(topic: "t:", sequence: sequence, payloadSize: 4_096))
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // Then it reads again while more is published.
+        var received: [UInt64] = []
+        let readingEnds = ContinuousClock.now + .seconds(2)
+        while ContinuousClock.now < readingEnds {
+            sequence += 1
+            _ = publisher.publish(to: publisher.socket(0), frames: testFrames(topic: "t:", sequence: sequence, payloadSize: 4_096))
+            while let message = try paused.receiveMessage(dontWait: true) { received.append(ZeroMQHubTests.sequence(of: message)) }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        let counters = publisher.counters().connections[0]
+        #expect(counters.disconnected == 0, "the paused subscriber was never disconnected")
+        #expect(counters.subscriberOverflows >= 1, "its losses were counted")
+        #expect(received.last.map { $0 > sequence - 100 } == true, "it receives the latest messages again")
+        #expect(received.count < Int(sequence) && received == received.sorted())
+        await publisher.shutdown()
+    }
+
     @Test("shutdown while another thread publishes flat out returns promptly")
     func shutdownUnderLoad() async throws {
         let hub = try await ZMQHub.start(HubConfiguration(sockets: [
