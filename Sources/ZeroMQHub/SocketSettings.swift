@@ -60,8 +60,15 @@ public struct SocketSettings: Sendable, Equatable {
         settings.heartbeat = Heartbeat(intervalMilliseconds: 2_000, timeoutMilliseconds: 60_000)
         settings.tcpKeepalive = TCPKeepalive(idleSeconds: 60, intervalSeconds: 10, count: 3)
         settings.handshakeIntervalMilliseconds = 5_000
+        settings.maxMessageSize = Int64(maximumSubscriptionBytes)
         return settings
     }
+
+    /// The largest message a publisher endpoint takes from a subscriber: a subscription is one
+    /// flag byte and a topic prefix (tens of bytes). libzmq disconnects a peer that sends more,
+    /// reading only the size header, so a hostile 16 MiB subscription costs no memory (it
+    /// took 1.6 GB and kept it).
+    public static let maximumSubscriptionBytes = 4_096
 
     /// Control ROUTER: libzmq disconnects peers sending more than 1 MiB; anything up to that
     /// reaches the control server, which answers requests over its own (smaller) limit with a

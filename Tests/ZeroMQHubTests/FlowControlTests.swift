@@ -216,6 +216,39 @@ struct FlowControlTests {
         await publisher.shutdown()
     }
 
+    @Test("a subscription larger than the limit disconnects its peer before it is stored; other subscribers go on")
+    func anOversizedSubscriptionIsRefused() async throws {
+        let publisher = try await ZMQHub.start(HubConfiguration(sockets: [
+            .publisher(name: "md", bind: ["tcp://127.0.0.1:*"]),
+        ]))
+        let endpoint = try #require(publisher.endpoint(of: publisher.socket(0)))
+        let context = try ZMQContext()
+        let honest = try ZMQSocket(context: context, type: .sub)
+        try honest.set(.subscribe, Array("t:".utf8))
+        try honest.connect(endpoint)
+        let events = InboundCollector(publisher)
+        #expect(await events.wait { _ in events.subscriptions.count == 1 })
+
+        // 64 KiB is enough to be refused; libzmq's own subscription tree recurses once per byte,
+        // so the sending socket of a 16 MiB one would overflow this process's stack itself.
+        let hostile = try ZMQSocket(context: context, type: .sub)
+        try hostile.set(.subscribe, [UInt8](repeating: 0x41, count: 64 << 10))
+        try hostile.connect(endpoint)
+        #expect(await waitFor { publisher.counters().connections[0].disconnected >= 1 }, "the hostile peer is disconnected")
+        #expect(events.subscriptions.count == 1, "its subscription never reached the publisher")
+
+        var received: [UInt64] = []
+        for value in 1...50 as ClosedRange<UInt64> {
+            publisher.publish(to: publisher.socket(0), frames: testFrames(topic: "t:", sequence: value))
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while received.count < 50, ContinuousClock.now < deadline {
+            if let message = try honest.receiveMessage(dontWait: true) { received.append(sequence(of: message)) } else { await Task.yield() }
+        }
+        #expect(received == Array(1...50), "the honest subscriber gets everything")
+        await publisher.shutdown()
+    }
+
     @Test("shutdown while another thread publishes flat out returns promptly")
     func shutdownUnderLoad() async throws {
         let hub = try await ZMQHub.start(HubConfiguration(sockets: [
