@@ -42,12 +42,16 @@ parallel=()
     "$ROOT/Tests/KrakenWireFuzzingTests/Regressions" -dict="$ROOT/Tests/KrakenWireFuzzingTests/kraken.dict" \
     -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$work/crashes/" "${parallel[@]}") 2>"$work/fuzz.log" || status=$?
-if grep -q 'Is the code instrumented for coverage' "$work/fuzz.log"; then
+# With several jobs each worker writes its own fuzz-N.log: look in all of them.
+if grep -qs 'Is the code instrumented for coverage' "$work/fuzz.log" "$work"/fuzz-*.log; then
     log "the fuzz binary has no coverage instrumentation: remove .build-fuzz and run again" >&2
     exit 1
 fi
-grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|stat::peak_rss_mb)' "$work/fuzz.log" || true
-grep -E '^#[0-9]+.*(DONE|pulse)' "$work/fuzz.log" | tail -1 || true
+for log_file in "$work/fuzz.log" "$work"/fuzz-*.log; do
+    [ -f "$log_file" ] || continue
+    grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|stat::peak_rss_mb)' "$log_file" || true
+    grep -E '^#[0-9]+.*(DONE|pulse)' "$log_file" | tail -1 || true
+done
 if [ "$status" -ne 0 ]; then
     grep -E 'ERROR|Fatal error|SUMMARY' "$work/fuzz.log" | head -20 >&2
     log "fuzzer found a crash (exit $status); inputs in $work/crashes, log in $work/fuzz.log"
