@@ -186,7 +186,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["ControlPlane", "WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["ControlPlane", "WireFormat", "SeededRandom", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "OrderBookTests", dependencies: ["OrderBook", "FixedPoint", "SeededRandom"], swiftSettings: strictSettings),

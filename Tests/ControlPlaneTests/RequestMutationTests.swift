@@ -1,4 +1,5 @@
 import ControlPlane
+import SeededRandom
 import Testing
 import WireFormat
 
@@ -7,16 +8,11 @@ import WireFormat
 /// to a request or to a typed failure — never a trap, never an untyped error.
 @Suite("control requests under mutation")
 struct RequestMutationTests {
-    /// SplitMix64, so a failure is reproducible from the seed.
+    /// Seeded, so a failure is reproducible.
     struct Mutator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random: SplitMix64
+
+        mutating func next() -> UInt64 { random.next() }
 
         mutating func mutate(_ seed: [UInt8]) -> [UInt8] {
             var bytes = seed
@@ -27,7 +23,7 @@ struct RequestMutationTests {
                 case 1: bytes.removeLast(at)
                 case 2: bytes.insert(contentsOf: bytes[at...], at: at)
                 case 3: bytes.remove(at: at)
-                default: bytes.insert(contentsOf: Array(#"{"[":,"0123456789\"#.utf8).shuffled(using: &self).prefix(3), at: at)
+                default: bytes.insert(contentsOf: Array(#"{"[":,"0123456789\"#.utf8).shuffled(using: &random).prefix(3), at: at)
                 }
             }
             return bytes
@@ -42,7 +38,7 @@ struct RequestMutationTests {
 
     @Test("every mutation of every command's request is a request or a typed failure in the request's encoding")
     func mutatedRequestsDecodeOrFailTyped() throws {
-        var mutator = Mutator(state: 2026_12_07)
+        var mutator = Mutator(random: SplitMix64(seed: 2026_12_07))
         var decoded = 0
         var failures: [KBControlErrorCode: Int] = [:]
         for seed in try Self.seeds() {
@@ -73,5 +69,3 @@ struct RequestMutationTests {
         #expect(throws: ControlFailure.self) { try ControlRequestDecoder().decode(bodyFrames: [nestedObjects]) }
     }
 }
-
-extension RequestMutationTests.Mutator: RandomNumberGenerator {}
