@@ -28,7 +28,7 @@ extension AccountSession {
         let publicREST = publicREST
         let known = flow
         let symbols = symbolMap
-        let since = historySinceNs.map { $0 - Self.historyOverlapNs }
+        let since = historySinceNs.map { max($0 - Self.historyOverlapNs, historyFloorNs ?? .min) }
         if symbols == nil { link.counters.assetPairsFetches += 1 }
         let session = NIOLoopBound(self, eventLoop: link.eventLoop)
         let eventLoop = link.eventLoop
@@ -49,7 +49,12 @@ extension AccountSession {
         switch result {
         case .success(let fetched):
             if let symbols = fetched.symbols { symbolMap = symbols }
-            if let startedNs = fetched.startedNs { historySinceNs = max(historySinceNs ?? startedNs, startedNs) }
+            if let startedNs = fetched.startedNs {
+                // Kraken's `start` is whole seconds: the floor is the next one, so no rounding
+                // reaches back before the baseline.
+                if historySinceNs == nil { historyFloorNs = (startedNs / 1_000_000_000 + 1) * 1_000_000_000 }
+                historySinceNs = max(historySinceNs ?? startedNs, startedNs)
+            }
             if !fetched.complete {
                 link.counters.historyTruncations += 1
                 link.log.write(kind: "history_truncated", "\(reason): more than \(Self.historyPages) pages of history; the rest is "

@@ -38,6 +38,10 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
     /// (what happened before it was never the bridge's to publish), so there is no history
     /// to read.
     var historySinceNs: Int64?
+    /// On a first start, where the first reconciliation began: history is never read from
+    /// before it (the 60 s overlap would otherwise reach back before the baseline snapshot, and
+    /// publish what closed before the bridge ever ran). Nil after a restart.
+    var historyFloorNs: Int64?
     /// Order-bearing channels resubscribed whose snapshot has not come yet.
     private var awaitedSnapshots: Set<PrivateChannel> = []
     /// A resubscription is under way: further gaps on the old subscriptions need no other.

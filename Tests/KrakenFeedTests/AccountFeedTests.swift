@@ -226,6 +226,31 @@ import WireFormat
     }
 
     @Test(arguments: ProtocolVersion.allCases)
+    func aReconnectAfterAFirstStartNeverPublishesWhatClosedBeforeTheBridgeStarted(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, withAccount: true, beforeFeeds: { simulator in
+            // The account trades for a second before the bridge ever runs: history, not news.
+            try await Task.sleep(for: .seconds(1))
+            try await Self.pausedAtStart(simulator)
+        }) { harness in
+            _ = try await harness.waitForFeed(.active, account: true)
+            try await harness.control(.POST, "/faults", body: #"{"kind":"disconnect","target":"private"}"#)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while try await harness.account!.diagnostics().counters.reconciliations < 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await harness.recorder.waitUntilQuiet(for: .milliseconds(300))
+            let counters = try await harness.account!.diagnostics().counters
+            #expect(counters.reconciliations >= 2 && counters.reconnections == 1 && counters.restFailures == 0)
+            let fromHistory = harness.recorder.all.compactMap { frame -> String? in
+                guard case .executionReport(let report) = frame.payload,
+                      ["ClosedOrders", "TradesHistory"].contains(report.krakenExecType) else { return nil }
+                return "\(report.orderID) \(report.orderStatus)"
+            }
+            #expect(fromHistory == [], "orders closed before the bridge started were published")
+        }
+    }
+
+    @Test(arguments: ProtocolVersion.allCases)
     func whatHappenedWhileTheBridgeWasDownIsPublishedAtTheFirstConnectAfterARestart(_ version: ProtocolVersion) async throws {
         try await FeedHarness.run(version, withAccount: true, account: { $0.silentOrderAfter = .seconds(3_600) },
                                   beforeFeeds: Self.pausedAtStart) { harness in
