@@ -82,9 +82,6 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
     /// The private channels of the feed's version.
     private var channels: [PrivateChannel] { PrivateChannel.subscribed(by: configuration.protocolVersion) }
 
-    /// Whether a channel's snapshot carries orders or fills (what reconciliation waits for).
-    private static func carriesOrders(_ channel: PrivateChannel) -> Bool { channel.carriesOrders }
-
     // MARK: connection events
 
     func feedConnectionOpened() {
@@ -147,7 +144,7 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
     private func subscribe(_ channel: PrivateChannel) {
         guard let token else { return }
         link.expectAck(SubscriptionKey(channel: channel.streamName, symbol: ""))
-        if Self.carriesOrders(channel) { awaitedSnapshots.insert(channel) }
+        if channel.carriesOrders { awaitedSnapshots.insert(channel) }
         if let subscription = channel.v2Subscription(token: token) { link.send(subscription) }
         if let subscription = channel.v1Subscription(token: token) { link.send(subscription) }
     }

@@ -37,12 +37,7 @@ struct RawOrder: Decodable {
     var trades: [String]?
 
     func order(id: String) throws(KrakenRESTError) -> RESTOrder {
-        let side: RESTOrder.Side
-        switch descr.type {
-        case "buy": side = .buy
-        case "sell": side = .sell
-        default: throw .malformedResponse("\(id): descr.type \"\(descr.type)\"")
-        }
+        guard let side = RESTOrder.Side(descr.type) else { throw .malformedResponse("\(id): descr.type \"\(descr.type)\"") }
         let description = RESTOrder.Description(
             pair: descr.pair, side: side, orderType: descr.ordertype, price: descr.price.value,
             price2: descr.price2?.value ?? .zero, leverage: descr.leverage ?? "none", order: descr.order ?? "",

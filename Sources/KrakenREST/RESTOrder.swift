@@ -23,7 +23,18 @@ public struct RESTOrder: Sendable, Equatable {
         }
     }
 
-    public enum Side: Sendable, Equatable { case buy, sell }
+    public enum Side: Sendable, Equatable {
+        case buy, sell
+
+        /// Kraken's `type` / `descr.type` word; nil for anything else.
+        init?(_ text: String) {
+            switch text {
+            case "buy": self = .buy
+            case "sell": self = .sell
+            default: return nil
+            }
+        }
+    }
 
     /// The `descr` object.
     public struct Description: Sendable, Equatable {

@@ -72,12 +72,7 @@ struct RawTrade: Decodable {
     var maker: Bool?
 
     func trade(id: String) throws(KrakenRESTError) -> RESTTrade {
-        let side: RESTOrder.Side
-        switch type {
-        case "buy": side = .buy
-        case "sell": side = .sell
-        default: throw .malformedResponse("\(id): type \"\(type)\"")
-        }
+        guard let side = RESTOrder.Side(type) else { throw .malformedResponse("\(id): type \"\(type)\"") }
         return RESTTrade(
             tradeID: id, orderID: ordertxid, pair: pair, timeNs: try RawOrder.nanoseconds(time, "\(id): time"), side: side,
             orderType: ordertype, price: price.value, cost: cost.value, fee: fee.value, volume: vol.value,
