@@ -5,7 +5,6 @@ alone, checks every published checksum and ends equal to the simulator's ground 
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 import urllib.request
 from decimal import Decimal
@@ -15,6 +14,7 @@ import pytest
 from krakenbridge import topics, wire
 from krakenbridge.book import Book
 from krakenbridge.subscriber import Subscriber
+from processes import drain, receive_until, start_bridge, start_simulator, stop_all
 
 SYMBOLS = ["BTC/USD", "ETH/USD"]
 
@@ -28,28 +28,16 @@ def control(ports: dict, method: str, path: str, body: dict | None = None) -> di
 
 @pytest.fixture(params=["v2", "v1"])
 def bridge(request, krakenbridge_bin, tmp_path):
-    sim = subprocess.Popen(
-        [str(krakenbridge_bin), "sim", "--public-port", "0", "--private-port", "0", "--rest-port", "0",
-         "--control-port", "0", "--tick-ms", "10", "--pairs", ",".join(SYMBOLS)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    ports = json.loads(sim.stdout.readline())
-    market = f"ipc://{tmp_path}/market.sock"
-    run = subprocess.Popen(
-        [str(krakenbridge_bin), "run", "--protocol", request.param,
-         "--ws-url", f"ws://127.0.0.1:{ports['public']}{'/v2' if request.param == 'v2' else '/'}",
-         "--rest-url", f"http://127.0.0.1:{ports['rest']}", "--pairs", ",".join(SYMBOLS),
-         "--market-bind", market, "--account-bind", f"ipc://{tmp_path}/account.sock",
-         "--control-bind", f"ipc://{tmp_path}/control.sock", "--simulated",
-         "--stats-interval", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    sim = start_simulator(krakenbridge_bin, "--tick-ms", "10", "--pairs", ",".join(SYMBOLS))
     try:
-        endpoints = json.loads(run.stdout.readline())
-        assert endpoints["market"] == market
-        yield ports, market, request.param
+        run = start_bridge(krakenbridge_bin, sim, tmp_path, SYMBOLS, private=False, protocol=request.param)
+    except BaseException:
+        stop_all(sim.process)
+        raise
+    try:
+        yield sim.ports, run.market, request.param
     finally:
-        for process in (run, sim):
-            process.terminate()
-            process.wait(timeout=10)
+        stop_all(run.process, sim.process)
 
 
 def test_books_from_the_bus_verify_and_equal_the_simulators_truth(bridge):
@@ -57,9 +45,7 @@ def test_books_from_the_bus_verify_and_equal_the_simulators_truth(bridge):
     with Subscriber(market, [topics.book(symbol, 10) for symbol in SYMBOLS] + [b"conn:"]) as sub:
         # The subscriber joined late: once books flow, have the bridge resynchronise so that a
         # reset and a fresh snapshot follow for every symbol.
-        while (first := sub.receive(10_000)) is not None and not first.topic.startswith("book:"):
-            pass
-        assert first is not None
+        assert receive_until(sub, lambda frame: frame.topic.startswith("book:"), 30) is not None
         control(ports, "POST", "/faults", {"kind": "disconnect", "target": "public"})
         reset_seen: set[str] = set()
         books: dict[str, Book] = {}
@@ -94,10 +80,11 @@ def test_books_from_the_bus_verify_and_equal_the_simulators_truth(bridge):
         assert resynchronised() and updates >= 100
 
         control(ports, "POST", "/market/pause")
-        while (frame := sub.receive(500)) is not None:
+        def apply_update(frame) -> None:
             payload = frame.payload
             if frame.header.message_type == wire.frame_pb2.MESSAGE_TYPE_BOOK_UPDATE and payload.symbol in books:
                 books[payload.symbol].apply(payload)
+        drain(sub, apply_update)
         for symbol in SYMBOLS:
             # The books hold the digits of the feed read: v1 strings keep Kraken's v1 decimals
             # ("5541.30000"), so the checksum and the text match the truth as a v1 client reads

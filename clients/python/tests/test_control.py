@@ -5,8 +5,6 @@ structured errors for malformed, oversized and unknown requests."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import time
 import urllib.parse
 import urllib.request
@@ -22,13 +20,12 @@ from krakenbridge.control import ControlClient, ControlError, decode_reply, enco
 from krakenbridge.subscriber import Subscriber
 from krakenbridge.v1 import account_pb2, control_pb2, frame_pb2, market_pb2, service_pb2
 from krakenbridge.wire import FLAG_REPLAY
+from processes import DEMO_KEY, DEMO_SECRET, drain, receive_until, start_bridge, start_simulator, stop_all
 
 C = control_pb2
 SYMBOLS = ["BTC/USD", "ETH/USD"]
 ADDED = "DOGE/USD"
 """Simulated (the simulator's default pairs include it) but not given to `run`."""
-DEMO_KEY = "KBSIM-DEMO-KEY"
-DEMO_SECRET = "a3Jha2VuYnJpZGdlLXNpbXVsYXRvci1kZW1vLXNlY3JldC1kby1ub3QtdXNlLXdpdGgtcmVhbC1rcmFrZW4hIQ=="
 
 
 @dataclass
@@ -51,31 +48,18 @@ def sim_control(bridge: Bridge, method: str, path: str, body: dict | None = None
 def bridge(krakenbridge_bin, tmp_path):
     """The simulator (default pairs, so ADDED can be added) and the bridge with the market feed on
     SYMBOLS, the private feed with the demo key, and the control socket on a free port."""
-    sim = subprocess.Popen(
-        [str(krakenbridge_bin), "sim", "--public-port", "0", "--private-port", "0", "--rest-port", "0",
-         "--control-port", "0", "--tick-ms", "10"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    ports = json.loads(sim.stdout.readline())
-    market, account = f"ipc://{tmp_path}/market.sock", f"ipc://{tmp_path}/account.sock"
-    environment = {**os.environ, "KRAKEN_API_KEY": DEMO_KEY, "KRAKEN_API_SECRET": DEMO_SECRET}
-    run = subprocess.Popen(
-        [str(krakenbridge_bin), "run", "--ws-url", f"ws://127.0.0.1:{ports['public']}/v2",
-         "--auth-ws-url", f"ws://127.0.0.1:{ports['private']}/v2", "--rest-url", f"http://127.0.0.1:{ports['rest']}",
-         "--pairs", ",".join(SYMBOLS), "--market-bind", market, "--account-bind", account,
-         "--control-bind", "tcp://127.0.0.1:*",
-         "--journal-path", str(tmp_path / "journal.sqlite"),
-         "--simulated", "--stats-interval", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment)
+    sim = start_simulator(krakenbridge_bin, "--tick-ms", "10")
     try:
-        endpoints = json.loads(run.stdout.readline())
-        assert endpoints["market"] == market and endpoints["account"] == account
-        control = endpoints["control"]
-        assert control.startswith("tcp://127.0.0.1:") and not control.endswith("*"), control
-        yield Bridge(ports, market, account, control)
+        run = start_bridge(krakenbridge_bin, sim, tmp_path, SYMBOLS, control_bind="tcp://127.0.0.1:*")
+    except BaseException:
+        stop_all(sim.process)
+        raise
+    try:
+        assert run.market == f"ipc://{tmp_path}/market.sock" and run.account == f"ipc://{tmp_path}/account.sock"
+        assert run.control.startswith("tcp://127.0.0.1:") and not run.control.endswith("*"), run.control
+        yield Bridge(sim.ports, run.market, run.account, run.control)
     finally:
-        for process in (run, sim):
-            process.terminate()
-            process.wait(timeout=10)
+        stop_all(run.process, sim.process)
 
 
 @pytest.fixture(params=["json", "binary"])
@@ -137,21 +121,18 @@ def test_subscribe_a_ticker_then_see_ticker_frames_then_unsubscribe(control, bri
 def test_add_pair_then_remove_pair(control, bridge):
     book_topic = topics.book(ADDED, 10)
     assert ("book", ADDED) not in subscriptions(control)
-    with Subscriber(bridge.market, [book_topic]) as sub:
+    with Subscriber(bridge.market, [book_topic, topics.SERVICE_HEARTBEAT]) as sub:
+        # A heartbeat proves the subscriptions reached the publisher (they travel in order), so
+        # the new pair's first snapshot cannot be published before this subscriber is listening.
+        assert receive_until(sub, lambda f: f.topic.startswith("hb:"), 10) is not None
         assert control.add_pair(ADDED).HasField("ack")
         assert {("book", ADDED), ("trade", ADDED)} <= subscriptions(control)
-        snapshot = None
-        while snapshot is None and (frame := sub.receive(10_000)) is not None:
-            if isinstance(frame.payload, market_pb2.BookSnapshot):
-                snapshot = frame
+        snapshot = receive_until(sub, lambda f: isinstance(f.payload, market_pb2.BookSnapshot), 20)
         assert snapshot is not None and snapshot.payload.symbol == ADDED
 
         assert control.remove_pair(ADDED).HasField("ack")
         assert not any(symbol == ADDED for _, symbol in subscriptions(control))
-        reset = None
-        while reset is None and (frame := sub.receive(5_000)) is not None:
-            if frame.header.message_type == frame_pb2.MESSAGE_TYPE_BOOK_RESET:
-                reset = frame
+        reset = receive_until(sub, lambda f: f.header.message_type == frame_pb2.MESSAGE_TYPE_BOOK_RESET, 10)
         assert reset is not None, "a removed pair's book ends with a reset"
         assert reset.payload.reason == service_pb2.BOOK_RESET_REASON_OPERATOR
     assert {(channel, symbol) for channel, symbol in subscriptions(control) if symbol in SYMBOLS} >= \
@@ -199,8 +180,7 @@ def test_late_joiner_books_equal_the_simulators_truth(control, bridge):
         assert updates >= 100
 
         sim_control(bridge, "POST", "/market/pause")
-        while (frame := joiner.receive(500)) is not None:
-            books.apply(frame)
+        drain(joiner, books.apply)
         for symbol in SYMBOLS:
             truth = sim_control(bridge, "GET", f"/truth/book?symbol={urllib.parse.quote(symbol, safe='')}&depth=10")
             book = books.get(topics.book(symbol, 10).decode())

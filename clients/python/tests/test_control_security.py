@@ -12,7 +12,7 @@ from krakenbridge.control import ControlClient, ControlError, ControlTimeout, lo
 from krakenbridge.subscriber import Subscriber
 from krakenbridge.v1 import control_pb2
 
-from processes import start_bridge, start_simulator, stop
+from processes import start_bridge, start_simulator, stop_all
 
 
 def keygen(binary, directory, name: str) -> tuple[bytes, bytes]:
@@ -33,12 +33,17 @@ def secured(krakenbridge_bin, tmp_path_factory):
         f"control {keys['reader'][0].decode()}  reader\n"
         f"control {keys['ops'][0].decode()}  ops  operator\n")
     simulator = start_simulator(krakenbridge_bin, "--tick-ms", "20")
-    bridge = start_bridge(
-        krakenbridge_bin, simulator, directory, ["BTC/USD"], "--curve-secret-key-file", str(directory / "server.key_secret"),
-        "--curve-allowlist", str(directory / "allowlist"), transport="tcp")
-    yield bridge, keys
-    stop(bridge.process)
-    stop(simulator.process)
+    try:
+        bridge = start_bridge(
+            krakenbridge_bin, simulator, directory, ["BTC/USD"], "--curve-secret-key-file", str(directory / "server.key_secret"),
+            "--curve-allowlist", str(directory / "allowlist"), transport="tcp")
+    except BaseException:
+        stop_all(simulator.process)
+        raise
+    try:
+        yield bridge, keys
+    finally:
+        stop_all(bridge.process, simulator.process)
 
 
 def client(bridge, keys, name: str, **options) -> ControlClient:

@@ -18,6 +18,8 @@ from decimal import Decimal
 import pytest
 from websockets.sync.client import connect
 
+from processes import first_line, stop
+
 DEMO_KEY = "KBSIM-DEMO-KEY"
 DEMO_SECRET = "a3Jha2VuYnJpZGdlLXNpbXVsYXRvci1kZW1vLXNlY3JldC1kby1ub3QtdXNlLXdpdGgtcmVhbC1rcmFrZW4hIQ=="
 
@@ -30,11 +32,10 @@ def sim(krakenbridge_bin):
          "--control-port", "0", "--tick-ms", "5"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        ports = json.loads(process.stdout.readline())
+        ports = json.loads(first_line(process, "sim"))
         yield ports
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 def http_json(url: str, data: bytes | None = None, headers: dict | None = None) -> dict:
@@ -162,7 +163,7 @@ def test_wss_and_https_with_the_written_ca(krakenbridge_bin, tmp_path):
          "--control-port", "0", "--tls-dir", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        ports = json.loads(process.stdout.readline())
+        ports = json.loads(first_line(process, "sim"))
         context = ssl.create_default_context(cafile=str(tmp_path / "ca.pem"))
         with connect(f"wss://localhost:{ports['public']}/v2", ssl=context, open_timeout=10) as ws:
             status = json.loads(ws.recv(timeout=10))
@@ -176,8 +177,7 @@ def test_wss_and_https_with_the_written_ca(krakenbridge_bin, tmp_path):
             with connect(f"wss://localhost:{ports['public']}/v2", ssl=ssl.create_default_context(), open_timeout=10):
                 pass
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 def test_replay_serves_a_capture_file(krakenbridge_bin, tmp_path):
@@ -190,12 +190,11 @@ def test_replay_serves_a_capture_file(krakenbridge_bin, tmp_path):
          "--control-port", "0", "--replay", str(capture), "--replay-speed", "max"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        ports = json.loads(process.stdout.readline())
+        ports = json.loads(first_line(process, "sim"))
         with connect(f"ws://127.0.0.1:{ports['public']}/v2", open_timeout=10) as ws:
             assert [ws.recv(timeout=10) for _ in frames] == frames
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 def test_a_malformed_capture_is_refused_with_its_line(krakenbridge_bin, tmp_path):
