@@ -48,16 +48,30 @@ let package = Package(
         // The libFuzzer harness for the frame parsers (body in a library so tests replay it).
         .target(name: "KrakenWireFuzzing", dependencies: ["KrakenWire", "OrderBook", "FixedPoint"], swiftSettings: strictSettings),
         .executableTarget(name: "krakenwire-fuzz", dependencies: ["KrakenWireFuzzing"], swiftSettings: strictSettings),
+        // The git commit for `krakenbridge --version`, written before every build.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        // Bus frames as text for people and JSON lines for programs (tap, ctl).
+        .target(
+            name: "BusText", dependencies: ["WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
+        // The libFuzzer harness for the control request decoder, binary and JSON.
+        .target(
+            name: "ControlPlaneFuzzing", dependencies: ["ControlPlane", "WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
+        .executableTarget(name: "controlrequest-fuzz", dependencies: ["ControlPlaneFuzzing"], swiftSettings: strictSettings),
         // Recordings of Kraken connections: the capture formats `record` writes and `sim --replay` and `verify` read.
         .target(name: "KrakenCapture", dependencies: ["FixedPoint", "KrakenWire"], swiftSettings: strictSettings),
         // The Kraken simulator: seeded markets, Kraken-format frames, (next) its servers.
         .target(
             name: "KrakenSimulator", dependencies: ["FixedPoint", "SeededRandom", "KrakenWire", "KrakenCapture"],
             swiftSettings: strictSettings),
-        // TLS for client connections: system trust (Kraken) or a given CA file (the simulator).
+        // Client connection set-up: TLS with system trust (Kraken) or a given CA file (the simulator), and connect failures in words.
         .target(
             name: "TransportTLS",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSettings),
         // WebSocket client connections over SwiftNIO (upgrade handshake, frames in order).
         .target(
@@ -162,12 +176,12 @@ let package = Package(
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "SeededRandom", "KrakenSimulator", "KrakenSimulatorServer", "KrakenAuth",
                 "KrakenFeed", "BridgeRuntime", "BusPublishing", "SessionLifecycle", "KrakenCapture", "KrakenRecorder",
-                "CaptureVerification",
+                "CaptureVerification", "ControlPlane", "BusText",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            swiftSettings: strictSettings),
+            swiftSettings: strictSettings, plugins: ["BuildInfoPlugin"]),
         // Release-mode throughput benchmarks; run by scripts/bench.sh, never by the test command.
         .executableTarget(
             name: "krakenbridge-bench",
@@ -184,9 +198,11 @@ let package = Package(
         .testTarget(
             name: "BusPublishingTests", dependencies: ["BusPublishing", "WireFormat", "ZeroMQHub", "ZeroMQ", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings),
+        .testTarget(name: "BusTextTests", dependencies: ["BusText", "WireFormat"], swiftSettings: strictSettings),
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["ControlPlane", "WireFormat", "SeededRandom", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["ControlPlane", "ControlPlaneFuzzing", "WireFormat", "SeededRandom", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["FuzzCorpus", "FuzzRegressions", "control.dict"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "OrderBookTests", dependencies: ["OrderBook", "FixedPoint", "SeededRandom"], swiftSettings: strictSettings),

@@ -12,7 +12,16 @@ cd "$ROOT"
 log "building KrakenBridge and its tests (debug)"
 build_log="$(mktemp)"
 trap 'rm -f "$build_log"' EXIT
-swift build --build-tests 2>&1 | tee "$build_log" | grep -E '^(error|warning)|error:|warning:' || true
+# Errors and warnings as they come, and the build's progress every 10 % (a first build takes
+# about ten minutes on two cores; silence would look like a hang).
+swift build --build-tests 2>&1 | tee "$build_log" | awk '
+    /^(error|warning)|error:|warning:/ { print; fflush(); next }
+    /^\[[0-9]+\/[0-9]+\]/ {
+        split(substr($1, 2, length($1) - 2), step, "/")
+        percent = int(step[1] * 100 / step[2])
+        if (percent >= shown + 10) { shown = percent - percent % 10; printf "    %d%% (%s)\n", shown, $1; fflush() }
+    }
+    /^Build complete/ { print "    " $0; fflush() }'
 if [ "${PIPESTATUS[0]}" -ne 0 ]; then
     echo "build failed" >&2
     exit 1

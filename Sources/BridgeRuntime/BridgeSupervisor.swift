@@ -55,15 +55,23 @@ public actor BridgeSupervisor {
     /// Opens the journal, binds the bus, starts the feeds, the control server and the
     /// heartbeats. Nothing is left running on failure.
     public static func start(_ configuration: BridgeConfiguration) async throws -> BridgeSupervisor {
-        let journal = try configuration.journal.map { settings in
-            try PrivateJournal(
-                path: settings.path, retention: JournalRetention(maxAge: settings.maxAge, maxEventsPerTopic: settings.maxEventsPerTopic),
-                synchronous: settings.syncEveryCommit ? .full : .normal)
+        let journal: PrivateJournal?
+        do {
+            journal = try configuration.journal.map { settings in
+                try PrivateJournal(
+                    path: settings.path, retention: JournalRetention(maxAge: settings.maxAge, maxEventsPerTopic: settings.maxEventsPerTopic),
+                    synchronous: settings.syncEveryCommit ? .full : .normal)
+            }
+        } catch {
+            throw BridgeStartError.journal(path: configuration.journal?.path ?? "", reason: "\(error)")
         }
         let sink = journal.map(JournalSink.init(journal:))
         let hub: ZMQHub
         do {
             hub = try await ZMQHub.start(Self.hubConfiguration(configuration))
+        } catch let error as ZMQError {
+            try? journal?.close()
+            throw BridgeStartError.bind(error, configured: [configuration.marketBind, configuration.accountBind, configuration.controlBind])
         } catch {
             try? journal?.close()
             throw error
@@ -82,6 +90,7 @@ public actor BridgeSupervisor {
         // holds up market data.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.account == nil ? 1 : 2)
         var market: MarketFeed?
+        let supervisor: BridgeSupervisor
         do {
             market = try await MarketFeed.start(configuration.market, publisher: publisher, on: group.next())
             var account: AccountFeed?
@@ -89,19 +98,9 @@ public actor BridgeSupervisor {
                 account = try await AccountFeed.start(
                     accountConfiguration, publisher: publisher, on: group.next(), restoring: try journal?.publishedReports() ?? [])
             }
-            let supervisor = BridgeSupervisor(
+            supervisor = BridgeSupervisor(
                 configuration: configuration, hub: hub, publisher: publisher, journal: journal, group: group, market: market!,
                 account: account)
-            await supervisor.startBackgroundWork()
-            if let bind = configuration.metricsBind {
-                do {
-                    try await supervisor.startMetrics(host: bind.host, port: bind.port)
-                } catch {
-                    await supervisor.stop()
-                    throw error
-                }
-            }
-            return supervisor
         } catch {
             try? await market?.stop()
             await hub.shutdown()
@@ -109,6 +108,19 @@ public actor BridgeSupervisor {
             try? journal?.close()
             throw error
         }
+        // From here the supervisor owns everything: a failure stops it once, through `stop()`
+        // (stopping the parts a second time hung on the event loops already shut down).
+        await supervisor.startBackgroundWork()
+        if let bind = configuration.metricsBind {
+            do {
+                try await supervisor.startMetrics(host: bind.host, port: bind.port)
+            } catch {
+                await supervisor.stop()
+                let address = bind.host.contains(":") ? "[\(bind.host)]:\(bind.port)" : "\(bind.host):\(bind.port)"
+                throw BridgeStartError.metrics(address: address, reason: BridgeStartError.reason(error))
+            }
+        }
+        return supervisor
     }
 
     /// Market and account PUB sockets, then the control ROUTER; CURVE with a ZAP domain per

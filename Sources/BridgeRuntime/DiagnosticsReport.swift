@@ -83,7 +83,8 @@ extension KBDiagnostics {
 }
 
 extension KBHealth {
-    /// Healthy when every feed is active and every private event was journaled.
+    /// Healthy when every feed is active with every pair it was given, and every private event
+    /// was journaled.
     init(feeds: [FeedDiagnostics], bus: BusPublisher.Counters, journalError: String?) {
         self.init()
         var problems: [String] = []
@@ -92,6 +93,9 @@ extension KBHealth {
                 problems.append("\(feed.name) feed is \(feed.state.rawValue) (attempt \(feed.attempt)) on \(feed.endpoint)")
             } else if let suspicion = feed.suspicion {
                 problems.append("\(feed.name) feed is suspect on \(feed.endpoint): \(suspicion)")
+            }
+            for (symbol, reason) in feed.unavailablePairs.sorted(by: { $0.key < $1.key }) {
+                problems.append("\(feed.name) feed has no \(symbol): \(reason)")
             }
         }
         if bus.journalFailures > 0 {

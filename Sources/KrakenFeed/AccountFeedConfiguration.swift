@@ -19,6 +19,10 @@ public struct AccountFeedConfiguration: Sendable {
     public var credentials: APICredentials
     /// An open order with no news for this long is checked over REST (QueryOrders).
     public var silentOrderAfter: TimeAmount = .seconds(120)
+    /// A finished order (filled, canceled, expired) is forgotten this long after its last news,
+    /// and so are balance ledger ids; Kraken's later replays of them are recognised by their
+    /// time and dropped (`forgotten_order`). Keeps memory flat on a busy account.
+    public var forgetFinishedOrdersAfter: TimeAmount = .seconds(3_600)
     public var restTimeout: TimeAmount = .seconds(10)
     /// The token request's own, shorter deadline: the connection waits for it, so a REST call
     /// that hangs is given up quickly and the next connection attempt asks again (with backoff).
@@ -30,8 +34,9 @@ public struct AccountFeedConfiguration: Sendable {
 
     func validate() throws(FeedConfigurationError) {
         try connection.validate()
-        guard silentOrderAfter > .zero, restTimeout > .zero, tokenTimeout > .zero else {
-            throw FeedConfigurationError(description: "silent-order period, REST timeout and token timeout must be positive")
+        guard silentOrderAfter > .zero, restTimeout > .zero, tokenTimeout > .zero, forgetFinishedOrdersAfter > .zero else {
+            throw FeedConfigurationError(
+                description: "silent-order period, REST timeout, token timeout and finished-order retention must be positive")
         }
     }
 }

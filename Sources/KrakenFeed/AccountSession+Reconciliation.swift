@@ -73,8 +73,19 @@ extension AccountSession {
         let period = TimeAmount.nanoseconds(max(configuration.silentOrderAfter.nanoseconds / 2, 100_000_000))
         silentOrderTimer = link.eventLoop.assumeIsolated().scheduleTask(in: period) { [weak self] in
             guard let self else { return }
-            let silent = self.flow.silentOrders(nowNs: UnixTime.nanoseconds(), thresholdNs: self.configuration.silentOrderAfter.nanoseconds)
+            let now = UnixTime.nanoseconds()
+            let silent = self.flow.silentOrders(nowNs: now, thresholdNs: self.configuration.silentOrderAfter.nanoseconds)
             if !silent.isEmpty, self.link.state == .active { self.querySilent(silent) }
+            // Only while the account is fully known: an outage not yet reconciled may hide
+            // orders that the prune horizon would otherwise take for replays. Nor past the last
+            // pong (less a second for clock skew): a stall not yet detected stops pongs, so
+            // orders hidden in it stay newer than the horizon. (With the default hour of
+            // retention the hour is always the nearer bound; the pong matters to short ones.)
+            let horizon = min(now - self.configuration.forgetFinishedOrdersAfter.nanoseconds,
+                              self.link.lastApplicationPongNs - 1_000_000_000)
+            if self.link.state == .active, !self.reconciling, !self.reconcileAfterSnapshot, horizon > 0 {
+                self.link.counters.ordersForgotten += UInt64(self.flow.prune(before: horizon))
+            }
             self.scheduleSilentOrderCheck()
         }
     }

@@ -256,6 +256,7 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         case .duplicateMessage: "duplicate_message"
         case .duplicateExecution: "duplicate_execution"
         case .duplicateLedgerEntry: "duplicate_ledger_entry"
+        case .forgottenOrder: "forgotten_order"
         case .unchangedBalance: "unchanged_balance"
         case .cacheOnly: "cache_only"
         case .suppressed: "suppressed"

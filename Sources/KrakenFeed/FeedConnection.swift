@@ -54,6 +54,10 @@ final class FeedConnection: WebSocketConnectionDelegate {
     private var pendingAcks: Set<SubscriptionKey> = []
     private var acknowledgedKeys: Set<SubscriptionKey> = []
     private var refusedKeys: Set<SubscriptionKey> = []
+    /// When Kraken last answered an application ping (0: never). Kraken answers in order on
+    /// the same stream, so everything it sent before then has arrived: a stream that stalls
+    /// stops answering, and this stops moving.
+    private(set) var lastApplicationPongNs: Int64 = 0
     private var drainTimer: Scheduled<Void>?
     private var handshakeTimer: Scheduled<Void>?
     private var reconnectTimer: Scheduled<Void>?
@@ -205,7 +209,8 @@ final class FeedConnection: WebSocketConnectionDelegate {
     /// Kraken answered an application ping (v2 `pong` response, v1 `pong` event).
     func pongReceived() {
         counters.pongs += 1
-        liveness.pongReceived(.application, nowNs: UnixTime.nanoseconds())
+        lastApplicationPongNs = UnixTime.nanoseconds()
+        liveness.pongReceived(.application, nowNs: lastApplicationPongNs)
     }
 
     /// Why this open connection is suspected of being stuck, for health (nil: it is not): a

@@ -58,6 +58,8 @@ public struct FeedCounters: Sendable, Equatable {
     /// Subscriptions Kraken refused for the token (`ESession:Invalid session`).
     public var tokenRejections: UInt64 = 0
     public var restFailures: UInt64 = 0
+    /// Finished orders forgotten after `forgetFinishedOrdersAfter` (memory stays flat).
+    public var ordersForgotten: UInt64 = 0
     /// Reconciliations whose ClosedOrders or TradesHistory window held more than the pages read.
     public var historyTruncations: UInt64 = 0
     /// REST AssetPairs reads: every v1 market connect, and the private feed's REST names.

@@ -50,4 +50,7 @@ public struct FeedDiagnostics: Sendable, Equatable {
     /// deadline, a subscription quiet while heartbeats come); nil when it is not. Health
     /// reports it before the connection is replaced.
     public var suspicion: String?
+    /// Pairs the feed wants but does not have, with the reason (a name Kraken does not list, a
+    /// subscription Kraken refused). Health reports each.
+    public var unavailablePairs: [String: String] = [:]
 }

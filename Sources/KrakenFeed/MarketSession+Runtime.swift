@@ -185,6 +185,7 @@ extension MarketSession {
             publisher.retire(retired)
             channels[symbol] = nil
             topics[symbol] = nil
+            unavailable[symbol] = nil
             symbols.removeAll { $0 == symbol }
         } else {
             publisher.retire(retired)

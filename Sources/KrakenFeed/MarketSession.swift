@@ -43,6 +43,9 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     var symbolMap: SymbolMap?
     /// The precisions are known and the first subscriptions went out on this connection.
     var subscribedOnce = false
+    /// Pairs the feed wants but cannot have, with the reason (not in Kraken's instrument
+    /// list, or Kraken's own refusal); health reports each until Kraken acknowledges the pair.
+    var unavailable: [String: String] = [:]
     /// Bumped on every connect, so a REST answer that arrives after its connection died is dropped.
     var connectGeneration = 0
 
@@ -181,9 +184,13 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             link.log.write(kind: "subscribe_error", "\(symbol.isEmpty ? "-" : symbol): \(error)", nowNs: UnixTime.nanoseconds())
             // Kraken names the symbol of a failed subscription; whatever it was, it will not ack.
             // A failed unsubscribe refuses nothing: a new subscription of the key may be waiting.
-            if subscribe { link.refused { $0.symbol == symbol && (channel.isEmpty || $0.channel == channel) } }
+            if subscribe {
+                link.refused { $0.symbol == symbol && (channel.isEmpty || $0.channel == channel) }
+                if channels[symbol] != nil { unavailable[symbol] = "Kraken refused \(channel.isEmpty ? "it" : channel): \(error)" }
+            }
         } else if subscribe {
             link.acknowledged(SubscriptionKey(channel: channel, symbol: symbol))
+            unavailable[symbol] = nil
         }
         link.becomeActiveIfSettled(detail: "subscribed")
     }
@@ -197,6 +204,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             guard instruments[symbol] != nil else {
                 link.counters.subscribeErrors += 1
                 link.log.write(kind: "unknown_symbol", "\(symbol) is not in Kraken's instrument list", nowNs: UnixTime.nanoseconds())
+                unavailable[symbol] = "not in Kraken's instrument list"
                 continue
             }
             guard prepareIfKnown(symbol), let wanted = channels[symbol] else { continue }
@@ -322,6 +330,6 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             state: link.state, attempt: link.lifecycle.attempt, lastFrameNs: link.lastFrameNs, counters: link.counters,
             circuitBreakers: link.diagnosticsBreakers(),
             books: books.mapValues { FeedDiagnostics.Book(phase: $0.phase, generation: $0.generation, checksum: $0.book.checksum) },
-            suspicion: link.suspicion(nowNs: UnixTime.nanoseconds()))
+            suspicion: link.suspicion(nowNs: UnixTime.nanoseconds()), unavailablePairs: unavailable)
     }
 }

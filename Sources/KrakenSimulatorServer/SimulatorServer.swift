@@ -87,11 +87,20 @@ public final class SimulatorServer: Sendable {
             case .replay(let plan): .replay(plan)
             case .throughput(let plan): .throughput(EncodedThroughputStream(plan, allocator: ByteBufferAllocator()), limit: plan.messageLimit)
             }
-            channels.append(try await listener.webSocket(endpoint: .public, port: configuration.publicPort, feed: feed))
-            channels.append(try await listener.webSocket(
-                endpoint: .private, port: configuration.privatePort, feed: configuration.accountReplay.map { .replay($0) } ?? .live))
-            channels.append(try await listener.http(port: configuration.restPort, secure: true) { RESTRoutes.reply(to: $0, exchange: exchange.value) })
-            channels.append(try await listener.http(port: configuration.controlPort, secure: false) { ControlRoutes.reply(to: $0, exchange: exchange.value) })
+            let host = configuration.host
+            channels.append(try await SimulatorBindError.naming(.publicWebSocket, host, configuration.publicPort) {
+                try await listener.webSocket(endpoint: .public, port: configuration.publicPort, feed: feed)
+            })
+            channels.append(try await SimulatorBindError.naming(.privateWebSocket, host, configuration.privatePort) {
+                try await listener.webSocket(
+                    endpoint: .private, port: configuration.privatePort, feed: configuration.accountReplay.map { .replay($0) } ?? .live)
+            })
+            channels.append(try await SimulatorBindError.naming(.rest, host, configuration.restPort) {
+                try await listener.http(port: configuration.restPort, secure: true) { RESTRoutes.reply(to: $0, exchange: exchange.value) }
+            })
+            channels.append(try await SimulatorBindError.naming(.control, host, configuration.controlPort) {
+                try await listener.http(port: configuration.controlPort, secure: false) { ControlRoutes.reply(to: $0, exchange: exchange.value) }
+            })
         } catch {
             for channel in channels { try? await channel.close() }
             try? await group.shutdownGracefully()

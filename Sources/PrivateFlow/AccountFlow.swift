@@ -30,7 +30,7 @@ public struct AccountFlow: Sendable {
 
     public mutating func ingest(_ message: V2BalancesMessage, receivedAtNs: Int64) -> FlowOutput {
         admit(.v2Balances, message.sequence, snapshot: message.kind == .snapshot, at: receivedAtNs) { flow, _ in
-            flow.balances.apply(message)
+            flow.balances.apply(message, receivedAtNs: receivedAtNs)
         }
     }
 
@@ -65,7 +65,14 @@ public struct AccountFlow: Sendable {
     public mutating func reconnected() { sequences.resetAll() }
 
     /// See `ExecutionLedger.prune`: call now and then so finished orders do not pile up.
-    public mutating func prune(terminalBefore cutoffNs: Int64) { executions.prune(terminalBefore: cutoffNs) }
+    /// Forgets what is older than `cutoffNs`: terminal orders and their execution ids, balance
+    /// ledger ids (see `ExecutionLedger.prune`: only while the account is fully known).
+    /// Returns how many orders were forgotten.
+    @discardableResult
+    public mutating func prune(before cutoffNs: Int64) -> Int {
+        balances.prune(before: cutoffNs)
+        return executions.prune(terminalBefore: cutoffNs)
+    }
 
     public func ordersToQuery(afterOpenOrders open: [RESTOrder]) -> [String] { executions.ordersToQuery(afterOpenOrders: open) }
 

@@ -16,7 +16,10 @@ public struct BalanceLedger: Sendable {
     }
 
     private var assets: [String: AssetState] = [:]
-    private var seenLedgerIDs: Set<String> = []
+    /// Ledger ids applied, with the entry's time (Kraken's, else when it arrived), so `prune`
+    /// can forget old ones; an entry older than `forgottenBeforeNs` counts as applied.
+    private var seenLedgerIDs: [String: Int64] = [:]
+    private var forgottenBeforeNs: Int64?
 
     public init() {}
 
@@ -24,7 +27,17 @@ public struct BalanceLedger: Sendable {
     public func balance(of asset: String) -> FixedDecimal? { assets[asset]?.balance }
 
     /// Applies a `balances` message (after the sequence tracker admitted it).
-    public mutating func apply(_ message: V2BalancesMessage) -> FlowOutput {
+    /// Forgets ledger ids of entries from before `cutoffNs` (see `ExecutionLedger.prune`): an
+    /// entry older than that arriving again counts as a duplicate.
+    public mutating func prune(before cutoffNs: Int64) {
+        seenLedgerIDs = seenLedgerIDs.filter { $0.value >= cutoffNs }
+        forgottenBeforeNs = max(forgottenBeforeNs ?? cutoffNs, cutoffNs)
+    }
+
+    /// How many ledger ids are remembered.
+    public var rememberedLedgerEntries: Int { seenLedgerIDs.count }
+
+    public mutating func apply(_ message: V2BalancesMessage, receivedAtNs: Int64 = 0) -> FlowOutput {
         var output = FlowOutput()
         for entry in message.balances {
             let previous = assets[entry.asset]
@@ -50,10 +63,13 @@ public struct BalanceLedger: Sendable {
             assets[entry.asset] = AssetState(balance: entry.balance, lastLedgerID: lastLedgerID)
         }
         for entry in message.ledger {
-            guard seenLedgerIDs.insert(entry.ledgerID).inserted else {
+            let timeNs = entry.timestampNs ?? receivedAtNs
+            let forgotten = forgottenBeforeNs.map { timeNs > 0 && timeNs < $0 } ?? false
+            guard seenLedgerIDs[entry.ledgerID] == nil, !forgotten else {
                 output.notes.append(.duplicateLedgerEntry(ledgerID: entry.ledgerID))
                 continue
             }
+            seenLedgerIDs[entry.ledgerID] = timeNs
             var balance = KBBalance()
             balance.asset = entry.asset
             balance.balance = KBDecimal(entry.balance)

@@ -46,6 +46,11 @@ extension ExecutionLedger {
         var output = FlowOutput()
         var settled: [(order: RESTOrder, source: RESTOrderSource, terminal: KBOrderStatus?)] = []
         for (order, source) in answers.orders {
+            // A closed order REST history repeats after it was forgotten (open ones never are).
+            if order.status != .open, isForgotten(order.orderID, at: order.closeTimeNs ?? order.openTimeNs) {
+                output.notes.append(.forgottenOrder(orderID: order.orderID, krakenEvent: source.rawValue))
+                continue
+            }
             orders.update(order.orderID, at: receivedAtNs) { record in Self.merge(order, symbols: symbols, into: &record) }
             let terminal: KBOrderStatus?
             switch order.status {
@@ -95,6 +100,10 @@ extension ExecutionLedger {
     /// A TradesHistory trade: published as a fill unless its id was published (or absorbed)
     /// already. An order first heard of here is named from the trade.
     private mutating func applyRESTTrade(_ trade: RESTTrade, symbols: SymbolMap?, _ context: EventContext, into output: inout FlowOutput) {
+        if isForgotten(trade.orderID, at: trade.timeNs) {
+            output.notes.append(.forgottenOrder(orderID: trade.orderID, krakenEvent: context.krakenEvent))
+            return
+        }
         orders.update(trade.orderID, at: context.receivedAtNs) { record in
             if record.symbol == nil { record.symbol = symbols?.symbol(for: trade.pair) ?? trade.pair }
             if record.side == .unspecified { record.side = trade.side == .buy ? .buy : .sell }

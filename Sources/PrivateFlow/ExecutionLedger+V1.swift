@@ -14,6 +14,10 @@ extension ExecutionLedger {
         let context = EventContext(
             sequence: message.sequence, origin: isSnapshot ? .snapshot : .stream, receivedAtNs: receivedAtNs, krakenEvent: "ownTrades")
         for trade in message.trades {
+            if isForgotten(trade.orderID, at: trade.timeNs) {
+                output.notes.append(.forgottenOrder(orderID: trade.orderID, krakenEvent: context.krakenEvent))
+                continue
+            }
             let symbol = SymbolMap.v2Symbol(fromV1: trade.pair)
             orders.update(trade.orderID, at: receivedAtNs) { record in
                 record.symbol.merge(symbol)
@@ -45,6 +49,10 @@ extension ExecutionLedger {
         let context = EventContext(
             sequence: message.sequence, origin: isSnapshot ? .snapshot : .stream, receivedAtNs: receivedAtNs, krakenEvent: "openOrders")
         for update in message.orders {
+            if isForgotten(update.orderID, at: update.lastUpdatedNs ?? update.openTimeNs) {
+                output.notes.append(.forgottenOrder(orderID: update.orderID, krakenEvent: context.krakenEvent))
+                continue
+            }
             let isNew = orders.update(update.orderID, at: receivedAtNs) { record in Self.merge(update, into: &record) }
             if adopting && isNew && adoptsEntry(at: update.openTimeNs ?? 0) { adopt(update.orderID) }
             apply(update, context, into: &output)

@@ -27,6 +27,10 @@ extension ExecutionLedger {
 
     mutating func apply(_ execution: V2Execution, _ context: EventContext, adopting: Bool, into output: inout FlowOutput) {
         let orderID = execution.orderID
+        if isForgotten(orderID, at: execution.timestampNs) {
+            output.notes.append(.forgottenOrder(orderID: orderID, krakenEvent: context.krakenEvent))
+            return
+        }
         let isNew = orders.update(orderID, at: context.receivedAtNs) { record in
             record.symbol.merge(execution.symbol)
             if let side = execution.side { record.side = KrakenVocabulary.side(side) }

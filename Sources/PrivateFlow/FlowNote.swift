@@ -8,7 +8,10 @@ public enum FlowNote: Sendable, Equatable {
     /// An execution already applied, recognised by its exec id or trade id (e.g. replayed by a
     /// snapshot after a resubscribe).
     case duplicateExecution(orderID: String, key: String)
-    /// A balance ledger entry already published.
+    /// An event of an order the ledger forgot (terminal for longer than the retention),
+    /// replayed by Kraken (a snapshot's recent trades, REST history): not news.
+    case forgottenOrder(orderID: String, krakenEvent: String)
+    /// A balance ledger entry already published (or older than the ledger ids remembered).
     case duplicateLedgerEntry(ledgerID: String)
     /// A balances snapshot repeated an asset's published state.
     case unchangedBalance(asset: String)

@@ -127,7 +127,7 @@ public final class WebSocketConnection {
                 guard !connection.ended else { return }
                 connection.upgraded = true
                 connection.delegate?.connectionOpened(connection)
-            case .failure(let error): connection.end(.connectFailed(String(describing: error)))
+            case .failure(let error): connection.end(.connectFailed(ConnectionErrorText.describe(error)))
             }
         }
         return connection

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BusText
 import Foundation
 import SwiftProtobuf
 import WireFormat
@@ -72,12 +73,11 @@ struct CtlCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let decoded = binary ? try KBControlReply(serializedBytes: first) : try KBControlReply(jsonUTF8Bytes: first)
-        var options = JSONEncodingOptions()
-        options.preserveProtoFieldNames = true
         if case .config(let config) = decoded.result {
             printLine(config.json)
         } else {
-            printLine(try decoded.jsonString(options: options))
+            // Protobuf JSON's camelCase names, as docs/control.md shows replies.
+            printLine(try decoded.jsonString())
         }
         for start in stride(from: 1, to: reply.frames.count - 2, by: 3) {
             let triple = Array(reply.frames[start..<start + 3])

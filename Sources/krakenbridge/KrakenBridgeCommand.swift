@@ -5,6 +5,7 @@ struct KrakenBridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "krakenbridge",
         abstract: "Kraken WebSocket → exact books → versioned frames on ZeroMQ.",
+        version: Version.line,
         subcommands: [RunCommand.self, RecordCommand.self, VerifyCommand.self, SimCommand.self, CtlCommand.self, TapCommand.self, SynthCommand.self, KeygenCommand.self])
 
     /// Parses the command line and runs the chosen command, as `AsyncParsableCommand.main`

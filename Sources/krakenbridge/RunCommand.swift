@@ -168,8 +168,8 @@ struct RunCommand: AsyncParsableCommand {
         let bridge: BridgeSupervisor
         do {
             bridge = try await BridgeSupervisor.start(configuration)
-        } catch {
-            throw ValidationError("\(error)")
+        } catch let error as BridgeStartError {
+            throw StartupFailure(error, binds: [("--market-bind", marketBind), ("--account-bind", accountBind), ("--control-bind", controlBind)])
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -226,8 +226,22 @@ struct RunCommand: AsyncParsableCommand {
     /// CURVE settings from the secret key file and the allowlist (nil: plain endpoints).
     private func security() throws -> BusSecurity? {
         guard let curveSecretKeyFile, let curveAllowlist else { return nil }
-        let secret = try CurveKey(z85: try String(contentsOfFile: curveSecretKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
-        let clients = try BusSecurity.parseAllowlist(try String(contentsOfFile: curveAllowlist, encoding: .utf8))
+        let secretText = try StartupFailure.readFile(curveSecretKeyFile, option: "--curve-secret-key-file", holding: "the bridge's CURVE secret key (krakenbridge keygen)")
+        let secret: CurveKey
+        do {
+            secret = try CurveKey(z85: secretText)
+        } catch {
+            throw StartupFailure("--curve-secret-key-file", curveSecretKeyFile, "not a Z85 CURVE key (\(error))", "write one with krakenbridge keygen")
+        }
+        let clients: [BusSecurity.Client]
+        do {
+            clients = try BusSecurity.parseAllowlist(
+                try StartupFailure.readFile(curveAllowlist, option: "--curve-allowlist", holding: "the allowed client keys"))
+        } catch let failure as StartupFailure {
+            throw failure
+        } catch {
+            throw StartupFailure("--curve-allowlist", curveAllowlist, "\(error)", "each line is ENDPOINT KEY NAME [operator] (docs/zeromq.md)")
+        }
         return BusSecurity(serverKeys: try CurveKeyPair(secretKey: secret), clients: clients)
     }
 }

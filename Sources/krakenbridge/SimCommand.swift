@@ -166,7 +166,12 @@ struct SimCommand: AsyncParsableCommand {
         configuration.pairs = simulated
         if let scenario { configuration.scenario = try Scenario(contentsOf: scenario) }
         if let apiKey, let apiSecretFile {
-            configuration.credentials = try APICredentials(key: apiKey, base64Secret: try String(contentsOfFile: apiSecretFile, encoding: .utf8))
+            let secret = try StartupFailure.readFile(apiSecretFile, option: "--api-secret-file", holding: "the simulated account's API secret (base64)")
+            do {
+                configuration.credentials = try APICredentials(key: apiKey, base64Secret: secret)
+            } catch {
+                throw StartupFailure("--api-secret-file", apiSecretFile, error.description, "give a base64 secret")
+            }
         }
         if let tlsDir {
             let authority = try SelfSignedAuthority(hostNames: [host])
@@ -194,7 +199,13 @@ struct SimCommand: AsyncParsableCommand {
             configuration.publicFeed = .throughput(ThroughputPlan(stream: stream, messageLimit: throughputMessages))
             printError("sim: throughput stream of \(stream.messages.count) messages")
         }
-        let server = try await SimulatorServer.start(configuration)
+        let server: SimulatorServer
+        do {
+            server = try await SimulatorServer.start(configuration)
+        } catch let error as SimulatorBindError {
+            throw StartupFailure("--\(error.listener.rawValue)", "\(error.port) (on \(error.host))", error.reason,
+                                 StartupFailure.remedy(forBindFailure: error.reason, example: "0"))
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         printLine(String(decoding: try encoder.encode(server.ports), as: UTF8.self))

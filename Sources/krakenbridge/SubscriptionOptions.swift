@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlPlane
 import Foundation
 
 /// What to subscribe, as `run` and `record` both take it.
@@ -21,6 +22,11 @@ struct SubscriptionOptions: ParsableArguments {
     func validate() throws {
         guard [0, 10, 25, 100, 500, 1000].contains(bookDepth) else { throw ValidationError("--book-depth must be 0, 10, 25, 100, 500 or 1000") }
         guard !symbols.isEmpty else { throw ValidationError("--pairs is empty") }
+        // The same rule as the control socket's add-pair: a name Kraken could never list is an
+        // error now, not a pair that silently never subscribes.
+        for symbol in symbols where !ArgumentRules.isValidSymbol(symbol) {
+            throw ValidationError("--pairs: '\(symbol)' is not a pair name; write BASE/QUOTE as Kraken's WebSocket v2 does (BTC/USD)")
+        }
         _ = try intervals()
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BusText
 import Foundation
 import Synchronization
 import WireFormat

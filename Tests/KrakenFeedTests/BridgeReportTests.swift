@@ -100,6 +100,17 @@ import ZeroMQHub
         #expect(health.problems == ["private feed is suspect on ws://127.0.0.1:1/v2: application ping unanswered for 2600 ms"])
     }
 
+    @Test func healthNamesEveryPairAFeedWasGivenButDoesNotHave() {
+        var market = Self.feed("public", state: .active)
+        market.unavailablePairs = ["FOO/BAR": "not in Kraken's instrument list", "ABC/USD": "Kraken refused book: Currency pair not supported ABC/USD"]
+        let health = KBHealth(feeds: [market], bus: BusPublisher.Counters(), journalError: nil)
+        #expect(!health.healthy)
+        #expect(health.problems == [
+            "public feed has no ABC/USD: Kraken refused book: Currency pair not supported ABC/USD",
+            "public feed has no FOO/BAR: not in Kraken's instrument list",
+        ])
+    }
+
     @Test func anAllowlistNamesEndpointKeyNameAndOperatorRole() throws {
         let reader = try CurveKeyPair.generate().publicKey
         let ops = try CurveKeyPair.generate().publicKey

@@ -138,6 +138,16 @@ import WireFormat
 /// Pairs added and removed while the feed runs.
 @Suite(.serialized) struct RuntimePairTests {
     @Test(arguments: ProtocolVersion.allCases)
+    func aConfiguredPairKrakenDoesNotListIsReportedUntilRemoved(_ version: ProtocolVersion) async throws {
+        try await FeedHarness.run(version, symbols: ["BTC/USD", "FOO/BAR"]) { harness in
+            _ = try await harness.waitForFeed(.active)
+            #expect(try await harness.feed.diagnostics().unavailablePairs == ["FOO/BAR": "not in Kraken's instrument list"])
+            #expect(try await harness.feed.remove(symbols: ["FOO/BAR"]).changed == ["FOO/BAR"])
+            #expect(try await harness.feed.diagnostics().unavailablePairs == [:])
+        }
+    }
+
+    @Test(arguments: ProtocolVersion.allCases)
     func anAddedPairIsSubscribedAtOnceARemovedOneEndsWithAReset(_ version: ProtocolVersion) async throws {
         try await FeedHarness.run(version, symbols: ["BTC/USD"]) { harness in
             _ = try await harness.waitForFeed(.active)

@@ -55,10 +55,14 @@ public struct JSONReader {
 
     // MARK: Containers
 
-    /// Reads an object, calling `member` with each key; `member` must consume the value.
+    /// Reads an object, calling `member` with each key; `member` must consume the value. A key
+    /// the object already had is a `duplicateField` error (`ObjectKeys`).
     public mutating func readObject(_ member: (RawString, inout JSONReader) throws(WireError) -> Void) throws(WireError) {
+        var keys = ObjectKeys()
         try readSequence(open: UInt8(ascii: "{"), close: UInt8(ascii: "}")) { (reader) throws(WireError) in
+            let keyOffset = reader.offset
             let key = try reader.readRawString()
+            try keys.insert(key, at: keyOffset)
             try reader.expect(UInt8(ascii: ":"))
             try member(key, &reader)
         }

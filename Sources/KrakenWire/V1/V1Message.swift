@@ -142,44 +142,29 @@ struct V1Event {
     var channelName: String?
     var pair: String?
     var subscription: V1SubscriptionStatus.Subscription?
-    /// The event's fields, for refusing a repeated one.
-    enum Field: Int {
-        case event, status, version, connectionID, requestID, errorMessage, channelID, channelName, pair, subscription
-    }
-    private var seen = SeenFields<Field>()
 
     mutating func read(_ key: RawString, _ reader: inout JSONReader) throws(WireError) {
         if key.equals("method") || key.equals("channel") { throw WireError(.otherProtocolVersion(field: key.string), at: reader.offset) }
         if key.equals("event") {
-            try seen.once(.event, "event", at: reader.offset)
             eventStart = reader.offset
             event = try reader.readString(field: "event")
         } else if key.equals("status") {
-            try seen.once(.status, "status", at: reader.offset)
             status = try reader.readString(field: "status")
         } else if key.equals("version") {
-            try seen.once(.version, "version", at: reader.offset)
             version = try reader.readString(field: "version")
         } else if key.equals("connectionID") {
-            try seen.once(.connectionID, "connectionID", at: reader.offset)
             connectionID = try reader.readUInt64(field: "connectionID")
         } else if key.equals("reqid") {
-            try seen.once(.requestID, "reqid", at: reader.offset)
             requestID = try reader.readUInt64(field: "reqid")
         } else if key.equals("errorMessage") {
-            try seen.once(.errorMessage, "errorMessage", at: reader.offset)
             errorMessage = try reader.readString(field: "errorMessage")
         } else if key.equals("channelID") {
-            try seen.once(.channelID, "channelID", at: reader.offset)
             channelID = try reader.readUInt64(field: "channelID")
         } else if key.equals("channelName") {
-            try seen.once(.channelName, "channelName", at: reader.offset)
             channelName = try reader.readString(field: "channelName")
         } else if key.equals("pair") {
-            try seen.once(.pair, "pair", at: reader.offset)
             pair = try reader.readString(field: "pair")
         } else if key.equals("subscription") {
-            try seen.once(.subscription, "subscription", at: reader.offset)
             subscription = try V1SubscriptionStatus.Subscription.read(&reader)
         } else {
             try reader.skipValue()

@@ -97,11 +97,6 @@ struct V2Envelope {
     var responseBox: ResponseBox?
     var deferredResult: Int?
 
-    /// The envelope's fields, for refusing a repeated one.
-    enum Field: Int {
-        case channel, type, data, sequence, timestamp, method, result, success, error, requestID, timeIn, timeOut, symbol
-    }
-    private var seen = SeenFields<Field>()
 
     final class ResponseBox {
         var response = V2Response(method: .ping)
@@ -118,16 +113,13 @@ struct V2Envelope {
     mutating func read(_ key: RawString, _ reader: inout JSONReader) throws(WireError) {
         if key.equals("event") { throw WireError(.otherProtocolVersion(field: "event"), at: reader.offset) }
         if key.equals("channel") {
-            try seen.once(.channel, "channel", at: reader.offset)
             let start = reader.offset
             let name = try reader.readKeyword(field: "channel") { $0 }
             guard let channel = V2Channel(name) else { throw WireError(.unknownChannel(name.string), at: start) }
             self.channel = channel
         } else if key.equals("type") {
-            try seen.once(.type, "type", at: reader.offset)
             kind = try MessageKind.read(&reader)
         } else if key.equals("data") {
-            try seen.once(.data, "data", at: reader.offset)
             if let channel, let kind {
                 data = try V2Data.read(channel: channel, kind: kind, &reader)
             } else {
@@ -135,16 +127,12 @@ struct V2Envelope {
                 try reader.skipValue()
             }
         } else if key.equals("sequence") {
-            try seen.once(.sequence, "sequence", at: reader.offset)
             sequence = try reader.readUInt64(field: "sequence")
         } else if key.equals("timestamp") {
-            try seen.once(.timestamp, "timestamp", at: reader.offset)
             timestampNs = try reader.readTimestamp(field: "timestamp")
         } else if key.equals("method") {
-            try seen.once(.method, "method", at: reader.offset)
             method = V2Method(try reader.readKeyword(field: "method") { $0 })
         } else if key.equals("result") {
-            try seen.once(.result, "result", at: reader.offset)
             if let method {
                 response.result = try V2ResponseResult.read(method: method, &reader)
             } else {
@@ -152,22 +140,16 @@ struct V2Envelope {
                 try reader.skipValue()
             }
         } else if key.equals("success") {
-            try seen.once(.success, "success", at: reader.offset)
             response.success = try reader.readBool(field: "success")
         } else if key.equals("error") {
-            try seen.once(.error, "error", at: reader.offset)
             response.error = try reader.readString(field: "error")
         } else if key.equals("req_id") {
-            try seen.once(.requestID, "req_id", at: reader.offset)
             response.requestID = try reader.readUInt64(field: "req_id")
         } else if key.equals("time_in") {
-            try seen.once(.timeIn, "time_in", at: reader.offset)
             response.timeInNs = try reader.readTimestamp(field: "time_in")
         } else if key.equals("time_out") {
-            try seen.once(.timeOut, "time_out", at: reader.offset)
             response.timeOutNs = try reader.readTimestamp(field: "time_out")
         } else if key.equals("symbol") {
-            try seen.once(.symbol, "symbol", at: reader.offset)
             response.symbol = try reader.readString(field: "symbol")
         } else {
             try reader.skipValue()
