@@ -12,8 +12,12 @@ check=false
 [ "${1:-}" = "--check" ] && check=true
 
 ensure_python_env
-(cd "$ROOT" && swift build --product protoc-gen-swift >/dev/null)
-plugin="$(swift_bin_path)/protoc-gen-swift"
+# Its own build folder: building one product in .build changes the flags SwiftProtobuf is
+# compiled with there, and the next `swift build --build-tests` recompiled SwiftProtobuf and
+# everything above it (minutes, on every test run that followed the freshness test).
+protoc_build=(swift build --product protoc-gen-swift --scratch-path "$ROOT/.build-protoc")
+(cd "$ROOT" && "${protoc_build[@]}" >/dev/null)
+plugin="$(cd "$ROOT" && "${protoc_build[@]}" --show-bin-path)/protoc-gen-swift"
 
 swift_dir="$ROOT/Sources/WireFormat/Generated"
 python_dir="$ROOT/clients/python"

@@ -113,12 +113,12 @@ class Observations:
 
 
 class Soak:
-    def __init__(self, binary: Path, directory: Path, seed: int, tick_ms: int) -> None:
+    def __init__(self, binary: Path, directory: Path, seed: int, tick_ms: int, bridge_args: list[str]) -> None:
         self.random = random.Random(seed)
         self.simulator = start_simulator(binary, "--tick-ms", str(tick_ms), "--pairs", ",".join(SYMBOLS))
         try:
             self.bridge = start_bridge(binary, self.simulator, directory, SYMBOLS, "--book-depth", str(DEPTH),
-                                       "--tickers", "--ohlc", "1", control_bind="tcp://127.0.0.1:*")
+                                       "--tickers", "--ohlc", "1", *bridge_args, control_bind="tcp://127.0.0.1:*")
         except BaseException:
             stop_all(self.simulator.process)
             raise
@@ -181,8 +181,10 @@ class Soak:
         if frame.topic.startswith("conn:"):
             self.on_connection(frame, now)
             return
-        self.seen.frames += 1
         kind = frame.header.message_type
+        if kind == frame_pb2.MESSAGE_TYPE_TOPIC_HEARTBEAT:
+            return  # idle topics say so every second: not activity
+        self.seen.frames += 1
         if kind == frame_pb2.MESSAGE_TYPE_BOOK_RESET:
             self.seen.resets[frame.topic].append((now, frame.payload.reason))
             self.awaiting_snapshot[frame.topic] = (now, frame.payload.reason)
@@ -494,9 +496,11 @@ def main() -> int:
     parser.add_argument("--fault-every", type=float, default=1.0, help="mean seconds between faults")
     parser.add_argument("--check-every", type=float, default=60, help="seconds between book checks")
     parser.add_argument("--json", type=Path, help="also write the result as JSON here")
+    parser.add_argument("--bridge-arg", action="append", default=[], metavar="ARG",
+                        help="an extra argument for `krakenbridge run` (repeatable), e.g. --bridge-arg=--finished-order-retention=60")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kb-soak-") as directory:
-        soak = Soak(options.bin, Path(directory), options.seed, options.tick_ms)
+        soak = Soak(options.bin, Path(directory), options.seed, options.tick_ms, options.bridge_arg)
         try:
             result = soak.run(options.minutes, options.fault_every, options.check_every)
         finally:

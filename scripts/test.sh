@@ -32,6 +32,9 @@ if grep -E "^($ROOT/)?(Sources|Tests)/[^:]+:[0-9]+:[0-9]+: warning:" "$build_log
     exit 1
 fi
 
+log "building protoc-gen-swift (for the generated-code freshness test; its own build folder)"
+swift build --product protoc-gen-swift --scratch-path .build-protoc 2>&1 | grep -E 'error:' || true
+
 log "Swift tests"
 # At most 4 test functions at a time. Many feed tests run a simulator that ticks every 10 ms
 # while they wait for a condition; with Swift Testing's default width on 2 cores they slow each

@@ -44,6 +44,7 @@ enum EffectiveConfiguration {
             "silent_order_after_ms": account.silentOrderAfter.nanoseconds / 1_000_000,
             "rest_timeout_ms": account.restTimeout.nanoseconds / 1_000_000,
             "token_timeout_ms": account.tokenTimeout.nanoseconds / 1_000_000,
+            "forget_finished_orders_after_ms": account.forgetFinishedOrdersAfter.nanoseconds / 1_000_000,
         ]
     }
 

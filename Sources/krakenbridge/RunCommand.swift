@@ -4,6 +4,7 @@ import BusPublishing
 import Foundation
 import KrakenAuth
 import KrakenFeed
+import NIOCore
 import SessionLifecycle
 import WireFormat
 import ZeroMQ
@@ -109,12 +110,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Largest WebSocket frame accepted from Kraken, in bytes.")
     var maxFrameSize = 4 << 20
 
+    @Option(help: "Seconds a finished order (and a balance ledger id) is remembered; Kraken's later replays of it are recognised by their time.")
+    var finishedOrderRetention = 3_600
+
     @Option(help: "Seconds between diagnostics lines on stderr (0: none).")
     var statsInterval = 10
 
     func validate() throws {
         guard ProtocolVersion(rawValue: protocolName) != nil else { throw ValidationError("--protocol must be v2 or v1") }
         guard statsInterval >= 0 else { throw ValidationError("--stats-interval must be ≥ 0") }
+        guard finishedOrderRetention >= 60 else {
+            throw ValidationError("--finished-order-retention must be at least 60 seconds (Kraken replays recent trades after every reconnect)")
+        }
         for url in wsURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--ws-url '\(url)' is not ws:// or wss://") }
         for url in authWSURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--auth-ws-url '\(url)' is not ws:// or wss://") }
         guard RESTEndpoint(url: restURL) != nil else { throw ValidationError("--rest-url '\(restURL)' is not http(s)://host[:port]") }
@@ -154,6 +161,7 @@ struct RunCommand: AsyncParsableCommand {
             account.connection.trustedCAFile = caFile
             account.connection.maxFrameSize = maxFrameSize
             account.rest = rest
+            account.forgetFinishedOrdersAfter = .seconds(Int64(finishedOrderRetention))
             configuration.account = account
         }
 

@@ -148,3 +148,9 @@ def documented_reply(heading: str) -> dict:
 def _write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
+
+
+def test_a_finished_order_retention_too_short_for_kraken_replays_is_refused(krakenbridge_bin, simulator):
+    status, stderr, _ = run_until_exit(krakenbridge_bin, *run_against(simulator, "--finished-order-retention", "5"))
+    assert status != 0
+    assert "--finished-order-retention must be at least 60 seconds" in stderr, stderr
