@@ -42,6 +42,12 @@ fi
 # ld.gold always notes that it cannot export an ASan-internal symbol; anything else is shown.
 printf '%s\n' "$output" | grep -E 'error|warning: ' | grep -v '__asan_extra_spill_area' || true
 fuzzer="$("${build[@]}" --show-bin-path)/$product"
+# A binary without coverage counters fuzzes blind (seen once: a .build-fuzz left by a build of
+# another target linked uninstrumented objects). Say so now, not after the whole run.
+if ! nm "$fuzzer" | grep -q __start___sancov_cntrs; then
+    log "$product has no coverage instrumentation: remove .build-fuzz and run again" >&2
+    exit 1
+fi
 
 mkdir -p "$work/corpus" "$work/crashes"
 log "fuzzing for ${seconds}s (corpus $work/corpus, crashes $work/crashes)"
