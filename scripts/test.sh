@@ -16,8 +16,9 @@ trap 'rm -f "$build_log"' EXIT
 # about ten minutes on two cores; silence would look like a hang).
 swift build --build-tests 2>&1 | tee "$build_log" | awk '
     /^(error|warning)|error:|warning:/ { print; fflush(); next }
-    /^\[[0-9]+\/[0-9]+\]/ {
+    /^\[[0-9]+\/[0-9]+\]/ && $2 != "Planning" {
         split(substr($1, 2, length($1) - 2), step, "/")
+        if (step[2] < 20) next
         percent = int(step[1] * 100 / step[2])
         if (percent >= shown + 10) { shown = percent - percent % 10; printf "    %d%% (%s)\n", shown, $1; fflush() }
     }
