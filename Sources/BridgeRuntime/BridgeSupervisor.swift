@@ -213,6 +213,7 @@ public actor BridgeSupervisor {
         try? await account?.stop()
         await hub.shutdown()
         try? await group.shutdownGracefully()
+        await pruning?.value
         try? journal?.close()
     }
 
@@ -287,12 +288,19 @@ public actor BridgeSupervisor {
         rateMeter.record(Self.channelTotals(feeds), atNs: now)
         if let journal, now - lastPruneNs >= 3_600_000_000_000 {
             lastPruneNs = now
-            // Off the actor: a large first prune must not hold up control requests.
-            Task.detached(priority: .background) { _ = try? journal.prune(nowNs: now) }
+            // Off the actor: a large first prune must not hold up control requests. Owned:
+            // each prune waits for the one before, and shutdown waits for the last before it
+            // closes the journal.
+            let previous = pruning
+            pruning = Task.detached(priority: .background) {
+                await previous?.value
+                _ = try? journal.prune(nowNs: now)
+            }
         }
     }
 
     private var lastPruneNs = UnixTime.nanoseconds()
+    private var pruning: Task<Void, Never>?
 
     /// Cumulative messages per channel over every feed; every channel is listed, with 0 when
     /// nothing came.

@@ -31,15 +31,10 @@ extension AccountSession {
         let since = historySinceNs.map { max($0 - Self.historyOverlapNs, historyFloorNs ?? .min) }
         if symbols == nil { link.counters.assetPairsFetches += 1 }
         let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-        let eventLoop = link.eventLoop
-        Task {
-            let result: Result<ReconciliationFetch.Fetched, any Error>
-            do {
-                result = .success(try await ReconciliationFetch.fetch(rest: rest, publicREST: publicREST, known: known, symbols: symbols, since: since))
-            } catch {
-                result = .failure(error)
-            }
-            eventLoop.execute { session.value.reconciled(result, reason: reason) }
+        link.tasks.run(on: link.eventLoop) {
+            try await ReconciliationFetch.fetch(rest: rest, publicREST: publicREST, known: known, symbols: symbols, since: since)
+        } deliver: { result in
+            session.value.reconciled(result, reason: reason)
         }
     }
 
@@ -97,16 +92,11 @@ extension AccountSession {
         link.counters.reconciliations += 1
         let rest = rest
         let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-        let eventLoop = link.eventLoop
-        Task {
-            let result: Result<ReconciliationFetch.Fetched, any Error>
-            do {
-                let queried = try await rest.queryOrders(ids)
-                result = .success(ReconciliationFetch.Fetched(answers: RESTReconciliation(orders: queried.map { ($0, .queryOrders) })))
-            } catch {
-                result = .failure(error)
-            }
-            eventLoop.execute { session.value.reconciled(result, reason: "silent orders") }
+        link.tasks.run(on: link.eventLoop) {
+            let queried = try await rest.queryOrders(ids)
+            return ReconciliationFetch.Fetched(answers: RESTReconciliation(orders: queried.map { ($0, .queryOrders) }))
+        } deliver: { result in
+            session.value.reconciled(result, reason: "silent orders")
         }
     }
 }

@@ -116,11 +116,10 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         let rest = rest
         let timeout = configuration.tokenTimeout
         let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-        let eventLoop = link.eventLoop
-        Task {
-            let result: Result<WebSocketsToken, any Error>
-            do { result = .success(try await rest.webSocketsToken(timeout: timeout)) } catch { result = .failure(error) }
-            eventLoop.execute { session.value.tokenArrived(result, generation: generation) }
+        link.tasks.run(on: link.eventLoop) {
+            try await rest.webSocketsToken(timeout: timeout)
+        } deliver: { result in
+            session.value.tokenArrived(result, generation: generation)
         }
     }
 

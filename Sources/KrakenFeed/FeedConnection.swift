@@ -54,6 +54,8 @@ final class FeedConnection: WebSocketConnectionDelegate {
     private var pendingAcks: Set<SubscriptionKey> = []
     private var acknowledgedKeys: Set<SubscriptionKey> = []
     private var refusedKeys: Set<SubscriptionKey> = []
+    /// The owning session's REST calls in flight; cancelled when the connection stops for good.
+    let tasks = SessionTasks()
     /// When Kraken last answered an application ping (0: never). Kraken answers in order on
     /// the same stream, so everything it sent before then has arrived: a stream that stalls
     /// stops answering, and this stops moving.
@@ -106,6 +108,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
 
     func stop() {
         stopping = true
+        tasks.cancelAll()
         for timer in [livenessTimer, handshakeTimer, reconnectTimer, drainTimer] { timer?.cancel() }
         transition(to: .shuttingDown, detail: "stopping")
         connection?.close()

@@ -17,11 +17,10 @@ extension MarketSession {
         link.counters.assetPairsFetches += 1
         let generation = connectGeneration
         let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-        let eventLoop = link.eventLoop
-        Task {
-            let result: Result<[AssetPair], any Error>
-            do { result = .success(try await rest.assetPairs()) } catch { result = .failure(error) }
-            eventLoop.execute { session.value.assetPairsArrived(result, generation: generation) }
+        link.tasks.run(on: link.eventLoop) {
+            try await rest.assetPairs()
+        } deliver: { result in
+            session.value.assetPairsArrived(result, generation: generation)
         }
     }
 
