@@ -26,7 +26,6 @@ public struct BalanceLedger: Sendable {
     /// The balance last published for `asset`.
     public func balance(of asset: String) -> FixedDecimal? { assets[asset]?.balance }
 
-    /// Applies a `balances` message (after the sequence tracker admitted it).
     /// Forgets ledger ids of entries from before `cutoffNs` (see `ExecutionLedger.prune`): an
     /// entry older than that arriving again counts as a duplicate.
     public mutating func prune(before cutoffNs: Int64) {
@@ -37,6 +36,8 @@ public struct BalanceLedger: Sendable {
     /// How many ledger ids are remembered.
     public var rememberedLedgerEntries: Int { seenLedgerIDs.count }
 
+    /// Applies a `balances` message (after the sequence tracker admitted it); `receivedAtNs`
+    /// dates a ledger entry that carries no time of its own.
     public mutating func apply(_ message: V2BalancesMessage, receivedAtNs: Int64 = 0) -> FlowOutput {
         var output = FlowOutput()
         for entry in message.balances {
