@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "KrakenSimulatorServer",
             dependencies: [
-                "KrakenSimulator", "KrakenCapture", "KrakenWire", "FixedPoint", "KrakenAuth", "SeededRandom",
+                "KrakenSimulator", "KrakenCapture", "KrakenWire", "FixedPoint", "KrakenAuth", "SeededRandom", "TransportTLS",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "X509", package: "swift-certificates"),
@@ -151,6 +151,7 @@ let package = Package(
             name: "BridgeRuntime",
             dependencies: [
                 "KrakenFeed", "BusPublishing", "WireFormat", "ZeroMQHub", "ZeroMQ", "SessionLifecycle", "AccountJournal", "ControlPlane",
+                "TransportTLS",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],

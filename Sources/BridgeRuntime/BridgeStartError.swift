@@ -1,5 +1,4 @@
-import Foundation
-import NIOCore
+import TransportTLS
 import ZeroMQ
 
 /// Why a bridge did not start: the part that failed, what it was given and the system's reason,
@@ -27,8 +26,5 @@ public enum BridgeStartError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// The system's words for a failed listen (NIO reports errno with its own call names).
-    static func reason(_ error: any Error) -> String {
-        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
-        return "\(error)"
-    }
+    static func reason(_ error: any Error) -> String { ConnectionErrorText.describe(error) }
 }

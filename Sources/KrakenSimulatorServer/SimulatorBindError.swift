@@ -1,5 +1,5 @@
-import Foundation
 import NIOCore
+import TransportTLS
 
 /// A simulator listener that could not be bound: which one, where, and the system's reason.
 public struct SimulatorBindError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -25,8 +25,7 @@ public struct SimulatorBindError: Error, Sendable, Equatable, CustomStringConver
         do {
             return try await bind()
         } catch {
-            let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
-            throw SimulatorBindError(listener: listener, host: host, port: port, reason: reason)
+            throw SimulatorBindError(listener: listener, host: host, port: port, reason: ConnectionErrorText.describe(error))
         }
     }
 }

@@ -3,9 +3,10 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// A failed connection attempt in one readable clause (`127.0.0.1:1: Connection refused`,
-/// `cannot resolve ws.kraken.com: …`, `no answer within 10 s`), instead of NIO's nested debug
-/// descriptions — for logs and `conn:` details an operator reads.
+/// A failed connection attempt (or listen) in one readable clause (`127.0.0.1:1: Connection
+/// refused`, `cannot resolve ws.kraken.com: …`, `no answer within 10 s`, `Address already in
+/// use`), instead of NIO's nested debug descriptions — for logs, `conn:` details and start-up
+/// errors an operator reads.
 public enum ConnectionErrorText {
     public static func describe(_ error: any Error) -> String {
         switch error {
