@@ -76,6 +76,9 @@ extension KBDiagnostics {
         named["zmq.inbound_dropped"] = inputs.hub.inboundDropped
         named["zmq.zap_accepted"] = inputs.hub.zapAccepted
         named["zmq.zap_rejected"] = inputs.hub.zapRejected
+        // Subscriptions past a peer's limits on the publishers, and the peers disconnected for them.
+        named["zmq.subscriptions_refused"] = inputs.hub.totalSubscriptionsRefused
+        named["zmq.peers_refused"] = inputs.hub.totalPeersRefused
         for (reason, value) in inputs.hub.dropped { named["zmq.outbox_dropped.\(reason)"] = value }
         for (name, value) in inputs.control { named[name] = value }
         counters = named

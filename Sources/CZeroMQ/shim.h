@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <malloc.h>
 
 /* Glibc's Swift module does not export eventfd; these wrappers keep the
    wake-up primitive of the socket-owner thread visible to Swift. */
@@ -24,5 +26,17 @@ static inline int czmq_eventfd_drain(int fd) {
 }
 
 static inline int czmq_errno(void) { return errno; }
+
+/* Cuts off a peer of a libzmq socket without closing its descriptor (libzmq's
+   I/O thread owns it and sees the peer as gone). */
+static inline int czmq_shutdown_peer(int fd) {
+    return shutdown(fd, SHUT_RDWR);
+}
+
+/* Gives freed heap memory back to the system (libzmq's subscription trie is many
+   small blocks malloc would otherwise keep). */
+static inline int czmq_release_free_memory(void) {
+    return malloc_trim(0);
+}
 
 #endif

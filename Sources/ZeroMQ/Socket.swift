@@ -1,14 +1,17 @@
 import CZeroMQ
 
-/// One received message: its frames in order, and the ZAP user id of the peer that sent it
-/// (nil when the socket has no authentication).
+/// One received message: its frames in order, the ZAP user id of the peer that sent it (nil
+/// when the socket has no authentication) and, when asked for, the file descriptor of the
+/// peer's connection (nil for inproc peers, which have none).
 public struct ZMQMessage: Sendable, Equatable {
     public var frames: [[UInt8]]
     public var userID: String?
+    public var sourceDescriptor: Int32?
 
-    public init(frames: [[UInt8]], userID: String? = nil) {
+    public init(frames: [[UInt8]], userID: String? = nil, sourceDescriptor: Int32? = nil) {
         self.frames = frames
         self.userID = userID
+        self.sourceDescriptor = sourceDescriptor
     }
 }
 
@@ -131,10 +134,16 @@ public final class ZMQSocket {
     // MARK: Receiving
 
     /// Receives one whole multipart message, or nil when none is waiting (`dontWait`).
-    /// - Parameter readUserID: read the ZAP `User-Id` property the peer's connection carries.
-    public func receiveMessage(dontWait: Bool = false, readUserID: Bool = false) throws(ZMQError) -> ZMQMessage? {
+    /// - Parameters:
+    ///   - readUserID: read the ZAP `User-Id` property the peer's connection carries.
+    ///   - readSourceDescriptor: read the descriptor of the peer's connection (`ZMQ_SRCFD`, taken
+    ///     from the message's metadata, which an XPUB keeps on the subscriptions it passes up).
+    public func receiveMessage(
+        dontWait: Bool = false, readUserID: Bool = false, readSourceDescriptor: Bool = false
+    ) throws(ZMQError) -> ZMQMessage? {
         var frames: [[UInt8]] = []
         var userID: String?
+        var sourceDescriptor: Int32?
         while true {
             zmq_msg_init(scratch)
             defer { zmq_msg_close(scratch) }
@@ -152,9 +161,13 @@ public final class ZMQSocket {
             if readUserID && userID == nil, let property = zmq_msg_gets(scratch, "User-Id") {
                 userID = String(cString: property)
             }
+            if readSourceDescriptor && sourceDescriptor == nil {
+                let descriptor = zmq_msg_get(scratch, ZMQ_SRCFD)
+                if descriptor >= 0 { sourceDescriptor = descriptor }
+            }
             if zmq_msg_more(scratch) == 0 { break }
         }
-        return ZMQMessage(frames: frames, userID: userID)
+        return ZMQMessage(frames: frames, userID: userID, sourceDescriptor: sourceDescriptor)
     }
 
     // MARK: Monitoring

@@ -61,6 +61,8 @@ extension ZMQSocketOption where Value == Int32 {
     public static var heartbeatTimeout: Self { .init(ZMQ_HEARTBEAT_TIMEOUT, "ZMQ_HEARTBEAT_TIMEOUT") }
     /// Maximum milliseconds a handshake (including CURVE and ZAP) may take.
     public static var handshakeInterval: Self { .init(ZMQ_HANDSHAKE_IVL, "ZMQ_HANDSHAKE_IVL") }
+    /// Milliseconds before reconnecting a lost connection; -1 never reconnects.
+    public static var reconnectInterval: Self { .init(ZMQ_RECONNECT_IVL, "ZMQ_RECONNECT_IVL") }
     public static var sendTimeout: Self { .init(ZMQ_SNDTIMEO, "ZMQ_SNDTIMEO") }
     public static var receiveTimeout: Self { .init(ZMQ_RCVTIMEO, "ZMQ_RCVTIMEO") }
 }
@@ -75,6 +77,8 @@ extension ZMQSocketOption where Value == Bool {
     public static var immediate: Self { .init(ZMQ_IMMEDIATE, "ZMQ_IMMEDIATE") }
     /// XPUB: pass every subscribe message up, duplicates included.
     public static var xpubVerbose: Self { .init(ZMQ_XPUB_VERBOSE, "ZMQ_XPUB_VERBOSE") }
+    /// XPUB: pass every subscribe and unsubscribe message up, each with its sender's metadata.
+    public static var xpubVerboser: Self { .init(ZMQ_XPUB_VERBOSER, "ZMQ_XPUB_VERBOSER") }
     /// XPUB/PUB: block or fail with EAGAIN at the high-water mark instead of dropping.
     /// Never on a fan-out market-data socket: one slow reader would throttle all.
     public static var xpubNoDrop: Self { .init(ZMQ_XPUB_NODROP, "ZMQ_XPUB_NODROP") }

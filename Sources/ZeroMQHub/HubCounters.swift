@@ -13,6 +13,10 @@ public struct SocketConnectionCounters: Sendable, Equatable {
     /// (sockets with `countsSubscriberOverflows`): at least one per gap a subscriber sees; how
     /// many messages it missed only its sequence numbers can tell.
     public var subscriberOverflows: UInt64 = 0
+    /// Subscriptions past a peer's `SubscriptionLimits` (sockets with limits), and the peers
+    /// disconnected for them.
+    public var subscriptionsRefused: UInt64 = 0
+    public var peersRefused: UInt64 = 0
 
     public init() {}
 
@@ -47,6 +51,12 @@ public struct HubCounters: Sendable, Equatable {
     public init() {}
 
     public var totalDropped: UInt64 { dropped.values.reduce(0, +) }
+
+    /// Subscriptions refused over every socket.
+    public var totalSubscriptionsRefused: UInt64 { connections.reduce(0) { $0 + $1.subscriptionsRefused } }
+
+    /// Peers disconnected for their subscriptions, over every socket.
+    public var totalPeersRefused: UInt64 { connections.reduce(0) { $0 + $1.peersRefused } }
 
     /// Subscriber overflows over every socket.
     public var totalSubscriberOverflows: UInt64 { connections.reduce(0) { $0 + $1.subscriberOverflows } }

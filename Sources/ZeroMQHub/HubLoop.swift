@@ -1,3 +1,4 @@
+import CZeroMQ
 import Synchronization
 import ZeroMQ
 
@@ -8,12 +9,18 @@ final class HubLoop {
     private let specs: [HubSocketSpec]
     private var sockets: [ZMQSocket] = []
     private var monitors: [(socket: Int, pair: ZMQSocket)] = []
+    /// Socket index → position in `monitors`.
+    private var monitorOfSocket: [Int: Int] = [:]
     private var zapHandler: ZMQSocket?
     private var poller = ZMQPoller()
     private var wakeIndex = 0
     private var socketPollIndex: [Int: Int] = [:]
     private var zapPollIndex: Int?
     private var monitorPollIndex: [Int] = []
+    /// Per socket with `subscriptionLimits`: what each of its connections holds.
+    private var peerSubscriptions: [Int: PeerSubscriptions] = [:]
+    /// When to hand freed memory back after a peer was cut off for its subscriptions.
+    private var trimDue: ContinuousClock.Instant?
     private var pending = OutboundBatch()
     private var replies = OutboundBatch()
     private var tally = HubCounters()
@@ -46,6 +53,10 @@ final class HubLoop {
             sockets.append(socket)
             try spec.settings.apply(to: socket)
             if spec.countsSubscriberOverflows, spec.type == .xpub || spec.type == .pub { try socket.set(.xpubNoDrop, true) }
+            if let limits = spec.subscriptionLimits, spec.type == .xpub {
+                try socket.set(.xpubVerboser, true)
+                peerSubscriptions[index] = PeerSubscriptions(limits: limits)
+            }
             switch spec.curve {
             case .server(let secretKey, let zapDomain):
                 try socket.set(.curveServer, true)
@@ -58,13 +69,14 @@ final class HubLoop {
             case nil:
                 break
             }
-            if spec.monitored {
+            if spec.monitored || peerSubscriptions[index] != nil {
                 let endpoint = "inproc://krakenbridge.monitor.\(ObjectIdentifier(core).hashValue).\(index)"
                 try socket.startMonitor(endpoint: endpoint)
                 let pair = try ZMQSocket(context: context, type: .pair)
                 try pair.set(.linger, 0)
                 try pair.connect(endpoint)
                 monitorPollIndex.append(poller.add(pair))
+                monitorOfSocket[index] = monitors.count
                 monitors.append((index, pair))
             }
             for topic in spec.subscriptions { try socket.set(.subscribe, topic) }
@@ -106,6 +118,7 @@ final class HubLoop {
             serviceZAP()
             serviceMonitors()
             serviceInbound()
+            trimMemoryIfDue()
             flushTally()
         }
         flushTally()
@@ -154,21 +167,63 @@ final class HubLoop {
         for (index, pollIndex) in socketPollIndex where poller.events(at: pollIndex).contains(.readable) {
             let socket = sockets[index]
             let readsUserID = if case .server = specs[index].curve { true } else { false }
+            let limitsPeers = peerSubscriptions[index] != nil
             for _ in 0..<Self.inboundBurst {
-                guard let message = try? socket.receiveMessage(dontWait: true, readUserID: readsUserID) else { break }
+                guard let message = try? socket.receiveMessage(dontWait: true, readUserID: readsUserID, readSourceDescriptor: limitsPeers)
+                else { break }
                 tally.received += 1
                 tallyDirty = true
                 let id = HubSocketID(index: index)
                 let item: HubInbound
                 if socket.type == .xpub, let first = message.frames.first, let flag = first.first, flag <= 1 {
+                    let topic = Array(first.dropFirst())
+                    if limitsPeers, let descriptor = message.sourceDescriptor,
+                       !admit(subscribe: flag == 1, topic: topic, from: descriptor, on: index) {
+                        continue
+                    }
                     if flag == 1 { tally.connections[index].subscriptions += 1 } else { tally.connections[index].unsubscriptions += 1 }
-                    item = .subscription(id, subscribe: flag == 1, topic: Array(first.dropFirst()))
+                    item = .subscription(id, subscribe: flag == 1, topic: topic)
                 } else {
                     item = .message(id, message)
                 }
                 if case .dropped = core.inboundContinuation.yield(item) { tally.inboundDropped += 1 }
             }
         }
+    }
+
+    /// Applies the socket's per-peer limits to one (un)subscription; false when it was refused.
+    /// libzmq has already stored it: a refused peer is disconnected (`shutdown` on its
+    /// descriptor, which libzmq's I/O thread sees as the peer closing), and the termination
+    /// frees every subscription it held. The socket's monitor is read before the first
+    /// subscription of a connection is judged and again before a peer is cut off, so the
+    /// judgement knows of every connection opened or closed before (descriptors are reused).
+    private func admit(subscribe: Bool, topic: [UInt8], from descriptor: Int32, on index: Int) -> Bool {
+        let monitor = monitorOfSocket[index]
+        if let monitor, !peerSubscriptions[index]!.knows(descriptor) { drainMonitor(at: monitor) }
+        switch peerSubscriptions[index]!.record(subscribe: subscribe, topic: topic, from: descriptor) {
+        case .admitted, .fromClosedConnection:
+            return true
+        case .refused:
+            tally.connections[index].subscriptionsRefused += 1
+            if let monitor { drainMonitor(at: monitor) }
+            if !peerSubscriptions[index]!.hasClosed(descriptor) {
+                tally.connections[index].peersRefused += 1
+                _ = czmq_shutdown_peer(descriptor)
+                trimDue = ContinuousClock.now + .seconds(1)
+            }
+            return false
+        case .fromRefusedPeer:
+            if subscribe { tally.connections[index].subscriptionsRefused += 1 }
+            return false
+        }
+    }
+
+    /// After a refused peer's subscriptions are freed, gives the memory back to the system:
+    /// libzmq's trie is made of small blocks that malloc would otherwise keep.
+    private func trimMemoryIfDue() {
+        guard let due = trimDue, ContinuousClock.now >= due else { return }
+        trimDue = nil
+        _ = czmq_release_free_memory()
     }
 
     private func serviceZAP() {
@@ -190,18 +245,25 @@ final class HubLoop {
     }
 
     private func serviceMonitors() {
-        for (position, monitor) in monitors.enumerated() where poller.events(at: monitorPollIndex[position]).contains(.readable) {
-            while let message = try? monitor.pair.receiveMessage(dontWait: true) {
-                guard let event = ZMQMonitorEvent(frames: message.frames) else { continue }
-                record(event, on: monitor.socket)
-                core.monitorContinuation.yield(HubMonitorEvent(socket: HubSocketID(index: monitor.socket), event: event))
-            }
+        for position in monitors.indices where poller.events(at: monitorPollIndex[position]).contains(.readable) {
+            drainMonitor(at: position)
+        }
+    }
+
+    private func drainMonitor(at position: Int) {
+        let monitor = monitors[position]
+        while let message = try? monitor.pair.receiveMessage(dontWait: true) {
+            guard let event = ZMQMonitorEvent(frames: message.frames) else { continue }
+            record(event, on: monitor.socket)
+            core.monitorContinuation.yield(HubMonitorEvent(socket: HubSocketID(index: monitor.socket), event: event))
         }
     }
 
     private func record(_ event: ZMQMonitorEvent, on socket: Int) {
         tallyDirty = true
         let kind = event.kind
+        if !kind.isDisjoint(with: [.accepted, .connected]) { peerSubscriptions[socket]?.opened(Int32(bitPattern: event.value)) }
+        if kind.contains(.disconnected) { peerSubscriptions[socket]?.closed(Int32(bitPattern: event.value)) }
         if kind.contains(.connected) { tally.connections[socket].connected += 1 }
         if kind.contains(.accepted) { tally.connections[socket].accepted += 1 }
         if kind.contains(.disconnected) { tally.connections[socket].disconnected += 1 }

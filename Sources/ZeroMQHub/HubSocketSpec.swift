@@ -37,11 +37,17 @@ public struct HubSocketSpec: Sendable {
     /// subscriber out until its queue drains, so every gap a slow subscriber sees starts with a
     /// counted overflow (the count can be higher: a queue may drain just before the resend).
     public var countsSubscriberOverflows: Bool
+    /// XPUB only: bound what each connected peer may subscribe to. The hub then sees every
+    /// subscribe and unsubscribe with its connection (XPUB_VERBOSER, `ZMQ_SRCFD`) and
+    /// disconnects a peer that goes past a limit, which makes libzmq free all its subscriptions.
+    /// Implies `monitored` (closed connections are forgotten on their disconnect event).
+    public var subscriptionLimits: SubscriptionLimits?
 
     public init(
         name: String, type: ZMQSocketType, binds: [String] = [], connects: [String] = [],
         settings: SocketSettings = SocketSettings(), subscriptions: [[UInt8]] = [],
-        curve: CurveSecurity? = nil, deliversInbound: Bool = false, monitored: Bool = true, countsSubscriberOverflows: Bool = false
+        curve: CurveSecurity? = nil, deliversInbound: Bool = false, monitored: Bool = true, countsSubscriberOverflows: Bool = false,
+        subscriptionLimits: SubscriptionLimits? = nil
     ) {
         self.name = name
         self.type = type
@@ -53,13 +59,18 @@ public struct HubSocketSpec: Sendable {
         self.deliversInbound = deliversInbound
         self.monitored = monitored
         self.countsSubscriberOverflows = countsSubscriberOverflows
+        self.subscriptionLimits = subscriptionLimits
     }
 
-    /// A market-data publisher (XPUB so subscriptions are visible to diagnostics).
-    public static func publisher(name: String, bind endpoints: [String], curve: CurveSecurity? = nil) -> HubSocketSpec {
+    /// A market-data publisher (XPUB so subscriptions are visible to diagnostics and bounded
+    /// per peer).
+    public static func publisher(
+        name: String, bind endpoints: [String], curve: CurveSecurity? = nil,
+        subscriptionLimits: SubscriptionLimits = .publisherDefault
+    ) -> HubSocketSpec {
         HubSocketSpec(
             name: name, type: .xpub, binds: endpoints, settings: .marketData, curve: curve, deliversInbound: true,
-            countsSubscriberOverflows: true)
+            countsSubscriberOverflows: true, subscriptionLimits: subscriptionLimits)
     }
 
     /// A REQ/DEALER-compatible control endpoint.

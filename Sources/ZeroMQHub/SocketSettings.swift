@@ -67,8 +67,11 @@ public struct SocketSettings: Sendable, Equatable {
     /// The largest message a publisher endpoint takes from a subscriber: a subscription is one
     /// flag byte and a topic prefix (tens of bytes). libzmq disconnects a peer that sends more,
     /// reading only the size header, so a hostile 16 MiB subscription costs no memory (it
-    /// took 1.6 GB and kept it).
-    public static let maximumSubscriptionBytes = 4_096
+    /// took 1.6 GB and kept it). Well above `SubscriptionLimits.maximumTopicBytes`, so that
+    /// moderately long prefixes reach the hub and are refused with a count, and so that CURVE's
+    /// handshake commands (INITIATE is about 300 bytes; the limit applies to them too) and
+    /// encrypted subscriptions fit.
+    public static let maximumSubscriptionBytes = 1_024
 
     /// Control ROUTER: libzmq disconnects peers sending more than 1 MiB; anything up to that
     /// reaches the control server, which answers requests over its own (smaller) limit with a
