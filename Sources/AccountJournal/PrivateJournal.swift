@@ -95,11 +95,17 @@ public final class PrivateJournal: Sendable {
         }
     }
 
-    /// Closes the connections; later calls throw `JournalError.closed`. Closing twice is
-    /// harmless.
+    /// Checkpoints every event into the database file, then closes the connections; later calls
+    /// throw `JournalError.closed`. Closing twice is harmless.
     public func close() throws(JournalError) {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        try JournalError.translating(path: path) { try pool.close() }
+        try JournalError.translating(path: path) {
+            // Folds the write-ahead log into the database file and empties it: closing the pool
+            // alone left every event of the run in the WAL (its last connection to close is a
+            // reader, which cannot checkpoint).
+            _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            try pool.close()
+        }
     }
 
     func checkOpen() throws(JournalError) {

@@ -2,8 +2,10 @@ import AccountJournal
 import BusPublishing
 import ControlPlane
 import KrakenFeed
+import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import SessionLifecycle
 import WireFormat
 import ZeroMQ
@@ -14,6 +16,11 @@ import ZeroMQHub
 /// feeds, the control server, and the heartbeats. Start and stop go through here, and so does
 /// everything the control socket asks. It is an actor because it owns state that outlives any
 /// message; per-message work never passes through it, only through the feeds' event loop.
+///
+/// Once started, every part runs as a service of one `ServiceGroup` (see `parts`); a graceful
+/// shutdown (`stop()`, which `run` calls on SIGTERM or SIGINT) stops serving control requests
+/// and heartbeats, closes the Kraken connections, sends what the outbox holds, then closes the
+/// journal. `finalDiagnostics` keeps the feeds' last counters for a summary.
 public actor BridgeSupervisor {
     /// The bound endpoints (wildcards resolved).
     public nonisolated let marketEndpoint: String
@@ -30,12 +37,15 @@ public actor BridgeSupervisor {
     let journal: PrivateJournal?
     private let group: MultiThreadedEventLoopGroup
     private let controlSocket: HubSocketID
-    private var tasks: [Task<Void, Never>] = []
     private var controlServer: ControlServer?
     private var metricsServer: MetricsServer?
-    private var controlRequests: AsyncStream<IncomingControlRequest>.Continuation?
     private var rateMeter = ChannelRateMeter()
-    private var stopping: Task<Void, Never>?
+    private var serviceGroup: ServiceGroup?
+    /// The group's run, owned here: `stop()` and `waitUntilStopped()` await it.
+    private var running: Task<Void, Never>?
+    private var stopping = false
+    /// Every feed's diagnostics as the shutdown began (nil until then).
+    public private(set) var finalDiagnostics: [FeedDiagnostics]?
 
     private init(configuration: BridgeConfiguration, hub: ZMQHub, publisher: BusPublisher, journal: PrivateJournal?,
                  group: MultiThreadedEventLoopGroup, market: MarketFeed, account: AccountFeed?) {
@@ -110,7 +120,7 @@ public actor BridgeSupervisor {
         }
         // From here the supervisor owns everything: a failure stops it once, through `stop()`
         // (stopping the parts a second time hung on the event loops already shut down).
-        await supervisor.startBackgroundWork()
+        await supervisor.startServices()
         if let bind = configuration.metricsBind {
             do {
                 try await supervisor.startMetrics(host: bind.host, port: bind.port)
@@ -191,86 +201,139 @@ public actor BridgeSupervisor {
         return (books + publisher.lastValues(prefix: prefix)).sorted { $0.topic.bytes.lexicographicallyPrecedes($1.topic.bytes) }
     }
 
-    /// Stops the background work, the control server and the feeds, then closes the bus, the
-    /// event loop and the journal. Idempotent; a second caller waits for the first to finish.
+    /// Shuts the bridge down gracefully (every part, in order) and returns when it has. Idempotent;
+    /// later callers wait for the same shutdown.
     public func stop() async {
-        if let stopping { return await stopping.value }
-        let task = Task { await shutDown() }
-        stopping = task
-        await task.value
+        stopping = true
+        await serviceGroup?.triggerGracefulShutdown()
+        await running?.value
     }
 
-    private func shutDown() async {
-        controlRequests?.finish()
-        for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
-        tasks = []
-        // The handler holds this actor; dropping the server breaks the cycle.
-        controlServer = nil
-        await metricsServer?.stop()
-        metricsServer = nil
-        try? await market.stop()
-        try? await account?.stop()
-        await hub.shutdown()
-        try? await group.shutdownGracefully()
-        await pruning?.value
-        try? journal?.close()
+    /// Returns when the bridge has stopped, whatever stopped it (`stop()`, a signal, a part that
+    /// failed).
+    public func waitUntilStopped() async {
+        await running?.value
     }
 
-    // MARK: background work
-
-    private func startBackgroundWork() {
-        let server = ControlServer(
-            handler: BridgeControlHandler(supervisor: self),
-            policy: configuration.security.map { .secured(operators: $0.operators) } ?? .open)
-        controlServer = server
-        // As deep as the hub's own inbound buffer: a flood from one client is answered quickly
-        // (its requests over the per-client bound are refused at once), so others' requests
-        // behind it wait a moment instead of being refused for a full queue.
-        let (requests, continuation) = AsyncStream.makeStream(of: IncomingControlRequest.self, bufferingPolicy: .bufferingOldest(10_000))
-        controlRequests = continuation
+    /// The parts in start order; the group shuts them down in the reverse order.
+    private func parts() -> [LifecyclePart] {
         let hub = hub
-        let controlSocket = controlSocket
-        tasks.append(Task {
-            await server.run(requests: requests) { envelope, reply in hub.reply(on: controlSocket, envelope: envelope, body: reply) }
-        })
-        tasks.append(Task {
-            // Only the control socket's requests matter here; XPUB subscription notices are
-            // already counted by the hub.
-            for await item in hub.inbound {
-                guard case .message(let socket, let message) = item, socket == controlSocket, let routingID = message.frames.first
-                else { continue }
-                // A DEALER that sends no empty delimiter gets its reply without one, too.
-                let (envelope, body) = RouterEnvelope.split(message.frames) ?? ([routingID], Array(message.frames.dropFirst()))
-                // A flood the server cannot even queue is still answered, never dropped silently.
-                if case .dropped = continuation.yield(IncomingControlRequest(envelope: envelope, bodyFrames: body, userID: message.userID)) {
-                    hub.reply(on: controlSocket, envelope: envelope, body: server.overloadedReply(bodyFrames: body))
-                }
-            }
-        })
+        let group = group
+        let market = market
+        let account = account
+        let publisher = publisher
+        var parts = [
+            LifecyclePart("journal") { [journal] in await self.waitForPruning(); try? journal?.close() },
+            // Sends what the outbox holds (the hub thread drains it before it stops).
+            LifecyclePart("bus") { await hub.shutdown() },
+            LifecyclePart("event loops") { try? await group.shutdownGracefully() },
+            // Closes the Kraken connection with 1000 (normal closure).
+            LifecyclePart("market feed") { try? await market.stop() },
+        ]
+        if let account { parts.append(LifecyclePart("private feed") { try? await account.stop() }) }
+        parts.append(LifecyclePart("control server", shutDown: { await self.dropControlServer() }, work: { await self.serveControlRequests() }))
         let started = UnixTime.nanoseconds()
         let interval = configuration.heartbeatInterval
-        tasks.append(Task { [weak self] in
+        parts.append(LifecyclePart("service heartbeat", work: { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 await self?.beat(startedNs: started)
             }
-        })
+        }))
         let idleNs = Int64(configuration.topicHeartbeatAfter.components.seconds) * 1_000_000_000
             + configuration.topicHeartbeatAfter.components.attoseconds / 1_000_000_000
-        let publisher = publisher
-        tasks.append(Task {
+        parts.append(LifecyclePart("topic heartbeats", work: {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))
                 publisher.publishIdleHeartbeats(idleNs: idleNs)
             }
-        })
+        }))
+        parts.append(LifecyclePart("metrics server") { await self.stopMetrics() })
+        // Shut down first: the feeds' counters while they still answer.
+        parts.append(LifecyclePart("final diagnostics") { await self.keepFinalDiagnostics() })
+        return parts
+    }
+
+    private func startServices() {
+        controlServer = ControlServer(
+            handler: BridgeControlHandler(supervisor: self),
+            policy: configuration.security.map { .secured(operators: $0.operators) } ?? .open)
+        var lifecycleLogger = Logger(label: "krakenbridge.lifecycle") { StreamLogHandler.standardError(label: $0) }
+        lifecycleLogger.logLevel = .warning
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: parts().map { part in
+                // A part that ends or fails by itself takes the whole bridge down, in order.
+                .init(service: part, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+            },
+            logger: lifecycleLogger)
+        // A part stuck in its shutdown is cancelled after this long (a second signal to `run`
+        // exits at once anyway).
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
+        self.serviceGroup = serviceGroup
+        running = Task {
+            do {
+                try await serviceGroup.run()
+            } catch {
+                lifecycleLogger.error("bridge stopped with an error: \(error)")
+            }
+        }
+    }
+
+    /// Serves the control socket until cancelled: requests from the hub's inbound stream go to
+    /// the control server, and its replies back through the hub.
+    private func serveControlRequests() async {
+        guard let server = controlServer else { return }
+        // As deep as the hub's own inbound buffer: a flood from one client is answered quickly
+        // (its requests over the per-client bound are refused at once), so others' requests
+        // behind it wait a moment instead of being refused for a full queue.
+        let (requests, continuation) = AsyncStream.makeStream(of: IncomingControlRequest.self, bufferingPolicy: .bufferingOldest(10_000))
+        let hub = hub
+        let controlSocket = controlSocket
+        await withDiscardingTaskGroup { tasks in
+            tasks.addTask {
+                await server.run(requests: requests) { envelope, reply in hub.reply(on: controlSocket, envelope: envelope, body: reply) }
+            }
+            tasks.addTask {
+                // Only the control socket's requests matter here; XPUB subscription notices are
+                // already counted by the hub.
+                for await item in hub.inbound {
+                    guard case .message(let socket, let message) = item, socket == controlSocket, let routingID = message.frames.first
+                    else { continue }
+                    // A DEALER that sends no empty delimiter gets its reply without one, too.
+                    let (envelope, body) = RouterEnvelope.split(message.frames) ?? ([routingID], Array(message.frames.dropFirst()))
+                    // A flood the server cannot even queue is still answered, never dropped silently.
+                    if case .dropped = continuation.yield(IncomingControlRequest(envelope: envelope, bodyFrames: body, userID: message.userID)) {
+                        hub.reply(on: controlSocket, envelope: envelope, body: server.overloadedReply(bodyFrames: body))
+                    }
+                }
+                continuation.finish()
+            }
+        }
+    }
+
+    /// The handler holds this actor; dropping the server breaks the cycle.
+    private func dropControlServer() {
+        controlServer = nil
+    }
+
+    private func keepFinalDiagnostics() async {
+        finalDiagnostics = try? await diagnostics()
+    }
+
+    private func stopMetrics() async {
+        await metricsServer?.stop()
+        metricsServer = nil
+    }
+
+    private func waitForPruning() async {
+        await pruning?.value
     }
 
     /// One service heartbeat: `hb:` with every feed's health, a rate sample, and (hourly) the
     /// journal's retention.
     private func beat(startedNs: Int64) async {
-        guard stopping == nil, let feeds = try? await diagnostics() else { return }
+        guard !stopping, let feeds = try? await diagnostics() else { return }
         let now = UnixTime.nanoseconds()
         var beat = KBServiceHeartbeat()
         beat.startedNs = startedNs

@@ -110,6 +110,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Largest WebSocket frame accepted from Kraken, in bytes.")
     var maxFrameSize = 4 << 20
 
+    /// Testing aid: a shutdown that takes this long, so a second signal can be sent during it.
+    @Option(help: .hidden)
+    var shutdownDelayMs = 0
+
     @Option(help: "Seconds a finished order (and a balance ledger id) is remembered; Kraken's later replays of it are recognised by their time.")
     var finishedOrderRetention = 3_600
 
@@ -135,6 +139,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let signals = await TerminationSignals.trap(for: "run")
         let protocolVersion = ProtocolVersion(rawValue: protocolName) ?? .v2
         let rest = RESTEndpoint(url: restURL)!
         var market = MarketFeedConfiguration()
@@ -192,11 +197,13 @@ struct RunCommand: AsyncParsableCommand {
             + (configuration.account.map { "private feed for key \($0.credentials.key.prefix(4))…" } ?? "no API credentials, so no private feed"))
         let statsEvery = statsInterval
         let stats = Task { await Self.printStatistics(of: bridge, every: statsEvery) }
-        await TerminationSignal.wait()
-        stats.cancel()
-        let counters = (try? await bridge.diagnostics())?.first?.counters
-        await bridge.stop()
-        if let counters {
+        defer { stats.cancel() }
+        let shutdownDelay = Duration.milliseconds(shutdownDelayMs)
+        try await signals.run(until: { await bridge.waitUntilStopped() }, stop: {
+            if shutdownDelay > .zero { try? await Task.sleep(for: shutdownDelay) }
+            await bridge.stop()
+        })
+        if let counters = await bridge.finalDiagnostics?.first?.counters {
             printError("run: stopped; \(counters.frames) Kraken frames, \(counters.bookUpdates) book updates, "
                 + "\(counters.checksumFailures) checksum failures, \(counters.reconnections) reconnections")
         }

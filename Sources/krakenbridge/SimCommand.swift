@@ -1,5 +1,6 @@
 import KrakenCapture
 import ArgumentParser
+import BridgeRuntime
 import Foundation
 import KrakenAuth
 import KrakenSimulator
@@ -135,6 +136,7 @@ struct SimCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let signals = await TerminationSignals.trap(for: "sim")
         var configuration = SimulatorServer.Configuration()
         configuration.host = host
         configuration.publicPort = publicPort
@@ -212,8 +214,7 @@ struct SimCommand: AsyncParsableCommand {
         let (ws, http) = configuration.tls == nil ? ("ws", "http") : ("wss", "https")
         printError("sim: \(simulated.count) pairs; public \(ws)://\(host):\(server.ports.public)/v2, private \(ws)://\(host):\(server.ports.private)/v2, "
             + "REST \(http)://\(host):\(server.ports.rest), control http://\(host):\(server.ports.control)")
-        await TerminationSignal.wait()
-        try await server.shutdown()
+        try await signals.run([LifecyclePart("simulator") { try? await server.shutdown() }])
         printError("sim: stopped")
     }
 }

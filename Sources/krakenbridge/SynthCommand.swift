@@ -1,4 +1,5 @@
 import ArgumentParser
+import BridgeRuntime
 import Foundation
 import WireFormat
 import ZeroMQ
@@ -41,6 +42,7 @@ struct SynthCommand: AsyncParsableCommand {
     var allowClientKey: [String] = []
 
     func run() async throws {
+        let signals = await TerminationSignals.trap(for: "synth")
         let pairList = pairs.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         guard !pairList.isEmpty else { throw ValidationError("--pairs is empty") }
         guard rate > 0 else { throw ValidationError("--rate must be positive") }
@@ -61,7 +63,7 @@ struct SynthCommand: AsyncParsableCommand {
         let hub = try await ZMQHub.start(HubConfiguration(sockets: [spec], allowlist: allowlist))
         printError("synth: publishing \(pairList.joined(separator: ", ")) on \(hub.endpoint(of: hub.socket(0)) ?? bind)")
 
-        try await untilTerminated { [waitSubscribers, count, rate, seed] in
+        let publishing = LifecyclePart("synthetic market", work: { [waitSubscribers, count, rate, seed] in
             if waitSubscribers > 0 {
                 var subscribed = 0
                 for await item in hub.inbound {
@@ -91,14 +93,17 @@ struct SynthCommand: AsyncParsableCommand {
                 try await clock.sleep(until: next)
             }
             try publisher.heartbeats(idleFor: .zero)
+        })
+        let publisherSocket = LifecyclePart("publisher") {
+            // Wait (bounded) until the owner thread has handed everything to libzmq.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while hub.counters().sent < hub.counters().queued, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            await hub.shutdown()
         }
-        // Wait (bounded) until the owner thread has handed everything to libzmq.
-        let deadline = ContinuousClock.now + .seconds(5)
-        while hub.counters().sent < hub.counters().queued, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await signals.run([publisherSocket, publishing])
         let counters = hub.counters()
-        await hub.shutdown()
         printError("synth: \(counters.sent) frames sent, \(counters.totalDropped) dropped")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BridgeRuntime
 import BusText
 import Foundation
 import Synchronization
@@ -32,13 +33,14 @@ struct TapCommand: AsyncParsableCommand {
     @OptionGroup var curve: CurveClientOptions
 
     func run() async throws {
+        let signals = await TerminationSignals.trap(for: "tap")
         let hub = try await ZMQHub.start(HubConfiguration(sockets: [
             .subscriber(
                 name: "tap", connect: connect, topics: topics.isEmpty ? [[]] : topics.map { Array($0.utf8) },
                 curve: try curve.security()),
         ]))
         let summary = TapSummary()
-        try await untilTerminated { [json, count] in
+        let reading = LifecyclePart("tap", work: { [json, count] in
             var tracker = SequenceTracker()
             var seen = 0
             for await item in hub.inbound {
@@ -57,8 +59,8 @@ struct TapCommand: AsyncParsableCommand {
                 summary.update(frames: seen, gaps: tracker.gaps, missing: tracker.missing)
                 if let count, seen >= count { break }
             }
-        }
-        await hub.shutdown()
+        })
+        try await signals.run([LifecyclePart("subscriber") { await hub.shutdown() }, reading])
         printError(summary.text)
     }
 }

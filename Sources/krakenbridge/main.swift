@@ -1,3 +1,3 @@
-// Entry point: signal handling first, then the command line.
-TerminationSignal.install()
+// Entry point: the command line. Long-running commands trap SIGTERM and SIGINT themselves
+// (TerminationSignals) when they start.
 await KrakenBridgeCommand.runFromCommandLine()

@@ -20,6 +20,20 @@ import Testing
         }
     }
 
+    @Test func closingFoldsTheWriteAheadLogIntoTheDatabaseFile() throws {
+        try withTemporaryDirectory { directory in
+            let journal = try PrivateJournal(path: directory.journalPath, retention: .unlimited)
+            for sequence in 1...200 as ClosedRange<UInt64> { try journal.append(event("exec:a:", sequence, payloadSize: 1_000)) }
+            #expect(fileSize(directory.journalPath + "-wal") > 200_000, "appends go to the WAL first")
+            // As the bridge does: replays and statistics read through the pool's readers.
+            #expect(try journal.entries(topic: topic("exec:a:"), after: 0, limit: 10).count == 10)
+            _ = try journal.statistics()
+            try journal.close()
+            #expect(fileSize(directory.journalPath + "-wal") == 0)
+            #expect(fileSize(directory.journalPath) > 200_000, "the events are in the database file")
+        }
+    }
+
     @Test func sequencesContinueAfterReopeningWithoutClosing() throws {
         try withTemporaryDirectory { directory in
             do {

@@ -53,6 +53,10 @@ final class SessionHandler: ChannelInboundHandler {
         case .ping:
             session.output.pong(frame.unmaskedData)
         case .connectionClose:
+            // Counted by close code ("client_closes_1000"), so tests see how clients leave.
+            var payload = frame.unmaskedData
+            let code = payload.readInteger(as: UInt16.self).map(String.init) ?? "none"
+            exchange.counters.add("client_closes_\(code)")
             session.output.answerClose()
         default:
             break
