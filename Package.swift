@@ -56,6 +56,8 @@ let package = Package(
         .target(
             name: "BusText", dependencies: ["WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings),
+        // The process's swift-log handler: JSON lines or text on stderr, rate-limited per kind.
+        .target(name: "BridgeLogging", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
         // The libFuzzer harness for the control request decoder, binary and JSON.
         .target(
             name: "ControlPlaneFuzzing", dependencies: ["ControlPlane", "WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -124,7 +126,7 @@ let package = Package(
                 "KrakenWire", "MarketFlow", "PrivateFlow", "BusPublishing", "WireFormat", "SessionLifecycle", "WebSocketTransport",
                 "HTTPTransport", "TransportTLS", "KrakenREST", "KrakenAuth", "OrderBook", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
         // `krakenbridge record`: one Kraken connection written down as a capture, frame by frame.
@@ -181,7 +183,7 @@ let package = Package(
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "SeededRandom", "KrakenSimulator", "KrakenSimulatorServer", "KrakenAuth",
                 "KrakenFeed", "BridgeRuntime", "BusPublishing", "SessionLifecycle", "KrakenCapture", "KrakenRecorder",
-                "CaptureVerification", "ControlPlane", "BusText",
+                "CaptureVerification", "ControlPlane", "BusText", "BridgeLogging",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -207,6 +209,9 @@ let package = Package(
             name: "BusPublishingTests", dependencies: ["BusPublishing", "WireFormat", "ZeroMQHub", "ZeroMQ", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings),
         .testTarget(name: "BusTextTests", dependencies: ["BusText", "WireFormat"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "BridgeLoggingTests", dependencies: ["BridgeLogging", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "ControlPlaneTests",
             dependencies: ["ControlPlane", "ControlPlaneFuzzing", "WireFormat", "SeededRandom", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

@@ -142,12 +142,14 @@ public actor BridgeSupervisor {
         }
         let allowlist = ZAPAllowlist()
         for client in security?.clients ?? [] { allowlist.allow(client.key, as: client.name, on: client.endpoint.rawValue) }
+        // Subscriptions are counted by the hub and read by no one here: only control requests
+        // go on the inbound stream, so no flood of subscriptions can crowd them out.
+        var market = HubSocketSpec.publisher(name: "market", bind: [configuration.marketBind], curve: curve(.market))
+        var account = HubSocketSpec.publisher(name: "account", bind: [configuration.accountBind], curve: curve(.account))
+        market.deliversSubscriptions = false
+        account.deliversSubscriptions = false
         return HubConfiguration(
-            sockets: [
-                .publisher(name: "market", bind: [configuration.marketBind], curve: curve(.market)),
-                .publisher(name: "account", bind: [configuration.accountBind], curve: curve(.account)),
-                .control(name: "control", bind: [configuration.controlBind], curve: curve(.control)),
-            ],
+            sockets: [market, account, .control(name: "control", bind: [configuration.controlBind], curve: curve(.control))],
             allowlist: allowlist)
     }
 
@@ -258,8 +260,8 @@ public actor BridgeSupervisor {
         controlServer = ControlServer(
             handler: BridgeControlHandler(supervisor: self),
             policy: configuration.security.map { .secured(operators: $0.operators) } ?? .open)
-        var lifecycleLogger = Logger(label: "krakenbridge.lifecycle") { StreamLogHandler.standardError(label: $0) }
-        lifecycleLogger.logLevel = .warning
+        var lifecycleLogger = Logger(label: "krakenbridge.lifecycle")
+        lifecycleLogger.logLevel = max(lifecycleLogger.logLevel, .warning)
         var groupConfiguration = ServiceGroupConfiguration(
             services: parts().map { part in
                 // A part that ends or fails by itself takes the whole bridge down, in order.
@@ -295,8 +297,7 @@ public actor BridgeSupervisor {
                 await server.run(requests: requests) { envelope, reply in hub.reply(on: controlSocket, envelope: envelope, body: reply) }
             }
             tasks.addTask {
-                // Only the control socket's requests matter here; XPUB subscription notices are
-                // already counted by the hub.
+                // Only control requests come here (the publishers deliver no subscriptions).
                 for await item in hub.inbound {
                     guard case .message(let socket, let message) = item, socket == controlSocket, let routingID = message.frames.first
                     else { continue }

@@ -53,12 +53,12 @@ extension AccountSession {
             if !fetched.complete {
                 link.counters.historyTruncations += 1
                 link.log.write(kind: "history_truncated", "\(reason): more than \(Self.historyPages) pages of history; the rest is "
-                    + "reconciled from order totals", nowNs: now)
+                    + "reconciled from order totals")
             }
             deliver(flow.reconcile(fetched.answers, symbols: symbolMap, receivedAtNs: now), receivedNs: now)
         case .failure(let error):
             link.counters.restFailures += 1
-            link.log.write(kind: "reconcile_failed", "\(reason): \(error); retrying", nowNs: now)
+            link.log.write(kind: "reconcile_failed", "\(reason): \(error); retrying")
             let session = NIOLoopBound(self, eventLoop: link.eventLoop)
             link.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { session.value.reconcile(reason: reason) }
         }

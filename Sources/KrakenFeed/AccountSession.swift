@@ -105,7 +105,7 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
     func feedConnectionSuspectsQuiet(_ key: SubscriptionKey) {
         guard PrivateChannel(rawValue: key.channel)?.carriesOrders == true, flow.executions.hasOpenOrders else { return }
         link.counters.quietVerifications += 1
-        link.log.write(kind: "quiet_verification", "\(key) quiet while orders are open; resubscribing", nowNs: UnixTime.nanoseconds())
+        link.log.write(kind: "quiet_verification", "\(key) quiet while orders are open; resubscribing")
         resync()
     }
 
@@ -174,7 +174,7 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
             return
         }
         link.counters.subscribeErrors += 1
-        link.log.write(kind: "subscribe_error", "\(error)", nowNs: UnixTime.nanoseconds())
+        link.log.write(kind: "subscribe_error", "\(error)")
         if error.contains("Exceeded msg rate") { link.counters.rateLimited += 1 }
         if error.contains("ESession") || error.contains("token") {
             // The token was refused: a fresh connection gets a fresh token.
@@ -228,7 +228,7 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
             sequence = publisher.publish(balance, on: .balances, to: .account, receivedNs: receivedNs, extraFlags: flags)
         case .gap(let gap):
             link.counters.privateGaps += 1
-            link.log.write(kind: "private_gap", "\(gap.stream): expected \(gap.expected), received \(gap.received)", nowNs: receivedNs)
+            link.log.write(kind: "private_gap", "\(gap.stream): expected \(gap.expected), received \(gap.received)")
             sequence = publisher.publish(gap, on: gap.stream == PrivateChannel.v2Balances.rawValue ? .balances : .executions,
                                          to: .account, receivedNs: receivedNs)
         }

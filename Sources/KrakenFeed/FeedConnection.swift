@@ -34,7 +34,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
     let eventLoop: any EventLoop
     weak var delegate: (any FeedConnectionDelegate)?
     var counters = FeedCounters()
-    var log: BoundedLog
+    var log: FeedLog
     private(set) var lifecycle: ConnectionLifecycle
     private(set) var endpoints: EndpointRotation
     private(set) var endpointIndex = 0
@@ -93,7 +93,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
         liveness = LivenessMonitor(nowNs: now)
         pacer = RequestPacer(burst: settings.requestBurst, refillIntervalNs: settings.requestInterval.nanoseconds)
         random = SplitMix64(seed: seed)
-        log = BoundedLog(prefix: "feed \(name):")
+        log = FeedLog(feed: name)
         tls = settings.endpoints.contains(where: \.secure) ? try ClientTLS.context(trustingCAFile: settings.trustedCAFile) : nil
         connectionTopic = try Topic.connection(name)
     }
@@ -118,7 +118,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
 
     /// Drops the connection (it is presumed dead or unusable); the usual reconnect follows.
     func abort(kind: String, _ detail: String) {
-        log.write(kind: kind, detail, nowNs: UnixTime.nanoseconds())
+        log.write(kind: kind, detail)
         connection?.abort()
     }
 
@@ -139,6 +139,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
             return
         }
         let endpoint = settings.endpoints[endpointIndex]
+        log.connecting(to: endpoint.description, attempt: lifecycle.attempt + 1)
         transition(to: .connecting, detail: endpoint.description)
         counters.connects += 1
         pendingAcks = []
@@ -187,7 +188,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
         }
         guard !stopping else { return }
         let now = UnixTime.nanoseconds()
-        log.write(kind: "disconnected", "\(reason) (state \(state.rawValue))", nowNs: now)
+        log.write(kind: "disconnected", "\(reason) (state \(state.rawValue))")
         if let activeSinceNs {
             backoff.resetIfHealthy(activeSinceNs: activeSinceNs, nowNs: now)
             lastFailedIndex = nil
@@ -246,7 +247,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
             try lifecycle.transition(to: next, nowNs: now, detail: detail)
         } catch {
             counters.illegalTransitions += 1
-            log.write(kind: "illegal_transition", "\(error)", nowNs: now)
+            log.write(kind: "illegal_transition", "\(error)")
             return
         }
         var status = KBConnectionStatus()
@@ -290,7 +291,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
             send(try encode(requestID))
         } catch {
             counters.subscribeErrors += 1
-            log.write(kind: "invalid_request", "\(error)", nowNs: UnixTime.nanoseconds())
+            log.write(kind: "invalid_request", "\(error)")
         }
     }
 
@@ -303,7 +304,7 @@ final class FeedConnection: WebSocketConnectionDelegate {
             return try decode(bytes)
         } catch {
             counters.countMalformed(error)
-            log.write(kind: "malformed_frame", "\(error) (\(bytes.count) bytes)", nowNs: nowNs)
+            log.write(kind: "malformed_frame", "\(error) (\(bytes.count) bytes)")
             return nil
         }
     }

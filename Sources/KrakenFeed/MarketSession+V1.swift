@@ -31,7 +31,7 @@ extension MarketSession {
         case .success(let pairs):
             symbolMap = SymbolMap(pairs: pairs)
             for symbol in instruments.record(pairs) {
-                link.log.write(kind: "instrument_rejected", "\(symbol): precision outside 0…18", nowNs: now)
+                link.log.write(kind: "instrument_rejected", "\(symbol): precision outside 0…18")
             }
             for pair in pairs where channels[pair.symbol] != nil {
                 publishInstrument(MarketEvents.instrument(pair), snapshot: true, receivedNs: now)
@@ -79,7 +79,7 @@ extension MarketSession {
             // logged; anything it left unanswered is caught by the ack deadline.
             link.counters.subscribeErrors += 1
             if text.contains("Exceeded msg rate") { link.counters.rateLimited += 1 }
-            link.log.write(kind: "request_error", text, nowNs: now)
+            link.log.write(kind: "request_error", text)
         case .spread, .ownTrades, .openOrders:
             link.counters.unexpectedMessages += 1
         }
@@ -108,7 +108,7 @@ extension MarketSession {
                 pairs.append(name)
             } else {
                 link.counters.subscribeErrors += 1
-                link.log.write(kind: "unknown_symbol", "\(symbol) has no v1 name in AssetPairs", nowNs: UnixTime.nanoseconds())
+                link.log.write(kind: "unknown_symbol", "\(symbol) has no v1 name in AssetPairs")
                 link.forget(SubscriptionKey(channel: request.channel.name, symbol: symbol))
             }
         }

@@ -50,7 +50,7 @@ extension MarketSession {
 
     private func handle(_ message: V2InstrumentMessage, receivedNs: Int64) {
         for symbol in instruments.record(message) {
-            link.log.write(kind: "instrument_rejected", "\(symbol): precision outside 0…18", nowNs: receivedNs)
+            link.log.write(kind: "instrument_rejected", "\(symbol): precision outside 0…18")
         }
         for pair in message.pairs where channels[pair.symbol] != nil {
             publishInstrument(MarketEvents.instrument(pair), snapshot: message.kind == .snapshot, receivedNs: receivedNs)

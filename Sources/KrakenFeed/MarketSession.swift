@@ -90,7 +90,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         // Heartbeats arrive but this book has been quiet: verify it with a fresh snapshot. Quiet
         // trade or ticker streams are a quiet market and only counted.
         guard key.channel == V2Channel.book.name else { return }
-        link.log.write(kind: "book_quiet", "\(key.symbol) quiet; resubscribing for a fresh snapshot", nowNs: UnixTime.nanoseconds())
+        link.log.write(kind: "book_quiet", "\(key.symbol) quiet; resubscribing for a fresh snapshot")
         resubscribeBook(key.symbol)
     }
 
@@ -119,8 +119,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         case .checksumMismatch(let reset), .invalidLevel(let reset):
             link.counters.checksumFailures += 1
             link.log.write(kind: "checksum_mismatch",
-                           "\(symbol): expected \(reset.expectedChecksum), computed \(reset.computedChecksum); resubscribing",
-                           nowNs: receivedNs)
+                           "\(symbol): expected \(reset.expectedChecksum), computed \(reset.computedChecksum); resubscribing")
             publishReset(reset, symbol: symbol, exchangeNs: exchangeNs, receivedNs: receivedNs)
             resubscribeBook(symbol)
         case .ignored:
@@ -181,7 +180,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         if let error {
             link.counters.subscribeErrors += 1
             if error.contains("Exceeded msg rate") { link.counters.rateLimited += 1 }
-            link.log.write(kind: "subscribe_error", "\(symbol.isEmpty ? "-" : symbol): \(error)", nowNs: UnixTime.nanoseconds())
+            link.log.write(kind: "subscribe_error", "\(symbol.isEmpty ? "-" : symbol): \(error)")
             // Kraken names the symbol of a failed subscription; whatever it was, it will not ack.
             // A failed unsubscribe refuses nothing: a new subscription of the key may be waiting.
             if subscribe {
@@ -203,7 +202,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         for symbol in symbols {
             guard instruments[symbol] != nil else {
                 link.counters.subscribeErrors += 1
-                link.log.write(kind: "unknown_symbol", "\(symbol) is not in Kraken's instrument list", nowNs: UnixTime.nanoseconds())
+                link.log.write(kind: "unknown_symbol", "\(symbol) is not in Kraken's instrument list")
                 unavailable[symbol] = "not in Kraken's instrument list"
                 continue
             }
@@ -247,7 +246,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             topics[symbol] = try SymbolTopics(symbol: symbol, channels: wanted, topLevels: configuration.bookTop?.levels)
         } catch {
             link.counters.subscribeErrors += 1
-            link.log.write(kind: "invalid_symbol", "\(symbol): \(error)", nowNs: UnixTime.nanoseconds())
+            link.log.write(kind: "invalid_symbol", "\(symbol): \(error)")
             return false
         }
         if let depth = wanted.bookDepth, books[symbol]?.depth != depth, let topic = topics[symbol]?.book {

@@ -182,6 +182,7 @@ final class HubLoop {
                         continue
                     }
                     if flag == 1 { tally.connections[index].subscriptions += 1 } else { tally.connections[index].unsubscriptions += 1 }
+                    guard specs[index].deliversSubscriptions else { continue }
                     item = .subscription(id, subscribe: flag == 1, topic: topic)
                 } else {
                     item = .message(id, message)

@@ -4,6 +4,7 @@ import BusPublishing
 import Foundation
 import KrakenAuth
 import KrakenFeed
+import Logging
 import NIOCore
 import SessionLifecycle
 import WireFormat
@@ -110,6 +111,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Largest WebSocket frame accepted from Kraken, in bytes.")
     var maxFrameSize = 4 << 20
 
+    @OptionGroup var logging: LoggingOptions
+
     /// Testing aid: a shutdown that takes this long, so a second signal can be sent during it.
     @Option(help: .hidden)
     var shutdownDelayMs = 0
@@ -139,7 +142,10 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let signals = await TerminationSignals.trap(for: "run")
+        logging.bootstrap()
+        // Status lines go through the log too, so a JSON log stays JSON from the first line.
+        let status = Logger(label: "krakenbridge.run")
+        let signals = await TerminationSignals.trap(for: "run") { status.notice("\($0)") }
         let protocolVersion = ProtocolVersion(rawValue: protocolName) ?? .v2
         let rest = RESTEndpoint(url: restURL)!
         var market = MarketFeedConfiguration()
@@ -189,14 +195,15 @@ struct RunCommand: AsyncParsableCommand {
         var endpoints = ["market": bridge.marketEndpoint, "account": bridge.accountEndpoint, "control": bridge.controlEndpoint]
         endpoints["metrics"] = await bridge.metricsEndpoint
         printLine(String(decoding: try encoder.encode(endpoints), as: UTF8.self))
-        printError("run: \(market.symbols.count) pairs from \(market.connection.endpoints.map(\.description).joined(separator: ", ")) "
+        let summary: String = "\(market.symbols.count) pairs from \(market.connection.endpoints.map(\.description).joined(separator: ", ")) "
             + "(WebSocket \(protocolVersion.rawValue)); "
             + "market data on \(bridge.marketEndpoint), account on \(bridge.accountEndpoint), control on \(bridge.controlEndpoint); "
             + (configuration.security == nil ? "no CURVE; " : "CURVE on every endpoint; ")
             + (configuration.journal.map { "journal \($0.path); " } ?? "no journal; ")
-            + (configuration.account.map { "private feed for key \($0.credentials.key.prefix(4))…" } ?? "no API credentials, so no private feed"))
+            + (configuration.account.map { "private feed for key \($0.credentials.key.prefix(4))…" } ?? "no API credentials, so no private feed")
+        status.notice("\(summary)")
         let statsEvery = statsInterval
-        let stats = Task { await Self.printStatistics(of: bridge, every: statsEvery) }
+        let stats = Task { await Self.printStatistics(of: bridge, every: statsEvery, to: status) }
         defer { stats.cancel() }
         let shutdownDelay = Duration.milliseconds(shutdownDelayMs)
         try await signals.run(until: { await bridge.waitUntilStopped() }, stop: {
@@ -204,13 +211,14 @@ struct RunCommand: AsyncParsableCommand {
             await bridge.stop()
         })
         if let counters = await bridge.finalDiagnostics?.first?.counters {
-            printError("run: stopped; \(counters.frames) Kraken frames, \(counters.bookUpdates) book updates, "
-                + "\(counters.checksumFailures) checksum failures, \(counters.reconnections) reconnections")
+            let totals: String = "\(counters.frames) Kraken frames, \(counters.bookUpdates) book updates, "
+                + "\(counters.checksumFailures) checksum failures, \(counters.reconnections) reconnections"
+            status.notice("stopped; \(totals)")
         }
     }
 
     /// One diagnostics line per feed on stderr every `seconds` (0: never).
-    private static func printStatistics(of bridge: BridgeSupervisor, every seconds: Int) async {
+    private static func printStatistics(of bridge: BridgeSupervisor, every seconds: Int, to status: Logger) async {
         guard seconds > 0 else { return }
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(seconds))
@@ -218,11 +226,12 @@ struct RunCommand: AsyncParsableCommand {
             let bus = bridge.publisher.counters
             for diagnostics in feeds {
                 let counters = diagnostics.counters
-                printError("run: \(diagnostics.name) \(diagnostics.state.rawValue) \(diagnostics.endpoint); frames \(counters.frames), "
+                let line: String = "\(diagnostics.name) \(diagnostics.state.rawValue) \(diagnostics.endpoint); frames \(counters.frames), "
                     + "book updates \(counters.bookUpdates), trades \(counters.trades), executions \(counters.executionReports), "
                     + "fills \(counters.fills), checksum failures \(counters.checksumFailures), gaps \(counters.privateGaps), "
                     + "reconnections \(counters.reconnections), malformed \(counters.malformedTotal), "
-                    + "published \(bus.published), dropped \(bus.dropped)")
+                    + "published \(bus.published), dropped \(bus.dropped)"
+                status.notice("\(line)")
             }
         }
     }

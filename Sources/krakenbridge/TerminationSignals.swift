@@ -14,9 +14,13 @@ import UnixSignals
 struct TerminationSignals: Sendable {
     private let signals: UnixSignalsSequence
     private let command: String
+    private let report: @Sendable (String) -> Void
 
-    static func trap(for command: String) async -> TerminationSignals {
-        TerminationSignals(signals: await UnixSignalsSequence(trapping: .sigterm, .sigint), command: command)
+    /// `report` says what happens on each signal (default: a `command: …` line on stderr).
+    static func trap(for command: String, report: (@Sendable (String) -> Void)? = nil) async -> TerminationSignals {
+        TerminationSignals(
+            signals: await UnixSignalsSequence(trapping: .sigterm, .sigint), command: command,
+            report: report ?? { printError("\(command): \($0)") })
     }
 
     /// Runs `parts` as one `ServiceGroup` until they finish or a signal shuts them down (in the
@@ -36,7 +40,7 @@ struct TerminationSignals: Sendable {
     /// ends the process with 128 + the signal number.
     func run(until: @escaping @Sendable () async throws -> Void, stop: @escaping @Sendable () async -> Void) async throws {
         let signals = signals
-        let command = command
+        let report = report
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
                 await withDiscardingTaskGroup { stopping in
@@ -44,10 +48,10 @@ struct TerminationSignals: Sendable {
                     for await signal in signals {
                         received += 1
                         guard received == 1 else {
-                            printError("\(command): \(signal) again: exiting now")
+                            report("\(signal) again: exiting now")
                             exit(128 + signal.rawValue)
                         }
-                        printError("\(command): \(signal): shutting down (send it again to exit at once)")
+                        report("\(signal): shutting down (send it again to exit at once)")
                         stopping.addTask { await stop() }
                     }
                 }

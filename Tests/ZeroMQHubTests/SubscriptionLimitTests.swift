@@ -187,3 +187,28 @@ struct SubscriptionLimitTests {
         await hub.shutdown()
     }
 }
+
+@Suite("subscription notices on the inbound stream")
+struct SubscriptionNoticeTests {
+    @Test("a publisher that does not deliver subscriptions counts them and keeps them off the inbound stream")
+    func countedNotDelivered() async throws {
+        var spec = HubSocketSpec.publisher(name: "md", bind: ["tcp://127.0.0.1:*"])
+        spec.deliversSubscriptions = false
+        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
+            spec, .control(name: "control", bind: ["tcp://127.0.0.1:*"]),
+        ]))
+        let events = InboundCollector(hub)
+        let context = try ZMQContext()
+        let subscriber = try ZMQSocket(context: context, type: .sub)
+        for index in 0..<100 { try subscriber.set(.subscribe, Array("t\(index):".utf8)) }
+        try subscriber.connect(try #require(hub.endpoint(of: hub.socket(0))))
+        let client = try ZMQSocket(context: context, type: .dealer)
+        try client.set(.linger, 0)
+        try client.connect(try #require(hub.endpoint(of: hub.socket(1))))
+        #expect(await waitFor { hub.counters().connections[0].subscriptions == 100 })
+        try client.send(multipart: [[], Array("request".utf8)])
+        #expect(await events.wait { items in items.contains { if case .message = $0 { true } else { false } } })
+        #expect(events.all.allSatisfy { if case .message = $0 { true } else { false } }, "only the request came through")
+        await hub.shutdown()
+    }
+}

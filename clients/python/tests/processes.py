@@ -145,3 +145,13 @@ def drain(subscriber, handle, quiet_ms: int = 500, seconds: float = 30) -> None:
     while (frame := subscriber.receive(quiet_ms)) is not None:
         handle(frame)
         assert time.monotonic() < deadline, f"frames still arriving after {seconds:.0f} s"
+
+
+def wait_for(condition, seconds: float = 30):
+    """`condition()`'s first truthy value within `seconds` (checked every 50 ms), else its last."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (value := condition()):
+            return value
+        time.sleep(0.05)
+    return condition()

@@ -13,7 +13,7 @@ import zmq
 from krakenbridge.control import ControlClient
 from krakenbridge.subscriber import Subscriber
 
-from processes import receive_until, start_bridge, start_simulator, stop_all
+from processes import receive_until, start_bridge, start_simulator, stop_all, wait_for
 
 # SubscriptionLimits.publisherDefault in Sources/ZeroMQHub/PeerSubscriptions.swift.
 MAXIMUM_PER_PEER = 1_024
@@ -28,17 +28,10 @@ def resident_bytes(pid: int) -> int:
 
 
 def counters(bridge) -> dict:
+    # The default 5 s: a flood of subscriptions must not delay control requests (it once filled
+    # the inbound stream they share, and requests were dropped).
     with ControlClient(bridge.control) as control:
         return dict(control.diagnostics().diagnostics.counters)
-
-
-def wait_for(condition, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if (value := condition()):
-            return value
-        time.sleep(0.05)
-    return condition()
 
 
 def hostile_peer(context: zmq.Context, endpoint: str) -> zmq.Socket:
