@@ -4,6 +4,7 @@ import ControlPlane
 import KrakenFeed
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import SessionLifecycle
@@ -180,9 +181,28 @@ public actor BridgeSupervisor {
         return PrometheusText.render(diagnostics, healthy: health.healthy)
     }
 
+    /// What the metrics endpoint answers: `/metrics` the exposition; `/healthz` whether the
+    /// process is alive and not stopping (liveness); `/readyz` whether every feed is active with
+    /// every pair it was given and every private event was journaled (readiness), with the
+    /// problems otherwise.
+    func httpAnswer(path: String) async -> MetricsServer.Answer? {
+        switch path {
+        case "/metrics":
+            return MetricsServer.Answer(status: .ok, contentType: "text/plain; version=0.0.4", body: await metricsText())
+        case "/healthz":
+            return stopping ? .text("stopping\n", status: .serviceUnavailable) : .text("ok\n")
+        case "/readyz":
+            guard !stopping, let health = try? await health() else { return .text("stopping\n", status: .serviceUnavailable) }
+            return health.healthy ? .text("ready\n") : .text(health.problems.map { $0 + "\n" }.joined(), status: .serviceUnavailable)
+        default:
+            return nil
+        }
+    }
+
     private func startMetrics(host: String, port: Int) async throws {
-        let server = try await MetricsServer.start(host: host, port: port, group: group) { [weak self] in
-            await self?.metricsText() ?? "# the bridge is stopping\n"
+        let server = try await MetricsServer.start(host: host, port: port, group: group) { [weak self] path in
+            guard let self else { return .text("stopping\n", status: .serviceUnavailable) }
+            return await self.httpAnswer(path: path)
         }
         metricsServer = server
         metricsEndpoint = "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/metrics"

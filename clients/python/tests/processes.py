@@ -34,6 +34,8 @@ class Bridge:
     market: str
     account: str
     control: str
+    metrics: Optional[str] = None
+    """`http://host:port/metrics` when started with `--metrics-bind`."""
 
 
 def first_line(process: subprocess.Popen, what: str, log: Optional[Path] = None,
@@ -91,7 +93,7 @@ def start_bridge(binary: Path, simulator: Simulator, directory: Path, symbols: l
          "--journal-path", str(directory / "journal.sqlite"), "--simulated", "--stats-interval", "0", *args],
         stdout=subprocess.PIPE, stderr=log.open("a"), text=True, env=environment)
     endpoints = json.loads(first_line(process, "run", log))
-    return Bridge(process, endpoints["market"], endpoints["account"], endpoints["control"])
+    return Bridge(process, endpoints["market"], endpoints["account"], endpoints["control"], endpoints.get("metrics"))
 
 
 def endpoint_options(directory: Path, transport: str) -> list[str]:
