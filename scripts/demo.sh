@@ -17,7 +17,8 @@ while [ $# -gt 0 ]; do
 done
 
 # Ctrl-C at any point ends the demo (after the live view it also runs the cleanup below).
-trap 'exit 130' INT
+interrupted=0
+trap 'interrupted=1; exit 130' INT
 
 ensure_system_libraries
 cd "$ROOT"
@@ -38,8 +39,21 @@ account="ipc://$workdir/account.sock"
 control="ipc://$workdir/control.sock"
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    # Ctrl-C reaches every process of the demo at once: let them stop on their own first (a
+    # second SIGINT makes the bridge exit at once instead of shutting down gracefully).
+    if [ "$interrupted" -eq 1 ]; then
+        for _ in $(seq 1 50); do
+            alive=0
+            for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+            [ "$alive" -eq 0 ] && break
+            sleep 0.1
+        done
+    fi
+    # Then stop what is left: the bridge before the simulator it is connected to.
+    for (( index = ${#pids[@]} - 1; index >= 0; index-- )); do
+        kill -INT "${pids[$index]}" 2>/dev/null || true
+        wait "${pids[$index]}" 2>/dev/null || true
+    done
     rm -rf "$workdir"
 }
 trap cleanup EXIT
@@ -64,7 +78,7 @@ echo "a3Jha2VuYnJpZGdlLXNpbXVsYXRvci1kZW1vLXNlY3JldC1kby1ub3QtdXNlLXdpdGgtcmVhbC
     --rest-url "http://127.0.0.1:$rest_port" --api-key-file "$workdir/api.key" --api-secret-file "$workdir/api.secret" \
     --pairs "BTC/USD,ETH/USD,DOGE/USD,MATIC/USD" \
     --market-bind "$market" --account-bind "$account" --control-bind "$control" --journal-path "$workdir/journal.sqlite" \
-    --simulated --stats-interval 5 > "$workdir/run.json" &
+    --simulated --stats-interval 5 --log-format text > "$workdir/run.json" &
 pids+=($!)
 
 log "simulator (ws://127.0.0.1:$public_port/v2, ws://127.0.0.1:$private_port/v2) → bridge → live frames (Ctrl-C to stop)"
