@@ -103,7 +103,8 @@ public final class PrivateJournal: Sendable {
             // Folds the write-ahead log into the database file and empties it: closing the pool
             // alone left every event of the run in the WAL (its last connection to close is a
             // reader, which cannot checkpoint).
-            _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            // A failed checkpoint must not keep the pool open: SQLite checkpoints on the next open.
+            _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             try pool.close()
         }
     }

@@ -39,17 +39,24 @@ public struct BridgeLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         if let error = event.error { merged["error"] = .string("\(error)") }
         if case .string(let kind)? = merged["kind"] {
-            guard let suppressed = rateLimit.admit(kind: kind, nowNs: now) else { return }
+            // Per logger label and feed too: one feed's flood must not hide the other's lines.
+            let key = "\(label) \(merged["feed"].map { "\($0)" } ?? "-") \(kind)"
+            guard let suppressed = rateLimit.admit(kind: key, nowNs: now) else { return }
             if suppressed > 0 { merged["suppressed"] = .stringConvertible(suppressed) }
         }
         sink(LogLine.render(format, timeNs: now, level: event.level, label: label, message: event.message.description, metadata: merged))
     }
 
-    /// Writes the line and its newline to file descriptor 2 in one call, so lines from several
-    /// threads never interleave.
+    /// Writes the line and its newline to file descriptor 2, in one call unless the kernel takes
+    /// it in parts, so lines from several threads do not interleave (a pipe keeps writes of up to
+    /// 4 KiB whole).
     public static let standardError: Sink = { line in
-        let text = line + "\n"
-        _ = text.withCString { write(2, $0, strlen($0)) }
+        let bytes = Array((line + "\n").utf8)
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { write(2, $0.baseAddress! + written, $0.count - written) }
+            if result > 0 { written += result } else if result < 0 && errno == EINTR { continue } else { return }
+        }
     }
 
     public static let wallClockNs: @Sendable () -> Int64 = {

@@ -33,9 +33,25 @@ public enum LogLine {
     }
 
     static func text(timeNs: Int64, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
-        var line = "\(RFC3339.millisecondsUTC(timeNs)) \(level.rawValue) \(label): \(message)"
-        for key in metadata.keys.sorted() { line += " \(key)=\(metadata[key]!)" }
+        var line = "\(RFC3339.millisecondsUTC(timeNs)) \(level.rawValue) \(label): \(oneLine(message))"
+        for key in metadata.keys.sorted() { line += " \(key)=\(oneLine("\(metadata[key]!)"))" }
         return line
+    }
+
+    /// Keeps a text line one line: control characters (newlines, NUL) written as escapes.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return text }
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case _ where scalar.value < 0x20: escaped += "\\u{\(String(scalar.value, radix: 16))}"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     private static func appendJSON(_ value: Logger.MetadataValue, to line: inout String) {

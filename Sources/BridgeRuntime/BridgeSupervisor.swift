@@ -45,6 +45,8 @@ public actor BridgeSupervisor {
     /// The group's run, owned here: `stop()` and `waitUntilStopped()` await it.
     private var running: Task<Void, Never>?
     private var stopping = false
+    /// The bridge stopped without `stop()`: a part ended or failed and took the others down.
+    public private(set) var stoppedByItself = false
     /// Every feed's diagnostics as the shutdown began (nil until then).
     public private(set) var finalDiagnostics: [FeedDiagnostics]?
 
@@ -297,7 +299,11 @@ public actor BridgeSupervisor {
             do {
                 try await serviceGroup.run()
             } catch {
-                lifecycleLogger.error("bridge stopped with an error: \(error)")
+                lifecycleLogger.error("a part of the bridge failed: \(error)")
+            }
+            if !stopping {
+                stoppedByItself = true
+                lifecycleLogger.error("the bridge stopped by itself: a part of it ended (see above)")
             }
         }
     }

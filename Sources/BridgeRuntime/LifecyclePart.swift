@@ -29,6 +29,8 @@ public struct LifecyclePart: Service, CustomStringConvertible {
                 // Cancellation (the group escalating a slow shutdown) ends the wait just the same.
                 try? await gracefulShutdown()
             }
+        } catch is CancellationError {
+            // The work was cancelled because this part is shutting down: the normal way to end.
         } catch {
             await shutDown()
             throw error

@@ -185,6 +185,8 @@ final class HubLoop {
                     guard specs[index].deliversSubscriptions else { continue }
                     item = .subscription(id, subscribe: flag == 1, topic: topic)
                 } else {
+                    // A subscriber may send other messages up an XPUB; nothing in a bridge reads them.
+                    guard socket.type != .xpub || specs[index].deliversSubscriptions else { continue }
                     item = .message(id, message)
                 }
                 if case .dropped = core.inboundContinuation.yield(item) { tally.inboundDropped += 1 }
@@ -210,7 +212,8 @@ final class HubLoop {
             if !peerSubscriptions[index]!.hasClosed(descriptor) {
                 tally.connections[index].peersRefused += 1
                 _ = czmq_shutdown_peer(descriptor)
-                trimDue = ContinuousClock.now + .seconds(1)
+                // Not pushed back by later refusals: a steady attack must not postpone it forever.
+                if trimDue == nil { trimDue = ContinuousClock.now + .seconds(1) }
             }
             return false
         case .fromRefusedPeer:

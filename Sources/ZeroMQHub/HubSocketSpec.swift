@@ -42,9 +42,10 @@ public struct HubSocketSpec: Sendable {
     /// disconnects a peer that goes past a limit, which makes libzmq free all its subscriptions.
     /// Implies `monitored` (closed connections are forgotten on their disconnect event).
     public var subscriptionLimits: SubscriptionLimits?
-    /// XPUB with `deliversInbound`: put each (un)subscription on `ZMQHub.inbound` too (they are
-    /// counted either way). Off where nothing reads them, so a flood of subscriptions cannot
-    /// crowd other inbound messages (control requests) out of the shared, bounded stream.
+    /// XPUB with `deliversInbound`: put each (un)subscription, and anything else a subscriber
+    /// sends up, on `ZMQHub.inbound` too (subscriptions are counted either way). Off where nothing
+    /// reads them, so no subscriber can crowd other inbound messages (control requests) out of
+    /// the shared, bounded stream.
     public var deliversSubscriptions = true
 
     public init(

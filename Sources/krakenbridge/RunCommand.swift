@@ -210,6 +210,9 @@ struct RunCommand: AsyncParsableCommand {
             if shutdownDelay > .zero { try? await Task.sleep(for: shutdownDelay) }
             await bridge.stop()
         })
+        // A bridge that stopped by itself must not look like a clean stop to a supervisor that
+        // restarts on failure.
+        if await bridge.stoppedByItself { throw ExitCode.failure }
         if let counters = await bridge.finalDiagnostics?.first?.counters {
             let totals: String = "\(counters.frames) Kraken frames, \(counters.bookUpdates) book updates, "
                 + "\(counters.checksumFailures) checksum failures, \(counters.reconnections) reconnections"

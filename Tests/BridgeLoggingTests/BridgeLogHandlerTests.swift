@@ -41,6 +41,12 @@ final class TestClock: Sendable {
         #expect(line == "2023-11-14T22:13:20.005Z error krakenbridge.feed: token failed feed=private kind=token_failed")
     }
 
+    @Test("a text line stays one line: newlines and other control characters are escaped")
+    func textStaysOneLine() {
+        let line = LogLine.render(.text, timeNs: 0, level: .info, label: "l", message: "a\nb\u{0}c", metadata: ["k": "x\ny"])
+        #expect(line == #"1970-01-01T00:00:00.000Z info l: a\nb\u{0}c k=x\ny"#)
+    }
+
     @Test("text on a terminal, JSON otherwise")
     func automaticFormat() {
         #expect(LogFormat.automatic(standardErrorIsTerminal: true) == .text)
@@ -70,6 +76,22 @@ final class TestClock: Sendable {
         clock.advance(seconds: 60)
         logger.warning("bad frame 9", metadata: ["kind": "malformed_frame"])
         #expect(lines.all.last?.hasSuffix("warning feed: bad frame 9 feed=public kind=malformed_frame suppressed=3") == true)
+    }
+
+    @Test("one feed's flood of a kind does not hold back the other feed's lines of that kind")
+    func rateLimitedPerFeed() {
+        let lines = Lines()
+        let rateLimit = KindRateLimit()
+        func logger(_ feed: String) -> Logger {
+            var logger = Logger(label: "feed") { BridgeLogHandler(label: $0, format: .text, rateLimit: rateLimit, sink: lines.sink) }
+            logger[metadataKey: "feed"] = .string(feed)
+            return logger
+        }
+        let (publicFeed, privateFeed) = (logger("public"), logger("private"))
+        for _ in 1...10 { publicFeed.warning("lost", metadata: ["kind": "disconnected"]) }
+        privateFeed.warning("lost", metadata: ["kind": "disconnected"])
+        #expect(lines.all.count == 6)
+        #expect(lines.all.last?.contains("feed=private") == true)
     }
 
     @Test("the logger's level filters; the handler's metadata and the event's are merged, the event's winning")

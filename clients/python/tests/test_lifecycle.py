@@ -94,3 +94,11 @@ def test_the_simulator_stops_on_sigint(krakenbridge_bin):
     simulator = start_simulator(krakenbridge_bin)
     simulator.process.send_signal(signal.SIGINT)
     assert wait_for_exit(simulator.process, 15) == 0
+
+
+def test_synth_stops_on_sigint_with_its_summary(start_synth):
+    publisher = start_synth("--pairs", "BTC/USD", "--rate", "50")
+    time.sleep(0.3)
+    publisher.process.send_signal(signal.SIGINT)
+    rest = publisher.wait(15)  # exit status 0, or it fails
+    assert "frames sent" in rest
