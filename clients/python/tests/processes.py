@@ -10,6 +10,7 @@ import os
 import select
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -157,3 +158,19 @@ def wait_for(condition, seconds: float = 30):
             return value
         time.sleep(0.05)
     return condition()
+
+
+@contextmanager
+def simulator_and_bridge(binary: Path, directory: Path, symbols: list[str], *args: str, **options):
+    """A simulator (`--tick-ms 20`) and a bridge against it (`start_bridge` with `args` and
+    `options`), both stopped on the way out, whatever happened."""
+    simulator = start_simulator(binary, "--tick-ms", "20")
+    try:
+        bridge = start_bridge(binary, simulator, directory, symbols, *args, **options)
+    except BaseException:
+        stop_all(simulator.process)
+        raise
+    try:
+        yield simulator, bridge
+    finally:
+        stop_all(bridge.process, simulator.process)

@@ -13,7 +13,7 @@ import zmq
 from krakenbridge.control import ControlClient
 from krakenbridge.subscriber import Subscriber
 
-from processes import receive_until, start_bridge, start_simulator, stop_all, wait_for
+from processes import receive_until, simulator_and_bridge, wait_for
 
 # SubscriptionLimits.publisherDefault in Sources/ZeroMQHub/PeerSubscriptions.swift.
 MAXIMUM_PER_PEER = 1_024
@@ -47,16 +47,8 @@ def hostile_peer(context: zmq.Context, endpoint: str) -> zmq.Socket:
 @pytest.fixture
 def bridge(krakenbridge_bin, tmp_path):
     """A market-only bridge with its endpoints on loopback tcp, against a simulator."""
-    simulator = start_simulator(krakenbridge_bin, "--tick-ms", "20")
-    try:
-        bridge = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"], private=False, transport="tcp")
-    except BaseException:
-        stop_all(simulator.process)
-        raise
-    try:
+    with simulator_and_bridge(krakenbridge_bin, tmp_path, ["BTC/USD"], private=False, transport="tcp") as (_, bridge):
         yield bridge
-    finally:
-        stop_all(bridge.process, simulator.process)
 
 
 def test_a_flood_of_distinct_subscriptions_is_cut_off_and_costs_the_bridge_almost_nothing(bridge):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 
-from processes import start_bridge, start_simulator, stop_all, wait_for
+from processes import simulator_and_bridge, wait_for
 
 
 def get(url: str) -> tuple[int, str, str]:
@@ -18,41 +18,25 @@ def get(url: str) -> tuple[int, str, str]:
         return error.code, error.headers["content-type"], error.read().decode()
 
 
-def bridge_with_metrics(binary, simulator, directory, pairs):
-    return start_bridge(binary, simulator, directory, pairs, "--metrics-bind", "127.0.0.1:0", private=False)
+def bridge_with_metrics(binary, directory, pairs):
+    return simulator_and_bridge(binary, directory, pairs, "--metrics-bind", "127.0.0.1:0", private=False)
 
 
 def test_ready_once_every_feed_is_active_with_its_pairs(krakenbridge_bin, tmp_path):
-    simulator = start_simulator(krakenbridge_bin, "--tick-ms", "20")
-    try:
-        bridge = bridge_with_metrics(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"])
-    except BaseException:
-        stop_all(simulator.process)
-        raise
-    base = bridge.metrics.removesuffix("/metrics")
-    try:
+    with bridge_with_metrics(krakenbridge_bin, tmp_path, ["BTC/USD"]) as (_, bridge):
+        base = bridge.metrics.removesuffix("/metrics")
         assert get(base + "/healthz") == (200, "text/plain; charset=utf-8", "ok\n")
         assert wait_for(lambda: get(base + "/readyz")[0] == 200), get(base + "/readyz")
         assert get(base + "/readyz")[2] == "ready\n"
         status, content_type, body = get(base + "/metrics")
         assert status == 200 and content_type == "text/plain; version=0.0.4" and "krakenbridge_healthy 1" in body
         assert get(base + "/nothing")[0] == 404
-    finally:
-        stop_all(bridge.process, simulator.process)
 
 
 def test_not_ready_while_a_configured_pair_is_missing_yet_alive(krakenbridge_bin, tmp_path):
-    simulator = start_simulator(krakenbridge_bin, "--tick-ms", "20")
-    try:
-        bridge = bridge_with_metrics(krakenbridge_bin, simulator, tmp_path, ["BTC/USD", "FOO/BAR"])
-    except BaseException:
-        stop_all(simulator.process)
-        raise
-    base = bridge.metrics.removesuffix("/metrics")
-    try:
+    with bridge_with_metrics(krakenbridge_bin, tmp_path, ["BTC/USD", "FOO/BAR"]) as (_, bridge):
+        base = bridge.metrics.removesuffix("/metrics")
         # Once the feed is active, the missing pair is the one problem left.
         expected = (503, "text/plain; charset=utf-8", "public feed has no FOO/BAR: not in Kraken's instrument list\n")
         assert wait_for(lambda: get(base + "/readyz") == expected), get(base + "/readyz")
         assert get(base + "/healthz")[0] == 200, "alive all the same"
-    finally:
-        stop_all(bridge.process, simulator.process)

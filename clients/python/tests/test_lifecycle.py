@@ -12,7 +12,7 @@ import urllib.request
 
 from krakenbridge.subscriber import Subscriber
 
-from processes import receive_until, start_bridge, start_simulator, stop_all
+from processes import receive_until, simulator_and_bridge, start_simulator
 
 
 def simulator_counters(simulator) -> dict:
@@ -44,13 +44,7 @@ def wait_for_message(path, text: str, seconds: float) -> bool:
 
 
 def test_sigterm_closes_kraken_connections_with_1000_flushes_the_journal_and_exits_0(krakenbridge_bin, tmp_path):
-    simulator = start_simulator(krakenbridge_bin, "--tick-ms", "20")
-    try:
-        bridge = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"])
-    except BaseException:
-        stop_all(simulator.process)
-        raise
-    try:
+    with simulator_and_bridge(krakenbridge_bin, tmp_path, ["BTC/USD"]) as (simulator, bridge):
         with Subscriber(bridge.account, [b"exec:"]) as executions:
             assert receive_until(executions, lambda frame: frame.topic == "exec:", 60) is not None, "the journal holds events"
         bridge.process.send_signal(signal.SIGTERM)
@@ -67,18 +61,10 @@ def test_sigterm_closes_kraken_connections_with_1000_flushes_the_journal_and_exi
         with sqlite3.connect(tmp_path / "journal.sqlite") as journal:
             tables = [row[0] for row in journal.execute("select name from sqlite_master where type = 'table'")]
             assert tables and sum(journal.execute(f"select count(*) from {table}").fetchone()[0] for table in tables) > 0
-    finally:
-        stop_all(bridge.process, simulator.process)
 
 
 def test_a_second_signal_during_a_slow_shutdown_exits_at_once(krakenbridge_bin, tmp_path):
-    simulator = start_simulator(krakenbridge_bin, "--tick-ms", "20")
-    try:
-        bridge = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"], "--shutdown-delay-ms", "60000", private=False)
-    except BaseException:
-        stop_all(simulator.process)
-        raise
-    try:
+    with simulator_and_bridge(krakenbridge_bin, tmp_path, ["BTC/USD"], "--shutdown-delay-ms", "60000", private=False) as (_, bridge):
         bridge.process.send_signal(signal.SIGINT)
         assert wait_for_message(tmp_path / "run.log", "SIGINT: shutting down", 10)
         started = time.monotonic()
@@ -86,8 +72,6 @@ def test_a_second_signal_during_a_slow_shutdown_exits_at_once(krakenbridge_bin, 
         assert wait_for_exit(bridge.process, 5) == 128 + signal.SIGTERM
         assert time.monotonic() - started < 5
         assert "SIGTERM again: exiting now" in log_messages(tmp_path / "run.log")
-    finally:
-        stop_all(bridge.process, simulator.process)
 
 
 def test_the_simulator_stops_on_sigint(krakenbridge_bin):

@@ -7,7 +7,7 @@ import json
 import time
 import urllib.request
 
-from processes import start_bridge, start_simulator, stop_all, wait_for
+from processes import simulator_and_bridge, wait_for
 
 
 def inject(simulator, fault: dict) -> None:
@@ -29,14 +29,8 @@ def disconnect_until(simulator, condition, seconds: float = 30):
 
 
 def test_every_line_is_json_and_feed_events_carry_their_context(krakenbridge_bin, tmp_path):
-    simulator = start_simulator(krakenbridge_bin, "--tick-ms", "20")
-    try:
-        bridge = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"], private=False)
-    except BaseException:
-        stop_all(simulator.process)
-        raise
     log = tmp_path / "run.log"
-    try:
+    with simulator_and_bridge(krakenbridge_bin, tmp_path, ["BTC/USD"], private=False) as (simulator, _):
         def disconnected():
             lines = [json.loads(line) for line in log.read_text().splitlines()]
             return [line for line in lines if line.get("kind") == "disconnected"]
@@ -48,8 +42,6 @@ def test_every_line_is_json_and_feed_events_carry_their_context(krakenbridge_bin
         assert event["endpoint"] == f"ws://127.0.0.1:{simulator.ports['public']}/v2"
         assert int(event["connection"]) >= 1
         assert event["time"].endswith("Z")
-    finally:
-        stop_all(bridge.process, simulator.process)
     # Every line, the status lines of `run` included, is one JSON object.
     lines = log.read_text().splitlines()
     assert lines and all(isinstance(json.loads(line), dict) for line in lines)
@@ -57,17 +49,9 @@ def test_every_line_is_json_and_feed_events_carry_their_context(krakenbridge_bin
 
 
 def test_text_format_and_level_on_request(krakenbridge_bin, tmp_path):
-    simulator = start_simulator(krakenbridge_bin, "--tick-ms", "20")
-    try:
-        bridge = start_bridge(krakenbridge_bin, simulator, tmp_path, ["BTC/USD"], "--log-format", "text", "--log-level", "warning",
-                              private=False)
-    except BaseException:
-        stop_all(simulator.process)
-        raise
-    try:
+    arguments = ("--log-format", "text", "--log-level", "warning")
+    with simulator_and_bridge(krakenbridge_bin, tmp_path, ["BTC/USD"], *arguments, private=False) as (simulator, _):
         assert disconnect_until(simulator, lambda: " warning krakenbridge.feed: " in (tmp_path / "run.log").read_text())
-    finally:
-        stop_all(bridge.process, simulator.process)
     text = (tmp_path / "run.log").read_text()
     assert "kind=disconnected" in text and "feed=public" in text
     assert " notice krakenbridge.run: " not in text, "notices are below --log-level warning"
