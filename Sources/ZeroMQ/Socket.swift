@@ -2,16 +2,21 @@ import CZeroMQ
 
 /// One received message: its frames in order, the ZAP user id of the peer that sent it (nil
 /// when the socket has no authentication) and, when asked for, the file descriptor of the
-/// peer's connection (nil for inproc peers, which have none).
+/// peer's connection and the connection's identity (nil for inproc peers, which have neither).
 public struct ZMQMessage: Sendable, Equatable {
     public var frames: [[UInt8]]
     public var userID: String?
     public var sourceDescriptor: Int32?
+    public var sourceConnection: ZMQConnectionIdentity?
 
-    public init(frames: [[UInt8]], userID: String? = nil, sourceDescriptor: Int32? = nil) {
+    public init(
+        frames: [[UInt8]], userID: String? = nil, sourceDescriptor: Int32? = nil,
+        sourceConnection: ZMQConnectionIdentity? = nil
+    ) {
         self.frames = frames
         self.userID = userID
         self.sourceDescriptor = sourceDescriptor
+        self.sourceConnection = sourceConnection
     }
 }
 
@@ -137,13 +142,15 @@ public final class ZMQSocket {
     /// - Parameters:
     ///   - readUserID: read the ZAP `User-Id` property the peer's connection carries.
     ///   - readSourceDescriptor: read the descriptor of the peer's connection (`ZMQ_SRCFD`, taken
-    ///     from the message's metadata, which an XPUB keeps on the subscriptions it passes up).
+    ///     from the message's metadata, which an XPUB keeps on the subscriptions it passes up)
+    ///     and the connection's identity (descriptors are reused; identities are not while held).
     public func receiveMessage(
         dontWait: Bool = false, readUserID: Bool = false, readSourceDescriptor: Bool = false
     ) throws(ZMQError) -> ZMQMessage? {
         var frames: [[UInt8]] = []
         var userID: String?
         var sourceDescriptor: Int32?
+        var sourceConnection: ZMQConnectionIdentity?
         while true {
             zmq_msg_init(scratch)
             defer { zmq_msg_close(scratch) }
@@ -163,11 +170,14 @@ public final class ZMQSocket {
             }
             if readSourceDescriptor && sourceDescriptor == nil {
                 let descriptor = zmq_msg_get(scratch, ZMQ_SRCFD)
-                if descriptor >= 0 { sourceDescriptor = descriptor }
+                if descriptor >= 0 {
+                    sourceDescriptor = descriptor
+                    sourceConnection = ZMQConnectionIdentity(of: scratch)
+                }
             }
             if zmq_msg_more(scratch) == 0 { break }
         }
-        return ZMQMessage(frames: frames, userID: userID, sourceDescriptor: sourceDescriptor)
+        return ZMQMessage(frames: frames, userID: userID, sourceDescriptor: sourceDescriptor, sourceConnection: sourceConnection)
     }
 
     // MARK: Monitoring

@@ -18,7 +18,7 @@ final class HubLoop {
     private var zapPollIndex: Int?
     private var monitorPollIndex: [Int] = []
     /// Per socket with `subscriptionLimits`: what each of its connections holds.
-    private var peerSubscriptions: [Int: PeerSubscriptions] = [:]
+    private var peerSubscriptions: [Int: PeerSubscriptions<ZMQConnectionIdentity>] = [:]
     /// When to hand freed memory back after a peer was cut off for its subscriptions.
     private var trimDue: ContinuousClock.Instant?
     private var pending = OutboundBatch()
@@ -177,8 +177,8 @@ final class HubLoop {
                 let item: HubInbound
                 if socket.type == .xpub, let first = message.frames.first, let flag = first.first, flag <= 1 {
                     let topic = Array(first.dropFirst())
-                    if limitsPeers, let descriptor = message.sourceDescriptor,
-                       !admit(subscribe: flag == 1, topic: topic, from: descriptor, on: index) {
+                    if limitsPeers, let descriptor = message.sourceDescriptor, let connection = message.sourceConnection,
+                       !admit(subscribe: flag == 1, topic: topic, from: connection, on: descriptor, socket: index) {
                         continue
                     }
                     if flag == 1 { tally.connections[index].subscriptions += 1 } else { tally.connections[index].unsubscriptions += 1 }
@@ -200,16 +200,18 @@ final class HubLoop {
     /// frees every subscription it held. The socket's monitor is read before the first
     /// subscription of a connection is judged and again before a peer is cut off, so the
     /// judgement knows of every connection opened or closed before (descriptors are reused).
-    private func admit(subscribe: Bool, topic: [UInt8], from descriptor: Int32, on index: Int) -> Bool {
+    private func admit(
+        subscribe: Bool, topic: [UInt8], from connection: ZMQConnectionIdentity, on descriptor: Int32, socket index: Int
+    ) -> Bool {
         let monitor = monitorOfSocket[index]
-        if let monitor, !peerSubscriptions[index]!.knows(descriptor) { drainMonitor(at: monitor) }
-        switch peerSubscriptions[index]!.record(subscribe: subscribe, topic: topic, from: descriptor) {
+        if let monitor, !peerSubscriptions[index]!.knows(connection, on: descriptor) { drainMonitor(at: monitor) }
+        switch peerSubscriptions[index]!.record(subscribe: subscribe, topic: topic, from: descriptor, connection: connection) {
         case .admitted, .fromClosedConnection:
             return true
         case .refused:
             tally.connections[index].subscriptionsRefused += 1
             if let monitor { drainMonitor(at: monitor) }
-            if !peerSubscriptions[index]!.hasClosed(descriptor) {
+            if peerSubscriptions[index]!.isOpen(connection, on: descriptor) {
                 tally.connections[index].peersRefused += 1
                 _ = czmq_shutdown_peer(descriptor)
                 // Not pushed back by later refusals: a steady attack must not postpone it forever.

@@ -24,22 +24,31 @@ public enum SubscriptionRefusal: Sendable, Equatable {
 }
 
 /// The topic prefixes each connection of one publisher holds, keyed by the connection's file
-/// descriptor (libzmq's `ZMQ_SRCFD`). It mirrors libzmq's per-peer trie exactly: subscribing a
-/// prefix twice holds it once; one unsubscribe removes it.
+/// descriptor (libzmq's `ZMQ_SRCFD`) and told apart by `Connection`, an identity of the
+/// connection itself (in the hub, its libzmq metadata object). It mirrors libzmq's per-peer
+/// trie exactly: subscribing a prefix twice holds it once; one unsubscribe removes it.
 ///
-/// Descriptors are reused, so the owner tells it when one opens and closes (the socket
-/// monitor's events, read just before each subscription is judged: libzmq emits them before a
-/// new connection can send anything). A subscription still queued from a connection that has
-/// closed is not held against anyone. When events are missing (a full monitor queue) it errs
+/// Descriptors are reused, and subscriptions of a closed connection can still be queued when
+/// the next connection is accepted on the same descriptor. libzmq reads every message of a
+/// connection into the publisher before the next connection on that descriptor can attach, so
+/// a different identity on a descriptor always means a newer connection, and leftovers of the
+/// older one (same identity, known closed) are held against no one. The owner reads the socket
+/// monitor before a new identity is recorded and before a peer is cut off, so `closed(_:)`
+/// always refers to the connection recorded last. Missing events (a full monitor queue) err
 /// towards enforcing.
-struct PeerSubscriptions {
+struct PeerSubscriptions<Connection: Equatable> {
     let limits: SubscriptionLimits
-    private var topics: [Int32: Set<[UInt8]>] = [:]
-    /// Connections already refused: the rest of their queued subscriptions are refused without
-    /// another disconnect until the descriptor is seen to close.
-    private var refused: Set<Int32> = []
-    /// Descriptors whose last event was a disconnect, and whether that connection was refused.
-    private var closed: [Int32: Bool] = [:]
+    private var connections: [Int32: ConnectionState] = [:]
+
+    private struct ConnectionState {
+        /// Held for as long as the state: in the hub it keeps libzmq's metadata object alive,
+        /// so its address cannot be given to a later connection while it is compared against.
+        let identity: Connection
+        var topics: Set<[UInt8]> = []
+        /// Refused once: the rest of its queue is refused without another disconnect.
+        var refused = false
+        var closed = false
+    }
 
     init(limits: SubscriptionLimits) {
         self.limits = limits
@@ -51,56 +60,62 @@ struct PeerSubscriptions {
         case refused(SubscriptionRefusal)
         /// From a connection refused earlier (gone or not).
         case fromRefusedPeer
-        /// From a connection that has closed since (libzmq drops it with the connection).
+        /// From a connection that has closed since (libzmq dropped it with the connection).
         case fromClosedConnection
     }
 
-    /// Records a subscribe (or unsubscribe) from `descriptor`'s connection and judges it.
-    mutating func record(subscribe: Bool, topic: [UInt8], from descriptor: Int32) -> Verdict {
-        if let wasRefused = closed[descriptor] { return wasRefused ? .fromRefusedPeer : .fromClosedConnection }
-        if refused.contains(descriptor) { return .fromRefusedPeer }
+    /// Records a subscribe (or unsubscribe) from `connection` on `descriptor` and judges it.
+    mutating func record(subscribe: Bool, topic: [UInt8], from descriptor: Int32, connection: Connection) -> Verdict {
+        if connections[descriptor]?.identity != connection {
+            connections[descriptor] = ConnectionState(identity: connection)
+        }
+        let state = connections[descriptor]!
+        if state.refused { return .fromRefusedPeer }
+        if state.closed { return .fromClosedConnection }
         guard subscribe else {
-            topics[descriptor]?.remove(topic)
+            connections[descriptor]!.topics.remove(topic)
             return .admitted
         }
         if topic.count > limits.maximumTopicBytes { return refuse(descriptor, .topicTooLong(bytes: topic.count)) }
-        let held = topics[descriptor, default: []]
-        if held.contains(topic) { return .admitted }
-        if held.count >= limits.maximumPerPeer { return refuse(descriptor, .tooManySubscriptions) }
-        topics[descriptor, default: []].insert(topic)
+        if state.topics.contains(topic) { return .admitted }
+        if state.topics.count >= limits.maximumPerPeer { return refuse(descriptor, .tooManySubscriptions) }
+        connections[descriptor]!.topics.insert(topic)
         return .admitted
     }
 
-    /// A connection was accepted (or made) on `descriptor`: it starts with nothing.
+    /// A connection was accepted (or made) on `descriptor`: the one recorded there before, if
+    /// any, has closed (its disconnect may have been lost).
     mutating func opened(_ descriptor: Int32) {
-        topics[descriptor] = nil
-        refused.remove(descriptor)
-        closed[descriptor] = nil
+        closed(descriptor)
     }
 
     /// `descriptor`'s connection closed; libzmq freed what it held.
     mutating func closed(_ descriptor: Int32) {
-        topics[descriptor] = nil
-        closed[descriptor] = refused.remove(descriptor) != nil
+        connections[descriptor]?.topics = []
+        connections[descriptor]?.closed = true
     }
 
-    /// Whether anything is known of `descriptor` (a connection that has sent before, or closed).
-    func knows(_ descriptor: Int32) -> Bool {
-        topics[descriptor] != nil || refused.contains(descriptor) || closed[descriptor] != nil
+    /// Whether `connection` is the one recorded on `descriptor` (else the monitor is read
+    /// before its first subscription is judged).
+    func knows(_ connection: Connection, on descriptor: Int32) -> Bool {
+        connections[descriptor]?.identity == connection
     }
 
-    /// Whether `descriptor`'s connection was seen to close.
-    func hasClosed(_ descriptor: Int32) -> Bool { closed[descriptor] != nil }
+    /// Whether `connection` is the live connection on `descriptor`, the one a cut-off reaches.
+    func isOpen(_ connection: Connection, on descriptor: Int32) -> Bool {
+        guard let state = connections[descriptor] else { return false }
+        return state.identity == connection && !state.closed
+    }
 
-    /// Prefixes `descriptor`'s connection holds.
-    func count(for descriptor: Int32) -> Int { topics[descriptor]?.count ?? 0 }
+    /// Prefixes the connection recorded on `descriptor` holds.
+    func count(for descriptor: Int32) -> Int { connections[descriptor]?.topics.count ?? 0 }
 
     /// Connections holding prefixes here (closed ones must not pile up).
-    var connectionsHoldingTopics: Int { topics.values.filter { !$0.isEmpty }.count }
+    var connectionsHoldingTopics: Int { connections.values.filter { !$0.topics.isEmpty }.count }
 
     private mutating func refuse(_ descriptor: Int32, _ reason: SubscriptionRefusal) -> Verdict {
-        topics[descriptor] = nil
-        refused.insert(descriptor)
+        connections[descriptor]!.topics = []
+        connections[descriptor]!.refused = true
         return .refused(reason)
     }
 }

@@ -6,61 +6,88 @@ import ZeroMQ
 struct PeerSubscriptionsTests {
     let limits = SubscriptionLimits(maximumPerPeer: 3, maximumTopicBytes: 8)
 
+    /// Connections are told apart by an identity (in the hub, libzmq's metadata object); here
+    /// a number stands for it.
+    typealias Book = PeerSubscriptions<Int>
+
     @Test("a connection holds up to its limit of distinct prefixes; the next is refused, then the rest of its queue")
     func theLimitIsPerConnection() {
-        var book = PeerSubscriptions(limits: limits)
-        book.opened(7)
-        book.opened(8)
-        #expect(["a:", "b:", "c:"].map { book.record(subscribe: true, topic: Array($0.utf8), from: 7) } == [.admitted, .admitted, .admitted])
-        #expect(book.record(subscribe: true, topic: Array("d:".utf8), from: 7) == .refused(.tooManySubscriptions))
-        #expect(book.record(subscribe: true, topic: Array("e:".utf8), from: 7) == .fromRefusedPeer)
-        #expect(book.record(subscribe: true, topic: Array("a:".utf8), from: 8) == .admitted, "another connection has its own allowance")
+        var book = Book(limits: limits)
+        #expect(["a:", "b:", "c:"].map { book.record(subscribe: true, topic: Array($0.utf8), from: 7, connection: 1) } == [.admitted, .admitted, .admitted])
+        #expect(book.record(subscribe: true, topic: Array("d:".utf8), from: 7, connection: 1) == .refused(.tooManySubscriptions))
+        #expect(book.record(subscribe: true, topic: Array("e:".utf8), from: 7, connection: 1) == .fromRefusedPeer)
+        #expect(book.record(subscribe: true, topic: Array("a:".utf8), from: 8, connection: 2) == .admitted, "another connection has its own allowance")
         #expect(book.count(for: 8) == 1)
     }
 
     @Test("a prefix subscribed twice is held once, and an unsubscribe frees its place, as in libzmq's trie")
     func duplicatesAndUnsubscribes() {
-        var book = PeerSubscriptions(limits: limits)
-        book.opened(7)
-        for _ in 1...10 { #expect(book.record(subscribe: true, topic: Array("a:".utf8), from: 7) == .admitted) }
+        var book = Book(limits: limits)
+        for _ in 1...10 { #expect(book.record(subscribe: true, topic: Array("a:".utf8), from: 7, connection: 1) == .admitted) }
         #expect(book.count(for: 7) == 1)
         for round in 1...20 {
-            for topic in ["b:\(round)", "c:\(round)"] { #expect(book.record(subscribe: true, topic: Array(topic.utf8), from: 7) == .admitted) }
-            for topic in ["b:\(round)", "c:\(round)"] { #expect(book.record(subscribe: false, topic: Array(topic.utf8), from: 7) == .admitted) }
+            for topic in ["b:\(round)", "c:\(round)"] { #expect(book.record(subscribe: true, topic: Array(topic.utf8), from: 7, connection: 1) == .admitted) }
+            for topic in ["b:\(round)", "c:\(round)"] { #expect(book.record(subscribe: false, topic: Array(topic.utf8), from: 7, connection: 1) == .admitted) }
         }
         #expect(book.count(for: 7) == 1)
     }
 
     @Test("a prefix longer than the limit is refused")
     func overlongPrefix() {
-        var book = PeerSubscriptions(limits: limits)
-        book.opened(7)
-        #expect(book.record(subscribe: true, topic: Array("123456789".utf8), from: 7) == .refused(.topicTooLong(bytes: 9)))
+        var book = Book(limits: limits)
+        #expect(book.record(subscribe: true, topic: Array("123456789".utf8), from: 7, connection: 1) == .refused(.topicTooLong(bytes: 9)))
         #expect(book.count(for: 7) == 0)
     }
 
-    @Test("subscriptions still queued from a closed connection count against no one; a new connection on the descriptor starts afresh")
-    func descriptorsAreReused() {
-        var book = PeerSubscriptions(limits: limits)
-        book.opened(7)
-        for topic in ["a:", "b:", "c:"] { _ = book.record(subscribe: true, topic: Array(topic.utf8), from: 7) }
-        #expect(book.record(subscribe: true, topic: Array("d:".utf8), from: 7) == .refused(.tooManySubscriptions))
+    @Test("subscriptions still queued from a closed connection count against no one")
+    func leftoversOfAClosedConnection() {
+        var book = Book(limits: limits)
+        _ = book.record(subscribe: true, topic: Array("a:".utf8), from: 7, connection: 1)
         book.closed(7)
-        #expect(book.record(subscribe: true, topic: Array("e:".utf8), from: 7) == .fromRefusedPeer, "the refused peer's queue, read after it closed")
-        book.opened(7)
-        _ = book.record(subscribe: true, topic: Array("a:".utf8), from: 7)
-        book.closed(7)
-        #expect(book.record(subscribe: true, topic: Array("b:".utf8), from: 7) == .fromClosedConnection)
+        #expect(book.record(subscribe: true, topic: Array("b:".utf8), from: 7, connection: 1) == .fromClosedConnection)
         #expect(book.connectionsHoldingTopics == 0)
-        book.opened(7)
-        #expect(["a:", "b:", "c:"].map { book.record(subscribe: true, topic: Array($0.utf8), from: 7) } == [.admitted, .admitted, .admitted])
+        #expect(!book.isOpen(1, on: 7))
     }
 
-    @Test("a descriptor never seen to open (its event lost) is still held to the limit")
+    @Test("a refused flooder's leftovers, read after a newcomer was accepted on its descriptor, stay the flooder's")
+    func leftoversOfARefusedPeerAfterTheDescriptorIsReused() {
+        var book = Book(limits: limits)
+        for topic in ["a:", "b:", "c:"] { _ = book.record(subscribe: true, topic: Array(topic.utf8), from: 7, connection: 1) }
+        #expect(book.record(subscribe: true, topic: Array("d:".utf8), from: 7, connection: 1) == .refused(.tooManySubscriptions))
+        book.closed(7)
+        book.opened(7)
+        for index in 1...50 {
+            #expect(book.record(subscribe: true, topic: Array("x:\(index)".utf8), from: 7, connection: 1) == .fromRefusedPeer)
+        }
+        #expect(!book.isOpen(1, on: 7), "no cut-off reaches the newcomer on the flooder's behalf")
+        #expect(["a:", "b:", "c:"].map { book.record(subscribe: true, topic: Array($0.utf8), from: 7, connection: 2) } == [.admitted, .admitted, .admitted])
+        #expect(book.isOpen(2, on: 7))
+        #expect(book.count(for: 7) == 3)
+    }
+
+    @Test("a new connection on a descriptor whose old connection's close was never seen starts afresh")
+    func aNewIdentityMeansANewConnection() {
+        var book = Book(limits: limits)
+        for topic in ["a:", "b:", "c:"] { _ = book.record(subscribe: true, topic: Array(topic.utf8), from: 7, connection: 1) }
+        #expect(["d:", "e:", "f:"].map { book.record(subscribe: true, topic: Array($0.utf8), from: 7, connection: 2) } == [.admitted, .admitted, .admitted])
+        #expect(book.connectionsHoldingTopics == 1)
+    }
+
+    @Test("a connection accepted on a descriptor ends what was recorded there, even if its disconnect was lost")
+    func anAcceptEndsTheConnectionBefore() {
+        var book = Book(limits: limits)
+        _ = book.record(subscribe: true, topic: Array("a:".utf8), from: 7, connection: 1)
+        book.opened(7)
+        #expect(!book.isOpen(1, on: 7))
+        #expect(book.connectionsHoldingTopics == 0)
+    }
+
+    @Test("a connection whose accept was never seen (its event lost) is still held to the limit")
     func missingEventsErrTowardsEnforcing() {
-        var book = PeerSubscriptions(limits: limits)
-        for topic in ["a:", "b:", "c:"] { #expect(book.record(subscribe: true, topic: Array(topic.utf8), from: 9) == .admitted) }
-        #expect(book.record(subscribe: true, topic: Array("d:".utf8), from: 9) == .refused(.tooManySubscriptions))
+        var book = Book(limits: limits)
+        for topic in ["a:", "b:", "c:"] { #expect(book.record(subscribe: true, topic: Array(topic.utf8), from: 9, connection: 1) == .admitted) }
+        #expect(book.record(subscribe: true, topic: Array("d:".utf8), from: 9, connection: 1) == .refused(.tooManySubscriptions))
+        #expect(book.isOpen(1, on: 9))
     }
 }
 

@@ -61,6 +61,36 @@ struct SocketTests {
         #expect(reply.frames == [Array("ok".utf8), []])
     }
 
+    @Test("messages of one connection share an identity; a later connection has another while the first is held")
+    func connectionIdentities() throws {
+        let context = try ZMQContext()
+        let publisher = try ZMQSocket(context: context, type: .xpub)
+        try publisher.set(.xpubVerboser, true)
+        try publisher.set(.receiveTimeout, 5_000)
+        let endpoint = try publisher.bind("tcp://127.0.0.1:*")
+
+        func subscriptions(from peer: ZMQSocket, count: Int) throws -> [ZMQMessage] {
+            for index in 0..<count { _ = try peer.send([1] + Array("topic:\(index)".utf8)) }
+            return try (0..<count).map { _ in try #require(try publisher.receiveMessage(readSourceDescriptor: true)) }
+        }
+
+        var first: ZMQSocket? = try ZMQSocket(context: context, type: .xsub)
+        try first!.set(.linger, 0)
+        try first!.connect(endpoint)
+        let fromFirst = try subscriptions(from: first!, count: 3)
+        first = nil
+        let second = try ZMQSocket(context: context, type: .xsub)
+        try second.set(.linger, 0)
+        try second.connect(endpoint)
+        let fromSecond = try subscriptions(from: second, count: 2)
+
+        let firstIdentity = try #require(fromFirst[0].sourceConnection)
+        let secondIdentity = try #require(fromSecond[0].sourceConnection)
+        #expect(fromFirst.allSatisfy { $0.sourceConnection == firstIdentity && $0.sourceDescriptor == fromFirst[0].sourceDescriptor })
+        #expect(fromSecond.allSatisfy { $0.sourceConnection == secondIdentity })
+        #expect(firstIdentity != secondIdentity)
+    }
+
     @Test("a non-blocking receive with nothing waiting returns nil, not an error")
     func emptyNonBlockingReceive() throws {
         let context = try ZMQContext()
