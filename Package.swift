@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Repeatable randomness for synthetic data, benchmarks and property tests.
@@ -58,6 +60,11 @@ let package = Package(
             swiftSettings: strictSettings),
         // The process's swift-log handler: JSON lines or text on stderr, rate-limited per kind.
         .target(name: "BridgeLogging", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
+        // The bridge's Prometheus metrics: one registry, its families, counters copied in at scrape time, the exposition.
+        .target(
+            name: "BridgeMetrics",
+            dependencies: [.product(name: "Prometheus", package: "swift-prometheus"), .product(name: "CoreMetrics", package: "swift-metrics")],
+            swiftSettings: strictSettings),
         // The libFuzzer harness for the control request decoder, binary and JSON.
         .target(
             name: "ControlPlaneFuzzing", dependencies: ["ControlPlane", "WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -117,7 +124,10 @@ let package = Package(
         // Frames of the wire contract onto the hub's PUB sockets: per-topic sequences, epoch, counters.
         .target(
             name: "BusPublishing",
-            dependencies: ["WireFormat", "ZeroMQHub", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "WireFormat", "ZeroMQHub", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: strictSettings),
         // Live Kraken connections: lifecycle, reconnects, subscriptions, the inline hot path.
         .target(
@@ -155,7 +165,7 @@ let package = Package(
             name: "BridgeRuntime",
             dependencies: [
                 "KrakenFeed", "BusPublishing", "WireFormat", "ZeroMQHub", "ZeroMQ", "SessionLifecycle", "AccountJournal", "ControlPlane",
-                "TransportTLS",
+                "TransportTLS", "BridgeMetrics",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -183,13 +193,13 @@ let package = Package(
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "SeededRandom", "KrakenSimulator", "KrakenSimulatorServer", "KrakenAuth",
                 "KrakenFeed", "BridgeRuntime", "BusPublishing", "SessionLifecycle", "KrakenCapture", "KrakenRecorder",
-                "CaptureVerification", "ControlPlane", "BusText", "BridgeLogging",
+                "CaptureVerification", "ControlPlane", "BusText", "BridgeLogging", "BridgeMetrics",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings, plugins: ["BuildInfoPlugin"]),
         // Release-mode throughput benchmarks; run by scripts/bench.sh, never by the test command.
@@ -197,7 +207,7 @@ let package = Package(
             name: "krakenbridge-bench",
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "KrakenWire", "SeededRandom", "CZeroMQ",
-                "KrakenSimulator", "KrakenSimulatorServer", "KrakenFeed", "BusPublishing",
+                "KrakenSimulator", "KrakenSimulatorServer", "KrakenFeed", "BusPublishing", "BridgeMetrics",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
@@ -211,6 +221,9 @@ let package = Package(
         .testTarget(name: "BusTextTests", dependencies: ["BusText", "WireFormat"], swiftSettings: strictSettings),
         .testTarget(
             name: "BridgeLoggingTests", dependencies: ["BridgeLogging", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "BridgeMetricsTests", dependencies: ["BridgeMetrics", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ControlPlaneTests",
@@ -242,7 +255,7 @@ let package = Package(
             dependencies: [
                 "KrakenFeed", "BusPublishing", "MarketFlow", "KrakenSimulator", "KrakenSimulatorServer", "HTTPTransport", "WireFormat",
                 "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire", "SessionLifecycle", "FixedPoint", "SeededRandom", "BridgeRuntime",
-                "KrakenAuth", "KrakenREST", "KrakenRecorder", "KrakenCapture", "CaptureVerification", "WebSocketTransport",
+                "KrakenAuth", "KrakenREST", "KrakenRecorder", "KrakenCapture", "CaptureVerification", "WebSocketTransport", "BridgeMetrics",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -1,4 +1,5 @@
 import AccountJournal
+import BridgeMetrics
 import BusPublishing
 import ControlPlane
 import KrakenFeed
@@ -31,6 +32,8 @@ public actor BridgeSupervisor {
     public private(set) var metricsEndpoint: String?
     public nonisolated let publisher: BusPublisher
     public nonisolated let configuration: BridgeConfiguration
+    /// The Prometheus registry `/metrics` renders (also open to swift-metrics in `run`).
+    public nonisolated let metrics: BridgeMetrics
 
     let hub: ZMQHub
     let market: MarketFeed
@@ -41,6 +44,7 @@ public actor BridgeSupervisor {
     private var controlServer: ControlServer?
     private var metricsServer: MetricsServer?
     private var rateMeter = ChannelRateMeter()
+    private var scraped: ScrapedMetrics
     private var serviceGroup: ServiceGroup?
     /// The group's run, owned here: `stop()` and `waitUntilStopped()` await it.
     private var running: Task<Void, Never>?
@@ -50,9 +54,11 @@ public actor BridgeSupervisor {
     /// Every feed's diagnostics as the shutdown began (nil until then).
     public private(set) var finalDiagnostics: [FeedDiagnostics]?
 
-    private init(configuration: BridgeConfiguration, hub: ZMQHub, publisher: BusPublisher, journal: PrivateJournal?,
-                 group: MultiThreadedEventLoopGroup, market: MarketFeed, account: AccountFeed?) {
+    private init(configuration: BridgeConfiguration, hub: ZMQHub, publisher: BusPublisher, metrics: BridgeMetrics,
+                 journal: PrivateJournal?, group: MultiThreadedEventLoopGroup, market: MarketFeed, account: AccountFeed?) {
         self.configuration = configuration
+        self.metrics = metrics
+        scraped = ScrapedMetrics(registry: metrics.registry)
         self.hub = hub
         self.publisher = publisher
         self.journal = journal
@@ -90,10 +96,11 @@ public actor BridgeSupervisor {
             throw error
         }
         let publisher: BusPublisher
+        let metrics = BridgeMetrics()
         do {
             publisher = BusPublisher(
                 hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1), flags: configuration.simulated ? [.simulated] : [],
-                journal: sink, continuing: try sink?.lastSequences() ?? [:])
+                journal: sink, continuing: try sink?.lastSequences() ?? [:], latencyTimer: metrics.publishLatency)
         } catch {
             await hub.shutdown()
             try? journal?.close()
@@ -112,8 +119,8 @@ public actor BridgeSupervisor {
                     accountConfiguration, publisher: publisher, on: group.next(), restoring: try journal?.publishedReports() ?? [])
             }
             supervisor = BridgeSupervisor(
-                configuration: configuration, hub: hub, publisher: publisher, journal: journal, group: group, market: market!,
-                account: account)
+                configuration: configuration, hub: hub, publisher: publisher, metrics: metrics, journal: journal, group: group,
+                market: market!, account: account)
         } catch {
             try? await market?.stop()
             await hub.shutdown()
@@ -122,16 +129,21 @@ public actor BridgeSupervisor {
             throw error
         }
         // From here the supervisor owns everything: a failure stops it once, through `stop()`
-        // (stopping the parts a second time hung on the event loops already shut down).
-        await supervisor.startServices()
+        // (stopping the parts a second time hung on the event loops already shut down). The
+        // metrics port is bound before the services start, so that serving it is one of them.
+        var metricsFailure: BridgeStartError?
         if let bind = configuration.metricsBind {
             do {
-                try await supervisor.startMetrics(host: bind.host, port: bind.port)
+                try await supervisor.bindMetrics(host: bind.host, port: bind.port)
             } catch {
-                await supervisor.stop()
                 let address = bind.host.contains(":") ? "[\(bind.host)]:\(bind.port)" : "\(bind.host):\(bind.port)"
-                throw BridgeStartError.metrics(address: address, reason: BridgeStartError.reason(error))
+                metricsFailure = BridgeStartError.metrics(address: address, reason: BridgeStartError.reason(error))
             }
+        }
+        await supervisor.startServices()
+        if let metricsFailure {
+            await supervisor.stop()
+            throw metricsFailure
         }
         return supervisor
     }
@@ -167,20 +179,25 @@ public actor BridgeSupervisor {
 
     /// The control socket's diagnostics reply.
     public func diagnosticsReport() async throws -> KBDiagnostics {
-        let feeds = try await diagnostics()
-        let statistics = try? journal?.statistics()
-        return KBDiagnostics(DiagnosticsInputs(
-            feeds: feeds, bus: publisher.counters, latency: publisher.latency, hub: hub.counters(),
-            journal: statistics.map { ($0.events, $0.bytes) }, rates: rateMeter.rates(),
-            control: controlServer?.counters.diagnosticCounters ?? [:]))
+        KBDiagnostics(try await diagnosticsInputs())
     }
 
-    /// The diagnostics as Prometheus text.
+    private func diagnosticsInputs() async throws -> DiagnosticsInputs {
+        let feeds = try await diagnostics()
+        let statistics = try? journal?.statistics()
+        return DiagnosticsInputs(
+            feeds: feeds, bus: publisher.counters, latency: publisher.latency, hub: hub.counters(),
+            journal: statistics.map { ($0.events, $0.bytes) }, rates: rateMeter.rates(),
+            control: controlServer?.counters.diagnosticCounters ?? [:])
+    }
+
+    /// The Prometheus exposition: the diagnostics copied into the registry, then rendered by
+    /// swift-prometheus.
     public func metricsText() async -> String {
-        guard let diagnostics = try? await diagnosticsReport(), let health = try? await health() else {
-            return "# the bridge is stopping\n"
-        }
-        return PrometheusText.render(diagnostics, healthy: health.healthy)
+        guard let inputs = try? await diagnosticsInputs() else { return "# the bridge is stopping\n" }
+        let health = KBHealth(feeds: inputs.feeds, bus: inputs.bus, journalError: publisher.lastJournalError)
+        scraped.record(inputs, healthy: health.healthy, sockets: ["market", "account", "control"])
+        return metrics.exposition()
     }
 
     /// What the metrics endpoint answers: `/metrics` the exposition; `/healthz` whether the
@@ -201,13 +218,18 @@ public actor BridgeSupervisor {
         }
     }
 
-    private func startMetrics(host: String, port: Int) async throws {
-        let server = try await MetricsServer.start(host: host, port: port, group: group) { [weak self] path in
+    private func bindMetrics(host: String, port: Int) async throws {
+        let server = try await MetricsServer.bind(host: host, port: port, group: group)
+        metricsServer = server
+        metricsEndpoint = "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/metrics"
+    }
+
+    private func serveMetrics() async {
+        guard let server = metricsServer else { return }
+        await server.serve { [weak self] path in
             guard let self else { return .text("stopping\n", status: .serviceUnavailable) }
             return await self.httpAnswer(path: path)
         }
-        metricsServer = server
-        metricsEndpoint = "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/metrics"
     }
 
     public func health() async throws -> KBHealth {
@@ -272,7 +294,9 @@ public actor BridgeSupervisor {
                 publisher.publishIdleHeartbeats(idleNs: idleNs)
             }
         }))
-        parts.append(LifecyclePart("metrics server") { await self.stopMetrics() })
+        if metricsServer != nil {
+            parts.append(LifecyclePart("metrics server", shutDown: { await self.closeMetrics() }, work: { await self.serveMetrics() }))
+        }
         // Shut down first: the feeds' counters while they still answer.
         parts.append(LifecyclePart("final diagnostics") { await self.keepFinalDiagnostics() })
         return parts
@@ -348,8 +372,9 @@ public actor BridgeSupervisor {
         finalDiagnostics = try? await diagnostics()
     }
 
-    private func stopMetrics() async {
-        await metricsServer?.stop()
+    /// After `serveMetrics` ended (it closed the listener) or never ran.
+    private func closeMetrics() async {
+        await metricsServer?.close()
         metricsServer = nil
     }
 

@@ -3,8 +3,11 @@ import NIOHTTP1
 import NIOPosix
 
 /// A minimal HTTP/1.1 endpoint for Prometheus and orchestrators: `GET` on a path the owner
-/// answers (`/metrics`, `/healthz`, `/readyz`), anything else 404. One request at a time per
-/// connection, keep-alive honoured.
+/// answers (`/metrics`, `/healthz`, `/readyz`), anything else 404; keep-alive honoured.
+///
+/// Binding and serving are separate so a port in use fails at start-up; `serve` then runs as
+/// the owner's lifecycle part, every connection a child task of it, so cancelling it ends them
+/// all and closes the listener: nothing runs unowned.
 final class MetricsServer: Sendable {
     /// What a path answers.
     struct Answer: Sendable {
@@ -15,81 +18,65 @@ final class MetricsServer: Sendable {
         static func text(_ body: String, status: HTTPResponseStatus = .ok) -> Answer {
             Answer(status: status, contentType: "text/plain; charset=utf-8", body: body)
         }
+
+        static let notFound = Answer.text("not found; try /metrics, /healthz or /readyz\n", status: .notFound)
     }
 
-    let channel: any Channel
+    private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    private let listener: NIOAsyncChannel<Connection, Never>
     /// The bound port (useful with port 0).
-    var port: Int { channel.localAddress?.port ?? 0 }
+    let port: Int
 
-    private init(channel: any Channel) {
-        self.channel = channel
+    private init(listener: NIOAsyncChannel<Connection, Never>) {
+        self.listener = listener
+        port = listener.channel.localAddress?.port ?? 0
     }
 
-    /// `answer` returns nil for a path it does not serve.
-    static func start(host: String, port: Int, group: any EventLoopGroup, answer: @escaping @Sendable (String) async -> Answer?) async throws
-        -> MetricsServer
-    {
-        let channel = try await ServerBootstrap(group: group)
+    static func bind(host: String, port: Int, group: any EventLoopGroup) async throws -> MetricsServer {
+        let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
+            .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(answer: answer))
+                    return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
-            .bind(host: host, port: port).get()
-        return MetricsServer(channel: channel)
+        return MetricsServer(listener: listener)
     }
 
-    func stop() async {
-        try? await channel.close()
-    }
-}
-
-/// Answers one request: the exposition is rendered off the event loop, then written back on it.
-private final class MetricsHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    private let answer: @Sendable (String) async -> MetricsServer.Answer?
-
-    init(answer: @escaping @Sendable (String) async -> MetricsServer.Answer?) {
-        self.answer = answer
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head(let head) = unwrapInboundIn(data) else { return }
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-        let loopBound = NIOLoopBound((context, self), eventLoop: context.eventLoop)
-        let notFound = MetricsServer.Answer.text("not found; try /metrics, /healthz or /readyz\n", status: .notFound)
-        guard head.method == .GET else {
-            Self.respond(context: context, handler: self, head: head, answer: notFound)
-            return
-        }
-        let answer = answer
-        let eventLoop = context.eventLoop
-        Task {
-            let reply = await answer(path) ?? notFound
-            eventLoop.execute {
-                let (context, handler) = loopBound.value
-                Self.respond(context: context, handler: handler, head: head, answer: reply)
+    /// Answers requests until cancelled, then closes the listener and every connection.
+    /// `answer` returns nil for a path it does not serve.
+    func serve(answer: @escaping @Sendable (String) async -> Answer?) async {
+        try? await listener.executeThenClose { connections in
+            try await withThrowingDiscardingTaskGroup { tasks in
+                for try await connection in connections {
+                    tasks.addTask { await Self.converse(over: connection, answer: answer) }
+                }
             }
         }
     }
 
-    private static func respond(context: ChannelHandlerContext, handler: MetricsHandler, head: HTTPRequestHead, answer: MetricsServer.Answer) {
-        guard context.channel.isActive else { return }
-        let body = answer.body
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: answer.contentType)
-        headers.add(name: "content-length", value: String(body.utf8.count))
-        if !head.isKeepAlive { headers.add(name: "connection", value: "close") }
-        context.write(handler.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: answer.status, headers: headers))), promise: nil)
-        context.write(handler.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
-        let flushed = context.writeAndFlush(handler.wrapOutboundOut(.end(nil)))
-        if !head.isKeepAlive {
-            let channel = context.channel
-            flushed.whenComplete { _ in channel.close(promise: nil) }
+    /// Closes the listener when `serve` never ran (a start-up that failed after binding).
+    func close() async {
+        try? await listener.channel.close()
+    }
+
+    private static func converse(over connection: Connection, answer: @Sendable (String) async -> Answer?) async {
+        try? await connection.executeThenClose { requests, responses in
+            for try await part in requests {
+                guard case .head(let head) = part else { continue }
+                let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+                let reply = head.method == .GET ? await answer(path) ?? .notFound : .notFound
+                var headers = HTTPHeaders()
+                headers.add(name: "content-type", value: reply.contentType)
+                headers.add(name: "content-length", value: String(reply.body.utf8.count))
+                if !head.isKeepAlive { headers.add(name: "connection", value: "close") }
+                try await responses.write(.head(HTTPResponseHead(version: head.version, status: reply.status, headers: headers)))
+                try await responses.write(.body(.byteBuffer(ByteBuffer(string: reply.body))))
+                try await responses.write(.end(nil))
+                if !head.isKeepAlive { return }
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import SwiftProtobuf
 import Synchronization
 import WireFormat
@@ -51,15 +52,21 @@ public final class BusPublisher: Sendable {
     private let marketSocket: HubSocketID
     private let accountSocket: HubSocketID
     private let journal: (any BusJournal)?
+    /// The metrics histogram of receive-to-publish latency (swift-metrics; Prometheus in the
+    /// bridge), recorded beside the diagnostics histogram.
+    private let latencyTimer: (any TimerHandler)?
     private let state = Mutex(State())
     /// Held across an account message's numbering, journal append and hand-off (see `publish`).
     private let accountLock = Mutex(())
 
     /// `journal` makes account messages durable before they go out; `continuing` gives each
     /// journaled topic's last sequence, so its numbering carries on across restarts.
+    /// `latencyTimer` also receives every message's receive-to-publish latency.
     public init(hub: ZMQHub, marketSocket: HubSocketID, accountSocket: HubSocketID, flags: FrameFlags = [],
-                epoch: UInt64 = PublisherEpoch.make(), journal: (any BusJournal)? = nil, continuing: [Topic: UInt64] = [:]) {
+                epoch: UInt64 = PublisherEpoch.make(), journal: (any BusJournal)? = nil, continuing: [Topic: UInt64] = [:],
+                latencyTimer: (any TimerHandler)? = nil) {
         self.hub = hub
+        self.latencyTimer = latencyTimer
         self.marketSocket = marketSocket
         self.accountSocket = accountSocket
         self.flags = flags
@@ -146,7 +153,10 @@ public final class BusPublisher: Sendable {
             stored.flags.insert(.snapshot)
             state.lastValues[topic] = BusFrame(topic: topic, header: stored, payload: payload)
         }
-        if header.receiveTimestampNs > 0, now > header.receiveTimestampNs { state.latency.record(UInt64(now - header.receiveTimestampNs)) }
+        if header.receiveTimestampNs > 0, now > header.receiveTimestampNs {
+            state.latency.record(UInt64(now - header.receiveTimestampNs))
+            latencyTimer?.recordNanoseconds(now - header.receiveTimestampNs)
+        }
         if state.activity[topic] != nil {
             state.activity[topic]!.lastDataNs = now
         } else {

@@ -33,6 +33,11 @@ public struct ControlCounters: Sendable, Hashable {
         return counters
     }
 
+    /// Every error code's name, as `diagnosticCounters` spells it after `control.error.`.
+    public static var errorCodeNames: [String] {
+        KBControlErrorCode.allCases.filter { $0 != .unspecified }.map(name(of:))
+    }
+
     /// The proto enum value's name without its prefix, lower-cased: `unknown_command`.
     static func name(of code: KBControlErrorCode) -> String {
         switch code {

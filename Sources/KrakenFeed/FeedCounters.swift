@@ -10,6 +10,9 @@ public struct FeedCounters: Sendable, Equatable {
     public var bookUpdatesIgnored: UInt64 = 0
     public var checksumFailures: UInt64 = 0
     public var bookResets: UInt64 = 0
+    /// The same two per symbol, so an alert can name the pair.
+    public var checksumFailuresBySymbol: [String: UInt64] = [:]
+    public var bookResetsBySymbol: [String: UInt64] = [:]
     public var trades: UInt64 = 0
     public var tickers: UInt64 = 0
     public var candles: UInt64 = 0

@@ -118,6 +118,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
             if configuration.bookTop != nil { publishTop(symbol, bookSequence: sequence, receivedNs: receivedNs, force: true) }
         case .checksumMismatch(let reset), .invalidLevel(let reset):
             link.counters.checksumFailures += 1
+            link.counters.checksumFailuresBySymbol[symbol, default: 0] += 1
             link.log.write(kind: "checksum_mismatch",
                            "\(symbol): expected \(reset.expectedChecksum), computed \(reset.computedChecksum); resubscribing")
             publishReset(reset, symbol: symbol, exchangeNs: exchangeNs, receivedNs: receivedNs)
@@ -293,6 +294,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     /// new generation on `top:`, so a top-only consumer never keeps stale prices.
     func publishReset(_ reset: KBBookReset, symbol: String, exchangeNs: Int64 = 0, receivedNs: Int64 = UnixTime.nanoseconds()) {
         link.counters.bookResets += 1
+        link.counters.bookResetsBySymbol[symbol, default: 0] += 1
         guard let bookTopic = topics[symbol]?.book else { return }
         let sequence = publish(reset, on: bookTopic, exchangeNs: exchangeNs, receivedNs: receivedNs)
         topTrailers.removeValue(forKey: symbol)?.cancel()

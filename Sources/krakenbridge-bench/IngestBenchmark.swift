@@ -1,3 +1,4 @@
+import BridgeMetrics
 import BusPublishing
 import Foundation
 import KrakenFeed
@@ -11,7 +12,7 @@ import ZeroMQHub
 /// exact books verified on every update, protobuf encode, hand-off to the ZeroMQ thread)
 /// against the simulator's throughput mode over ws:// on loopback, which offers ~10 M
 /// messages/s, so the bridge is what limits. Reports the messages/s the feed took in and the
-/// frames/s the bus accepted.
+/// frames/s the bus accepted. Latency goes to the Prometheus histogram as in `run`.
 struct IngestBenchmark {
     let seconds: Double
     let runs: Int
@@ -33,7 +34,8 @@ struct IngestBenchmark {
             .publisher(name: "market", bind: ["ipc://\(directory.path)/m.sock"]),
             .publisher(name: "account", bind: ["ipc://\(directory.path)/a.sock"]),
         ]))
-        let publisher = BusPublisher(hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1))
+        let publisher = BusPublisher(
+            hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1), latencyTimer: BridgeMetrics().publishLatency)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var configuration = MarketFeedConfiguration()
         configuration.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: simulator.ports.public, path: "/v2", secure: false)]

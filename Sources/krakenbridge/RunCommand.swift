@@ -1,6 +1,8 @@
 import ArgumentParser
+import BridgeMetrics
 import BridgeRuntime
 import BusPublishing
+import CoreMetrics
 import Foundation
 import KrakenAuth
 import KrakenFeed
@@ -190,6 +192,8 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as BridgeStartError {
             throw StartupFailure(error, binds: [("--market-bind", marketBind), ("--account-bind", accountBind), ("--control-bind", controlBind)])
         }
+        // Anything in the process that reports through swift-metrics lands on the same /metrics.
+        MetricsSystem.bootstrap(bridge.metrics.factory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var endpoints = ["market": bridge.marketEndpoint, "account": bridge.accountEndpoint, "control": bridge.controlEndpoint]

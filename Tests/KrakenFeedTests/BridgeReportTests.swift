@@ -58,27 +58,6 @@ import ZeroMQHub
         #expect(report.counters["control.requests"] == 3)
     }
 
-    @Test func metricsRenderTheDiagnosticsAsPrometheusText() {
-        var diagnostics = KBDiagnostics()
-        var connection = KBConnectionDiagnostics()
-        connection.feed = "public"
-        connection.state = .active
-        connection.reconnections = 2
-        diagnostics.connections = [connection]
-        diagnostics.latency.p50Ns = 1_500
-        diagnostics.latency.samples = 9
-        diagnostics.drops = 4
-        diagnostics.counters = [#"odd"name"#: 7]
-        let text = PrometheusText.render(diagnostics, healthy: false)
-        #expect(text.contains("# TYPE krakenbridge_healthy gauge\nkrakenbridge_healthy 0\n"))
-        #expect(text.contains(#"krakenbridge_connection_state{feed="public"} 6"#))
-        #expect(text.contains(#"krakenbridge_reconnections_total{feed="public"} 2"#))
-        #expect(text.contains(#"krakenbridge_publish_latency_seconds{quantile="0.5"} 1.5e-06"#))
-        #expect(text.contains("krakenbridge_publish_latency_seconds_count 9\n"))
-        #expect(text.contains("krakenbridge_drops_total 4\n"))
-        #expect(text.contains(#"krakenbridge_counter{name="odd\"name"} 7"#), "label values are escaped")
-    }
-
     @Test func healthNamesEveryFeedThatIsNotActiveAndJournalFailures() {
         var bus = BusPublisher.Counters()
         #expect(KBHealth(feeds: [Self.feed("public", state: .active)], bus: bus, journalError: nil).healthy)

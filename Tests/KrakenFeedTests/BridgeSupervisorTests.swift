@@ -13,6 +13,17 @@ import ZeroMQ
 
 /// The supervisor starts the bus and both feeds, reports them, changes pairs and stops it all.
 @Suite(.serialized) struct BridgeSupervisorTests {
+    /// Every series name in docs/operations.md's metric reference table.
+    static func documentedSeries() throws -> Set<String> {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/operations.md"), encoding: .utf8)
+        let table = try #require(text.components(separatedBy: "### Metric reference").last)
+        return Set(table.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| `krakenbridge_") else { return nil }
+            return String(line.dropFirst(3).prefix { $0 != "`" && $0 != "{" })
+        })
+    }
+
     @Test func startsBothFeedsPublishesTheirHealthChangesPairsAndStops() async throws {
         var simulatorConfiguration = SimulatorServer.Configuration()
         simulatorConfiguration.tickInterval = .milliseconds(20)
@@ -66,10 +77,17 @@ import ZeroMQ
             let port = try #require(Int(metrics.split(separator: ":").last!.split(separator: "/").first!))
             let response = try await HTTPClient.request(method: .GET, host: "127.0.0.1", port: port, path: "/metrics")
             #expect(response.status == 200)
-            #expect(response.text.contains("krakenbridge_healthy 1"))
-            #expect(response.text.contains(#"krakenbridge_connection_state{feed="private"} 6"#))
-            #expect(response.text.contains("# TYPE krakenbridge_drops_total counter\nkrakenbridge_drops_total 0"))
-            #expect(response.text.contains(#"krakenbridge_counter{name="zmq.subscriber_overflows"} 0"#))
+            #expect(response.text.contains("krakenbridge_healthy 1.0\n"))
+            #expect(response.text.contains(#"krakenbridge_connection_state{feed="private"} 6.0"#))
+            #expect(response.text.contains(#"krakenbridge_subscriber_overflows_total{socket="market"} 0"#))
+            #expect(response.text.contains(#"krakenbridge_control_requests_total{command="diagnostics"} 1"#))
+            let exposed = Set(response.text.split(separator: "\n").compactMap { line in
+                line.hasPrefix("# TYPE ") ? line.split(separator: " ")[2] : nil
+            }.map(String.init))
+            let documented = try Self.documentedSeries()
+            #expect(documented.count > 40)
+            #expect(documented.subtracting(exposed).isEmpty, "documented but not served: \(documented.subtracting(exposed).sorted())")
+            #expect(exposed.subtracting(documented).isEmpty, "served but not documented: \(exposed.subtracting(documented).sorted())")
             #expect(try await HTTPClient.request(method: .GET, host: "127.0.0.1", port: port, path: "/other").status == 404)
         } catch {
             Issue.record(error)
