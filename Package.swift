@@ -60,6 +60,8 @@ let package = Package(
             swiftSettings: strictSettings),
         // The process's swift-log handler: JSON lines or text on stderr, rate-limited per kind.
         .target(name: "BridgeLogging", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
+        // What the feeds publish into: the BusSink protocol, so feeds never link libzmq.
+        .target(name: "FeedOutput", dependencies: ["WireFormat"], swiftSettings: strictSettings),
         // The bridge's Prometheus metrics: one registry, its families, counters copied in at scrape time, the exposition.
         .target(
             name: "BridgeMetrics",
@@ -125,15 +127,14 @@ let package = Package(
         .target(
             name: "BusPublishing",
             dependencies: [
-                "WireFormat", "ZeroMQHub", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
+                "WireFormat", "ZeroMQHub", "FeedOutput", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings),
         // Live Kraken connections: lifecycle, reconnects, subscriptions, the inline hot path.
         .target(
             name: "KrakenFeed",
             dependencies: [
-                "KrakenWire", "MarketFlow", "PrivateFlow", "BusPublishing", "WireFormat", "SessionLifecycle", "WebSocketTransport",
+                "KrakenWire", "MarketFlow", "PrivateFlow", "FeedOutput", "WireFormat", "SessionLifecycle", "WebSocketTransport",
                 "HTTPTransport", "TransportTLS", "KrakenREST", "KrakenAuth", "OrderBook", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
@@ -208,6 +209,7 @@ let package = Package(
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "KrakenWire", "SeededRandom", "CZeroMQ",
                 "KrakenSimulator", "KrakenSimulatorServer", "KrakenFeed", "BusPublishing", "BridgeMetrics",
+                .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
@@ -216,14 +218,14 @@ let package = Package(
             name: "AccountJournalTests", dependencies: ["AccountJournal", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "BusPublishingTests", dependencies: ["BusPublishing", "WireFormat", "ZeroMQHub", "ZeroMQ", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            name: "BusPublishingTests", dependencies: ["BusPublishing", "FeedOutput", "WireFormat", "ZeroMQHub", "ZeroMQ", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings),
         .testTarget(name: "BusTextTests", dependencies: ["BusText", "WireFormat"], swiftSettings: strictSettings),
         .testTarget(
             name: "BridgeLoggingTests", dependencies: ["BridgeLogging", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "BridgeMetricsTests", dependencies: ["BridgeMetrics", .product(name: "CoreMetrics", package: "swift-metrics")],
+            name: "BridgeMetricsTests", dependencies: ["BridgeMetrics"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ControlPlaneTests",
@@ -256,6 +258,7 @@ let package = Package(
                 "KrakenFeed", "BusPublishing", "MarketFlow", "KrakenSimulator", "KrakenSimulatorServer", "HTTPTransport", "WireFormat",
                 "ZeroMQHub", "ZeroMQ", "OrderBook", "KrakenWire", "SessionLifecycle", "FixedPoint", "SeededRandom", "BridgeRuntime",
                 "KrakenAuth", "KrakenREST", "KrakenRecorder", "KrakenCapture", "CaptureVerification", "WebSocketTransport", "BridgeMetrics",
+                "FeedOutput",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in release mode, runs them and writes the figures into
 # docs/performance.md (between the markers of each section). Not part of the test command.
-#   scripts/bench.sh [--frames N] [--runs R] [--only zmq-throughput,book-update,trade-parse,book-parse,sim-throughput,ingest]
+#   scripts/bench.sh [--frames N] [--runs R] [--only zmq-throughput,book-update,trade-parse,book-parse,sim-throughput,ingest,latency-record]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 frames=1000000
 runs=5
-only="zmq-throughput,book-update,trade-parse,book-parse,sim-throughput,ingest"
+only="zmq-throughput,book-update,trade-parse,book-parse,sim-throughput,ingest,latency-record"
 while [ $# -gt 0 ]; do
     case "$1" in
         --frames) frames="$2"; shift 2 ;;
@@ -72,5 +72,10 @@ if wanted ingest; then
     log "the bridge's market path against the simulator's throughput mode"
     "$bench" ingest | tee "$result"
     write_section ingest "$result"
+fi
+if wanted latency-record; then
+    log "recording one message's latency, per way"
+    "$bench" latency-record | tee "$result"
+    write_section latency-record "$result"
 fi
 log "updated docs/performance.md"

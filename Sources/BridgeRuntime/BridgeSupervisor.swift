@@ -45,6 +45,8 @@ public actor BridgeSupervisor {
     private var metricsServer: MetricsServer?
     private var rateMeter = ChannelRateMeter()
     private var scraped: ScrapedMetrics
+    /// The publisher's latency samples are swapped with this buffer (see `recordLatencies`).
+    private var latencyBuffer: [Int64] = []
     private var serviceGroup: ServiceGroup?
     /// The group's run, owned here: `stop()` and `waitUntilStopped()` await it.
     private var running: Task<Void, Never>?
@@ -100,7 +102,7 @@ public actor BridgeSupervisor {
         do {
             publisher = BusPublisher(
                 hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1), flags: configuration.simulated ? [.simulated] : [],
-                journal: sink, continuing: try sink?.lastSequences() ?? [:], latencyTimer: metrics.publishLatency)
+                journal: sink, continuing: try sink?.lastSequences() ?? [:], keepsLatencySamples: true)
         } catch {
             await hub.shutdown()
             try? journal?.close()
@@ -194,6 +196,7 @@ public actor BridgeSupervisor {
     /// The Prometheus exposition: the diagnostics copied into the registry, then rendered by
     /// swift-prometheus.
     public func metricsText() async -> String {
+        recordLatencies()
         guard let inputs = try? await diagnosticsInputs() else { return "# the bridge is stopping\n" }
         let health = KBHealth(feeds: inputs.feeds, bus: inputs.bus, journalError: publisher.lastJournalError)
         scraped.record(inputs, healthy: health.healthy, sockets: ["market", "account", "control"])
@@ -216,6 +219,13 @@ public actor BridgeSupervisor {
         default:
             return nil
         }
+    }
+
+    /// Moves the latencies published since the last call into the Prometheus histogram (every
+    /// 250 ms and before each scrape), off the event loops.
+    private func recordLatencies() {
+        let unrecorded = publisher.takeLatencySamples(into: &latencyBuffer)
+        metrics.recordLatencies(latencyBuffer, unrecorded: unrecorded)
     }
 
     private func bindMetrics(host: String, port: Int) async throws {
@@ -288,6 +298,12 @@ public actor BridgeSupervisor {
         }))
         let idleNs = Int64(configuration.topicHeartbeatAfter.components.seconds) * 1_000_000_000
             + configuration.topicHeartbeatAfter.components.attoseconds / 1_000_000_000
+        parts.append(LifecyclePart("latency histogram", work: { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                await self?.recordLatencies()
+            }
+        }))
         parts.append(LifecyclePart("topic heartbeats", work: {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))

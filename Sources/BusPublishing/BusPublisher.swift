@@ -1,4 +1,4 @@
-import CoreMetrics
+import FeedOutput
 import SwiftProtobuf
 import Synchronization
 import WireFormat
@@ -14,11 +14,9 @@ import ZeroMQHub
 /// state-like topic (for snapshots), when each topic last carried data (for topic heartbeats),
 /// the receive-to-publish latency histogram, and, for private topics, the journal append that
 /// precedes publishing.
-public final class BusPublisher: Sendable {
+public final class BusPublisher: BusSink {
     /// Which of the hub's PUB sockets a topic goes to.
-    public enum Endpoint: Sendable {
-        case market, account
-    }
+    public typealias Endpoint = BusEndpoint
 
     /// Counts of what went out and what was refused.
     public struct Counters: Sendable, Equatable {
@@ -42,6 +40,8 @@ public final class BusPublisher: Sendable {
         var activity: [Topic: Activity] = [:]
         var lastValues: [Topic: BusFrame] = [:]
         var latency = LatencyHistogram()
+        var latencySamples: [Int64] = []
+        var latencySamplesDropped: UInt64 = 0
         var counters = Counters()
         var lastJournalError: String?
     }
@@ -52,21 +52,21 @@ public final class BusPublisher: Sendable {
     private let marketSocket: HubSocketID
     private let accountSocket: HubSocketID
     private let journal: (any BusJournal)?
-    /// The metrics histogram of receive-to-publish latency (swift-metrics; Prometheus in the
-    /// bridge), recorded beside the diagnostics histogram.
-    private let latencyTimer: (any TimerHandler)?
+    /// Whether each message's latency is also kept for `takeLatencySamples` (the bridge's
+    /// Prometheus histogram records them off the hot path).
+    private let keepsLatencySamples: Bool
     private let state = Mutex(State())
     /// Held across an account message's numbering, journal append and hand-off (see `publish`).
     private let accountLock = Mutex(())
 
     /// `journal` makes account messages durable before they go out; `continuing` gives each
     /// journaled topic's last sequence, so its numbering carries on across restarts.
-    /// `latencyTimer` also receives every message's receive-to-publish latency.
+    /// `keepsLatencySamples` keeps every message's latency until `takeLatencySamples`.
     public init(hub: ZMQHub, marketSocket: HubSocketID, accountSocket: HubSocketID, flags: FrameFlags = [],
                 epoch: UInt64 = PublisherEpoch.make(), journal: (any BusJournal)? = nil, continuing: [Topic: UInt64] = [:],
-                latencyTimer: (any TimerHandler)? = nil) {
+                keepsLatencySamples: Bool = false) {
         self.hub = hub
-        self.latencyTimer = latencyTimer
+        self.keepsLatencySamples = keepsLatencySamples
         self.marketSocket = marketSocket
         self.accountSocket = accountSocket
         self.flags = flags
@@ -155,7 +155,13 @@ public final class BusPublisher: Sendable {
         }
         if header.receiveTimestampNs > 0, now > header.receiveTimestampNs {
             state.latency.record(UInt64(now - header.receiveTimestampNs))
-            latencyTimer?.recordNanoseconds(now - header.receiveTimestampNs)
+            if keepsLatencySamples {
+                if state.latencySamples.count < Self.latencySampleCapacity {
+                    state.latencySamples.append(now - header.receiveTimestampNs)
+                } else {
+                    state.latencySamplesDropped += 1
+                }
+            }
         }
         if state.activity[topic] != nil {
             state.activity[topic]!.lastDataNs = now
@@ -233,6 +239,22 @@ public final class BusPublisher: Sendable {
                 state.activity[topic] = nil
                 state.lastValues[topic] = nil
             }
+        }
+    }
+
+    /// Latency samples kept between two takes: a quarter of a second of a million messages a
+    /// second (2 MiB). Past it samples are counted, not kept.
+    public static let latencySampleCapacity = 1 << 18
+
+    /// Hands over the latencies kept since the last call (in publishing order) by swapping them
+    /// with `buffer`, which should come back empty: the two arrays take turns, so neither side
+    /// allocates once both have grown. Returns how many samples did not fit since the last call.
+    public func takeLatencySamples(into buffer: inout [Int64]) -> UInt64 {
+        buffer.removeAll(keepingCapacity: true)
+        return state.withLock { state in
+            swap(&state.latencySamples, &buffer)
+            defer { state.latencySamplesDropped = 0 }
+            return state.latencySamplesDropped
         }
     }
 

@@ -1,4 +1,4 @@
-import BusPublishing
+import FeedOutput
 import WireFormat
 import NIOCore
 
@@ -16,7 +16,7 @@ public final class AccountFeed: Sendable {
     /// `published`: the execution reports an earlier run published (its journal, oldest first),
     /// so a restart neither repeats them nor loses what happened while the bridge was down.
     public static func start(
-        _ configuration: AccountFeedConfiguration, publisher: BusPublisher, on eventLoop: any EventLoop, seed: UInt64 = 0xACC0,
+        _ configuration: AccountFeedConfiguration, publisher: any BusSink, on eventLoop: any EventLoop, seed: UInt64 = 0xACC0,
         restoring published: [KBExecutionReport] = []
     ) async throws -> AccountFeed {
         try configuration.validate()

@@ -1,4 +1,4 @@
-import BusPublishing
+import FeedOutput
 import KrakenREST
 import KrakenWire
 import MarketFlow
@@ -19,7 +19,9 @@ import WireFormat
 final class AccountSession: FeedConnectionDelegate, FeedSession {
     let configuration: AccountFeedConfiguration
     let link: FeedConnection
-    let publisher: BusPublisher
+    let publisher: any BusSink
+    /// Where the connection's state changes go: `conn:<feed>:`.
+    let connectionTopic: Topic
     let rest: PrivateRESTClient
     let publicREST: PublicRESTClient
     var flow = AccountFlow()
@@ -53,15 +55,16 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
     var silentOrderTimer: Scheduled<Void>?
 
     init(
-        configuration: AccountFeedConfiguration, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64,
+        configuration: AccountFeedConfiguration, publisher: any BusSink, eventLoop: any EventLoop, seed: UInt64,
         restoring published: [KBExecutionReport] = []
     ) throws {
         self.configuration = configuration
         self.publisher = publisher
         flow.restore(published: published)
         historySinceNs = published.lazy.map(\.timestampNs).max()
+        connectionTopic = try Topic.connection(configuration.name)
         link = try FeedConnection(name: configuration.name, settings: configuration.connection,
-                                  protocolVersion: configuration.protocolVersion, publisher: publisher, eventLoop: eventLoop, seed: seed)
+                                  protocolVersion: configuration.protocolVersion, eventLoop: eventLoop, seed: seed)
         let tls = configuration.rest.secure ? try ClientTLS.context(trustingCAFile: configuration.connection.trustedCAFile) : nil
         rest = PrivateRESTClient(endpoint: configuration.rest, credentials: configuration.credentials, tls: tls,
                                  timeout: configuration.restTimeout)
@@ -102,6 +105,10 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
     /// A quiet account is normal; an order-bearing channel quiet while orders are open is
     /// verified: resubscribe with snapshots, then REST (a stuck subscription then shows as an
     /// overdue ack and the connection is replaced).
+    func feedConnection(changed change: ConnectionStateChange) {
+        publish(change, on: connectionTopic, to: publisher)
+    }
+
     func feedConnectionSuspectsQuiet(_ key: SubscriptionKey) {
         guard PrivateChannel(rawValue: key.channel)?.carriesOrders == true, flow.executions.hasOpenOrders else { return }
         link.counters.quietVerifications += 1
@@ -225,12 +232,13 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
                                          extraFlags: flags)
         case .balance(let balance):
             link.counters.balanceEvents += 1
-            sequence = publisher.publish(balance, on: .balances, to: .account, receivedNs: receivedNs, extraFlags: flags)
+            sequence = publisher.publish(
+                balance, on: .balances, to: .account, exchangeTimestampNs: 0, receivedNs: receivedNs, extraFlags: flags)
         case .gap(let gap):
             link.counters.privateGaps += 1
             link.log.write(kind: "private_gap", "\(gap.stream): expected \(gap.expected), received \(gap.received)")
             sequence = publisher.publish(gap, on: gap.stream == PrivateChannel.v2Balances.rawValue ? .balances : .executions,
-                                         to: .account, receivedNs: receivedNs)
+                                         to: .account, exchangeTimestampNs: 0, receivedNs: receivedNs, extraFlags: [])
         }
         if sequence == nil { link.counters.publishFailures += 1 }
     }

@@ -1,4 +1,4 @@
-import BusPublishing
+import FeedOutput
 import KrakenWire
 import NIOCore
 import NIOSSL
@@ -19,6 +19,8 @@ protocol FeedConnectionDelegate: AnyObject {
     func feedConnectionClosed(reason: WebSocketCloseReason)
     /// A subscription acknowledged long ago has been quiet while heartbeats still come.
     func feedConnectionSuspectsQuiet(_ key: SubscriptionKey)
+    /// The connection moved to another lifecycle state (the session publishes it).
+    func feedConnection(changed change: ConnectionStateChange)
 }
 
 /// The part every Kraken connection shares, whatever it carries: the lifecycle state machine
@@ -42,8 +44,6 @@ final class FeedConnection: WebSocketConnectionDelegate {
     /// Subscriptions suspected quiet while heartbeats come, until their data flows again.
     private var quietSuspects: [SubscriptionKey: Int64] = [:]
 
-    private let publisher: BusPublisher
-    private let connectionTopic: Topic
     private let tls: NIOSSLContext?
     private var connection: WebSocketConnection?
     private var backoff: ReconnectBackoff
@@ -76,13 +76,11 @@ final class FeedConnection: WebSocketConnectionDelegate {
     var isOpen: Bool { connection != nil }
 
     init(
-        name: String, settings: ConnectionSettings, protocolVersion: ProtocolVersion, publisher: BusPublisher, eventLoop: any EventLoop,
-        seed: UInt64
+        name: String, settings: ConnectionSettings, protocolVersion: ProtocolVersion, eventLoop: any EventLoop, seed: UInt64
     ) throws {
         self.name = name
         self.settings = settings
         self.protocolVersion = protocolVersion
-        self.publisher = publisher
         self.eventLoop = eventLoop
         let now = UnixTime.nanoseconds()
         lifecycle = ConnectionLifecycle(nowNs: now)
@@ -95,7 +93,6 @@ final class FeedConnection: WebSocketConnectionDelegate {
         random = SplitMix64(seed: seed)
         log = FeedLog(feed: name)
         tls = settings.endpoints.contains(where: \.secure) ? try ClientTLS.context(trustingCAFile: settings.trustedCAFile) : nil
-        connectionTopic = try Topic.connection(name)
     }
 
     // MARK: lifecycle
@@ -250,14 +247,9 @@ final class FeedConnection: WebSocketConnectionDelegate {
             log.write(kind: "illegal_transition", "\(error)")
             return
         }
-        var status = KBConnectionStatus()
-        status.feed = name
-        status.endpoint = settings.endpoints[endpointIndex].description
-        status.state = next.wireState
-        status.previousState = previous.wireState
-        status.detail = detail
-        status.attempt = UInt32(clamping: lifecycle.attempt)
-        if publisher.publish(status, on: connectionTopic, receivedNs: now) == nil { counters.publishFailures += 1 }
+        delegate?.feedConnection(changed: ConnectionStateChange(
+            feed: name, endpoint: settings.endpoints[endpointIndex].description, state: next, previous: previous, detail: detail,
+            attempt: lifecycle.attempt, atNs: now))
     }
 
     /// Subscribing → active once nothing awaits an ack.

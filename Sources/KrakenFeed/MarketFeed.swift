@@ -1,4 +1,4 @@
-import BusPublishing
+import FeedOutput
 import KrakenWire
 import SessionLifecycle
 import NIOCore
@@ -8,18 +8,18 @@ import WireFormat
 /// event loop and asks it for diagnostics. Everything the session does happens on that loop.
 public final class MarketFeed: Sendable {
     private let session: LoopConfinedSession<MarketSession>
-    private let publisher: BusPublisher
+    private let publisher: any BusSink
 
     public var eventLoop: any EventLoop { session.eventLoop }
 
-    private init(session: LoopConfinedSession<MarketSession>, publisher: BusPublisher) {
+    private init(session: LoopConfinedSession<MarketSession>, publisher: any BusSink) {
         self.session = session
         self.publisher = publisher
     }
 
     /// Validates the configuration, then connects (and keeps reconnecting) on `eventLoop`.
     public static func start(
-        _ configuration: MarketFeedConfiguration, publisher: BusPublisher, on eventLoop: any EventLoop, seed: UInt64 = 0x5EED
+        _ configuration: MarketFeedConfiguration, publisher: any BusSink, on eventLoop: any EventLoop, seed: UInt64 = 0x5EED
     ) async throws -> MarketFeed {
         try configuration.validate()
         let session = try await LoopConfinedSession<MarketSession>.start(on: eventLoop) {

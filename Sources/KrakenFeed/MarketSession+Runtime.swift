@@ -1,4 +1,4 @@
-import BusPublishing
+import FeedOutput
 import KrakenWire
 import MarketFlow
 import SessionLifecycle
@@ -209,8 +209,8 @@ struct BookStateSource: Sendable {
     var sequence: UInt64
 
     /// The whole book when live, its reset while it is being rebuilt; nil before its first book.
-    func frame(using publisher: BusPublisher) -> BusFrame? {
-        if let snapshot = keeper.currentSnapshot() { return publisher.state(snapshot, of: topic, at: sequence) }
+    func frame(using publisher: any BusSink) -> BusFrame? {
+        if let snapshot = keeper.currentSnapshot() { return publisher.state(snapshot, of: topic, at: sequence, exchangeTimestampNs: 0) }
         guard keeper.generation > 0 || keeper.phase == .resynchronising else { return nil }
         var reset = KBBookReset()
         reset.symbol = keeper.symbol
@@ -219,6 +219,6 @@ struct BookStateSource: Sendable {
         reset.generation = keeper.generation + 1
         reset.reason = .resubscribe
         reset.detail = "book is being rebuilt"
-        return publisher.state(reset, of: topic, at: sequence)
+        return publisher.state(reset, of: topic, at: sequence, exchangeTimestampNs: 0)
     }
 }

@@ -1,4 +1,4 @@
-import BusPublishing
+import FeedOutput
 import KrakenREST
 import KrakenWire
 import MarketFlow
@@ -19,7 +19,9 @@ import WireFormat
 final class MarketSession: FeedConnectionDelegate, FeedSession {
     let configuration: MarketFeedConfiguration
     let link: FeedConnection
-    let publisher: BusPublisher
+    let publisher: any BusSink
+    /// Where the connection's state changes go: `conn:<feed>:`.
+    let connectionTopic: Topic
     /// v1 only: where AssetPairs is read on every connect.
     let rest: PublicRESTClient?
 
@@ -49,7 +51,7 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     /// Bumped on every connect, so a REST answer that arrives after its connection died is dropped.
     var connectGeneration = 0
 
-    init(configuration: MarketFeedConfiguration, publisher: BusPublisher, eventLoop: any EventLoop, seed: UInt64) throws {
+    init(configuration: MarketFeedConfiguration, publisher: any BusSink, eventLoop: any EventLoop, seed: UInt64) throws {
         self.configuration = configuration
         self.publisher = publisher
         symbols = []
@@ -63,8 +65,9 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         } else {
             rest = nil
         }
+        connectionTopic = try Topic.connection(configuration.name)
         link = try FeedConnection(name: configuration.name, settings: configuration.connection,
-                                  protocolVersion: configuration.protocolVersion, publisher: publisher, eventLoop: eventLoop, seed: seed)
+                                  protocolVersion: configuration.protocolVersion, eventLoop: eventLoop, seed: seed)
         link.delegate = self
     }
 
@@ -84,6 +87,10 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
 
     func feedConnectionClosed(reason: WebSocketCloseReason) {
         invalidateBooks(reason: .reconnect, detail: "connection ended: \(reason)")
+    }
+
+    func feedConnection(changed change: ConnectionStateChange) {
+        publish(change, on: connectionTopic, to: publisher)
     }
 
     func feedConnectionSuspectsQuiet(_ key: SubscriptionKey) {
@@ -318,7 +325,8 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     func publish<M: BusPayloadMessage>(
         _ message: M, on topic: Topic, exchangeNs: Int64, receivedNs: Int64, flags: FrameFlags = []
     ) -> UInt64? {
-        let sequence = publisher.publish(message, on: topic, exchangeTimestampNs: exchangeNs, receivedNs: receivedNs, extraFlags: flags)
+        let sequence = publisher.publish(
+            message, on: topic, to: .market, exchangeTimestampNs: exchangeNs, receivedNs: receivedNs, extraFlags: flags)
         if sequence == nil { link.counters.publishFailures += 1 }
         return sequence
     }

@@ -12,7 +12,7 @@ import ZeroMQHub
 /// exact books verified on every update, protobuf encode, hand-off to the ZeroMQ thread)
 /// against the simulator's throughput mode over ws:// on loopback, which offers ~10 M
 /// messages/s, so the bridge is what limits. Reports the messages/s the feed took in and the
-/// frames/s the bus accepted. Latency goes to the Prometheus histogram as in `run`.
+/// frames/s the bus accepted. Latencies go to the Prometheus histogram as in `run`.
 struct IngestBenchmark {
     let seconds: Double
     let runs: Int
@@ -34,8 +34,18 @@ struct IngestBenchmark {
             .publisher(name: "market", bind: ["ipc://\(directory.path)/m.sock"]),
             .publisher(name: "account", bind: ["ipc://\(directory.path)/a.sock"]),
         ]))
-        let publisher = BusPublisher(
-            hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1), latencyTimer: BridgeMetrics().publishLatency)
+        let publisher = BusPublisher(hub: hub, marketSocket: hub.socket(0), accountSocket: hub.socket(1), keepsLatencySamples: true)
+        // As in `run`: the latencies go to the Prometheus histogram every 250 ms, off the loop.
+        let metrics = BridgeMetrics()
+        let latencyRecorder = Task {
+            var buffer: [Int64] = []
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                let unrecorded = publisher.takeLatencySamples(into: &buffer)
+                metrics.recordLatencies(buffer, unrecorded: unrecorded)
+            }
+        }
+        defer { latencyRecorder.cancel() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var configuration = MarketFeedConfiguration()
         configuration.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: simulator.ports.public, path: "/v2", secure: false)]

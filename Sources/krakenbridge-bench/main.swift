@@ -6,6 +6,7 @@
 //   krakenbridge-bench book-parse [--updates N] [--runs R]
 //   krakenbridge-bench sim-throughput [--seconds S] [--runs R] [--pairs N] [--steps N]
 //   krakenbridge-bench ingest [--seconds S] [--runs R]
+//   krakenbridge-bench latency-record [--iterations N] [--runs R]
 //
 // Each prints a Markdown table; scripts/bench.sh writes them into docs/performance.md.
 
@@ -50,6 +51,10 @@ case "ingest":
     try await IngestBenchmark(
         seconds: Double(option("seconds", default: "3")) ?? 3, runs: Int(option("runs", default: "5")) ?? 5
     ).run()
+case "latency-record":
+    LatencyRecordBenchmark(
+        iterations: Int(option("iterations", default: "10000000")) ?? 10_000_000, runs: Int(option("runs", default: "5")) ?? 5
+    ).run()
 default:
     FileHandle.standardError.write(Data("""
         usage: krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
@@ -58,6 +63,7 @@ default:
                krakenbridge-bench book-parse [--updates N] [--runs R]
                krakenbridge-bench sim-throughput [--seconds S] [--runs R] [--pairs N] [--steps N]
                krakenbridge-bench ingest [--seconds S] [--runs R]
+               krakenbridge-bench latency-record [--iterations N] [--runs R]
 
         """.utf8))
     exit(2)

@@ -1,4 +1,5 @@
 import BusPublishing
+import FeedOutput
 import Foundation
 import SwiftProtobuf
 import Synchronization
