@@ -35,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Repeatable randomness for synthetic data, benchmarks and property tests.
@@ -62,6 +65,14 @@ let package = Package(
         .target(name: "BridgeLogging", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
         // What the feeds publish into: the BusSink protocol, so feeds never link libzmq.
         .target(name: "FeedOutput", dependencies: ["WireFormat"], swiftSettings: strictSettings),
+        // `run`'s settings in layers (defaults < YAML file < environment < flags) with each value's source.
+        .target(
+            name: "BridgeSettings",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"), .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings),
         // The bridge's Prometheus metrics: one registry, its families, counters copied in at scrape time, the exposition.
         .target(
             name: "BridgeMetrics",
@@ -194,7 +205,8 @@ let package = Package(
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "SeededRandom", "KrakenSimulator", "KrakenSimulatorServer", "KrakenAuth",
                 "KrakenFeed", "BridgeRuntime", "BusPublishing", "SessionLifecycle", "KrakenCapture", "KrakenRecorder",
-                "CaptureVerification", "ControlPlane", "BusText", "BridgeLogging", "BridgeMetrics",
+                "CaptureVerification", "ControlPlane", "BusText", "BridgeLogging", "BridgeMetrics", "BridgeSettings",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -224,6 +236,7 @@ let package = Package(
         .testTarget(
             name: "BridgeLoggingTests", dependencies: ["BridgeLogging", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
+        .testTarget(name: "BridgeSettingsTests", dependencies: ["BridgeSettings"], swiftSettings: strictSettings),
         .testTarget(
             name: "BridgeMetricsTests", dependencies: ["BridgeMetrics"],
             swiftSettings: strictSettings),

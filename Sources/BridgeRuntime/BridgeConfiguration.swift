@@ -19,6 +19,8 @@ public struct BridgeConfiguration: Sendable {
     public var journal: JournalSettings?
     /// Mark every frame as simulated (running against the simulator).
     public var simulated = false
+    /// Every setting `run` resolved, with its source, for `ctl config` (secrets already redacted).
+    public var settingsReport: [EffectiveSetting] = []
     /// How often `hb:` carries the service's uptime and every feed's health.
     public var heartbeatInterval: Duration = .seconds(1)
     /// An idle data topic gets a `TopicHeartbeat` after this long.
@@ -51,5 +53,18 @@ public struct JournalSettings: Sendable, Equatable {
         self.path = path
         self.maxAge = maxAge
         self.maxEventsPerTopic = maxEventsPerTopic
+    }
+}
+
+/// One resolved setting as `ctl config` shows it: key, value (secrets redacted), source.
+public struct EffectiveSetting: Sendable, Equatable {
+    public var key: String
+    public var value: String
+    public var source: String
+
+    public init(key: String, value: String, source: String) {
+        self.key = key
+        self.value = value
+        self.source = source
     }
 }

@@ -20,6 +20,8 @@ enum EffectiveConfiguration {
         root["account"] = configuration.account.map(account) ?? NSNull()
         root["security"] = configuration.security.map(security) ?? NSNull()
         root["journal"] = configuration.journal.map(journal) ?? NSNull()
+        // What `run` was given, key by key, and where each value came from.
+        root["settings"] = configuration.settingsReport.map { ["key": $0.key, "value": $0.value, "source": $0.source] }
         guard let data = try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }

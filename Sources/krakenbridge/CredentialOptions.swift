@@ -20,12 +20,23 @@ struct CredentialOptions: ParsableArguments {
     /// naming the option (never the secret).
     func credentials() throws(StartupFailure) -> APICredentials? {
         let environment = ProcessInfo.processInfo.environment
-        let key = try apiKeyFile.map { (path) throws(StartupFailure) in
-            try StartupFailure.readFile(path, option: "--api-key-file", holding: "your Kraken API key")
-        } ?? environment["KRAKEN_API_KEY"]
-        let secret = try apiSecretFile.map { (path) throws(StartupFailure) in
-            try StartupFailure.readFile(path, option: "--api-secret-file", holding: "your Kraken API secret (base64)")
-        } ?? environment["KRAKEN_API_SECRET"]
+        return try Self.credentials(
+            keyFile: apiKeyFile, secretFile: apiSecretFile, key: environment["KRAKEN_API_KEY"], secret: environment["KRAKEN_API_SECRET"],
+            names: (keyFile: "--api-key-file", secretFile: "--api-secret-file", key: "KRAKEN_API_KEY", secret: "KRAKEN_API_SECRET"))
+    }
+
+    /// The credentials from the files if given, else from the values; `names` say where each
+    /// came from in an error (never the secret itself).
+    static func credentials(
+        keyFile: String?, secretFile: String?, key: String?, secret: String?,
+        names: (keyFile: String, secretFile: String, key: String, secret: String)
+    ) throws(StartupFailure) -> APICredentials? {
+        let key = try keyFile.map { (path) throws(StartupFailure) in
+            try StartupFailure.readFile(path, option: names.keyFile, holding: "your Kraken API key")
+        } ?? key
+        let secret = try secretFile.map { (path) throws(StartupFailure) in
+            try StartupFailure.readFile(path, option: names.secretFile, holding: "your Kraken API secret (base64)")
+        } ?? secret
         guard let key, let secret else { return nil }
         do {
             return try APICredentials(key: key.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -33,10 +44,10 @@ struct CredentialOptions: ParsableArguments {
         } catch {
             switch error {
             case .emptyKey:
-                throw StartupFailure(apiKeyFile == nil ? "KRAKEN_API_KEY" : "--api-key-file", apiKeyFile ?? "", "the API key is empty",
+                throw StartupFailure(keyFile == nil ? names.key : names.keyFile, keyFile ?? "", "the API key is empty",
                                      "give the key Kraken showed when it was created")
             case .secretNotBase64:
-                throw StartupFailure(apiSecretFile == nil ? "KRAKEN_API_SECRET" : "--api-secret-file", apiSecretFile ?? "",
+                throw StartupFailure(secretFile == nil ? names.secret : names.secretFile, secretFile ?? "",
                                      "the API secret is not base64", "give the private key exactly as Kraken showed it")
             }
         }

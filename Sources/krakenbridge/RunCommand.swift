@@ -1,7 +1,9 @@
 import ArgumentParser
 import BridgeMetrics
 import BridgeRuntime
+import BridgeSettings
 import BusPublishing
+import Configuration
 import CoreMetrics
 import Foundation
 import KrakenAuth
@@ -43,8 +45,22 @@ struct RunCommand: AsyncParsableCommand {
             over v1 the same with --protocol v1 and the paths / instead of /v2.
             """)
 
-    @Option(name: .customLong("protocol"), help: "Kraken WebSocket API version: v2 or v1 (same frames downstream).")
-    var protocolName = ProtocolVersion.v2.rawValue
+    // Every option below is optional: a flag that is given overrides the environment
+    // (KRAKENBRIDGE_…), which overrides --config's file, which overrides the defaults
+    // (RunSettings.catalogue; docs/configuration.md).
+
+    @Option(help: "YAML file of settings (keys as in docs/configuration.md); flags and KRAKENBRIDGE_… variables override it.")
+    var config: String?
+
+    @Flag(help: "Resolve every setting (file, environment, flags), print each with its source, and exit: 0 when every value is allowed (files named are read only when the bridge starts).")
+    var checkConfig = false
+
+    /// Prints the settings reference table of docs/configuration.md (a test keeps the two equal).
+    @Flag(help: .hidden)
+    var settingsReference = false
+
+    @Option(name: .customLong("protocol"), help: "Kraken WebSocket API version: v2 or v1 (same frames downstream). Default v2.")
+    var protocolName: String?
 
     @Option(name: .customLong("ws-url"), help: """
         Kraken WebSocket URL (default wss://ws.kraken.com/v2, with --protocol v1 wss://ws.kraken.com/); \
@@ -58,39 +74,56 @@ struct RunCommand: AsyncParsableCommand {
         """)
     var authWSURLs: [String] = []
 
-    @Option(name: .customLong("rest-url"), help: "Kraken REST base URL (tokens, reconciliation, AssetPairs).")
-    var restURL = "https://api.kraken.com"
+    @Option(name: .customLong("rest-url"), help: "Kraken REST base URL (tokens, reconciliation, AssetPairs). Default https://api.kraken.com.")
+    var restURL: String?
 
-    @OptionGroup var account: CredentialOptions
+    @Option(help: "File holding the API key (or set KRAKENBRIDGE_KRAKEN_API_KEY or KRAKEN_API_KEY).")
+    var apiKeyFile: String?
 
-    @OptionGroup var subscriptions: SubscriptionOptions
+    @Option(help: "File holding the base64 API secret (or set KRAKENBRIDGE_KRAKEN_API_SECRET or KRAKEN_API_SECRET).")
+    var apiSecretFile: String?
 
-    @Option(help: "Market-data PUB endpoint (tcp://host:port, tcp://127.0.0.1:* for any port, ipc://path).")
-    var marketBind = "tcp://127.0.0.1:5555"
+    @Option(help: "Comma-separated v2 pairs. Default BTC/USD,ETH/USD.")
+    var pairs: String?
 
-    @Option(help: "Account PUB endpoint (private events).")
-    var accountBind = "tcp://127.0.0.1:5556"
+    @Option(help: "Book depth: 10, 25, 100, 500 or 1000; 0 for no books. Default 10.")
+    var bookDepth: Int?
 
-    @Option(help: "Control ROUTER endpoint (REQ/DEALER clients; docs/control.md).")
-    var controlBind = "tcp://127.0.0.1:5557"
+    @Flag(inversion: .prefixedNo, help: "Trades (default on).")
+    var trades: Bool?
+
+    @Flag(help: "Tickers.")
+    var tickers = false
+
+    @Option(help: "Comma-separated OHLC intervals in minutes (1, 5, 15, 30, 60, 240, 1440, 10080, 21600).")
+    var ohlc: String?
+
+    @Option(help: "Market-data PUB endpoint (tcp://host:port, tcp://127.0.0.1:* for any port, ipc://path). Default tcp://127.0.0.1:5555.")
+    var marketBind: String?
+
+    @Option(help: "Account PUB endpoint (private events). Default tcp://127.0.0.1:5556.")
+    var accountBind: String?
+
+    @Option(help: "Control ROUTER endpoint (REQ/DEALER clients; docs/control.md). Default tcp://127.0.0.1:5557.")
+    var controlBind: String?
 
     @Option(help: "Serve Prometheus metrics on HOST:PORT at /metrics (e.g. 127.0.0.1:9464; port 0: any free port).")
     var metricsBind: String?
 
-    @Option(help: "SQLite journal of private events (replay, sequences across restarts); created if missing.")
-    var journalPath = "krakenbridge-journal.sqlite"
+    @Option(help: "SQLite journal of private events (replay, sequences across restarts); created if missing. Default krakenbridge-journal.sqlite.")
+    var journalPath: String?
 
     @Flag(help: "Run without a journal (no replay; private sequences restart at 1).")
     var noJournal = false
 
-    @Option(help: "Journal retention: hours an event is kept.")
-    var journalMaxAgeHours = 168
+    @Option(help: "Journal retention: hours an event is kept. Default 168.")
+    var journalMaxAgeHours: Int?
 
-    @Option(help: "Journal retention: events kept per topic.")
-    var journalMaxEvents = 1_000_000
+    @Option(help: "Journal retention: events kept per topic. Default 1000000.")
+    var journalMaxEvents: Int?
 
-    @Option(help: "Journal durability: full (fsync per event, survives power loss) or normal (survives a crash of the process).")
-    var journalSync = "full"
+    @Option(help: "Journal durability: full (fsync per event, survives power loss, the default) or normal (survives a crash of the process).")
+    var journalSync: String?
 
     @Option(help: "The server's secret CURVE key file (from `krakenbridge keygen`); enables CURVE on every endpoint.")
     var curveSecretKeyFile: String?
@@ -98,11 +131,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "CURVE allowlist: lines of `ENDPOINT PUBLIC-KEY NAME [operator]` (ENDPOINT: market, account, control).")
     var curveAllowlist: String?
 
-    @Option(help: "Also publish the best N levels of each book on top:SYMBOL:N: (0: off).")
-    var bookTop = 0
+    @Option(help: "Also publish the best N levels of each book on top:SYMBOL:N: (0: off, the default).")
+    var bookTop: Int?
 
-    @Option(help: "At most one top:SYMBOL:N: message per symbol this often (milliseconds).")
-    var bookTopIntervalMs = 100
+    @Option(help: "At most one top:SYMBOL:N: message per symbol this often (milliseconds). Default 100.")
+    var bookTopIntervalMs: Int?
 
     @Option(help: "Trust this CA file instead of the system's roots (the simulator's ca.pem).")
     var caFile: String?
@@ -110,79 +143,133 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Mark every frame as simulated (use against the simulator).")
     var simulated = false
 
-    @Option(help: "Largest WebSocket frame accepted from Kraken, in bytes.")
-    var maxFrameSize = 4 << 20
+    @Option(help: "Largest WebSocket frame accepted from Kraken, in bytes. Default 4194304.")
+    var maxFrameSize: Int?
 
-    @OptionGroup var logging: LoggingOptions
+    @Option(help: "Log level: trace, debug, info (the default), notice, warning, error or critical.")
+    var logLevel: String?
+
+    @Option(help: "Log lines as json or text (default: text on a terminal, json otherwise).")
+    var logFormat: String?
 
     /// Testing aid: a shutdown that takes this long, so a second signal can be sent during it.
     @Option(help: .hidden)
     var shutdownDelayMs = 0
 
-    @Option(help: "Seconds a finished order (and a balance ledger id) is remembered; Kraken's later replays of it are recognised by their time.")
-    var finishedOrderRetention = 3_600
+    @Option(help: "Seconds a finished order (and a balance ledger id) is remembered; Kraken's later replays of it are recognised by their time. Default 3600.")
+    var finishedOrderRetention: Int?
 
-    @Option(help: "Seconds between diagnostics lines on stderr (0: none).")
-    var statsInterval = 10
+    @Option(help: "Seconds between diagnostics lines on stderr (0: none). Default 10.")
+    var statsInterval: Int?
 
-    func validate() throws {
-        guard ProtocolVersion(rawValue: protocolName) != nil else { throw ValidationError("--protocol must be v2 or v1") }
-        guard statsInterval >= 0 else { throw ValidationError("--stats-interval must be ≥ 0") }
-        guard finishedOrderRetention >= 60 else {
-            throw ValidationError("--finished-order-retention must be at least 60 seconds (Kraken replays recent trades after every reconnect)")
+    /// The flags given, by setting key: the top layer of the settings.
+    var givenFlags: [String: ConfigContent] {
+        var flags: [String: ConfigContent] = [:]
+        func put(_ key: String, _ value: ConfigContent?) { if let value { flags[key] = value } }
+        put("protocol", protocolName.map(ConfigContent.string))
+        put("kraken.ws_urls", wsURLs.isEmpty ? nil : .stringArray(wsURLs))
+        put("kraken.auth_ws_urls", authWSURLs.isEmpty ? nil : .stringArray(authWSURLs))
+        put("kraken.rest_url", restURL.map(ConfigContent.string))
+        put("kraken.ca_file", caFile.map(ConfigContent.string))
+        put("kraken.max_frame_size", maxFrameSize.map(ConfigContent.int))
+        put("kraken.api_key_file", apiKeyFile.map(ConfigContent.string))
+        put("kraken.api_secret_file", apiSecretFile.map(ConfigContent.string))
+        put("market.pairs", pairs.map { .stringArray(Self.list($0)) })
+        put("market.book_depth", bookDepth.map(ConfigContent.int))
+        put("market.trades", trades.map(ConfigContent.bool))
+        put("market.tickers", tickers ? .bool(true) : nil)
+        put("market.ohlc", ohlc.map { .stringArray(Self.list($0)) })
+        put("market.book_top", bookTop.map(ConfigContent.int))
+        put("market.book_top_interval_ms", bookTopIntervalMs.map(ConfigContent.int))
+        put("bus.market_bind", marketBind.map(ConfigContent.string))
+        put("bus.account_bind", accountBind.map(ConfigContent.string))
+        put("bus.control_bind", controlBind.map(ConfigContent.string))
+        put("bus.simulated", simulated ? .bool(true) : nil)
+        put("curve.secret_key_file", curveSecretKeyFile.map(ConfigContent.string))
+        put("curve.allowlist", curveAllowlist.map(ConfigContent.string))
+        put("journal.enabled", noJournal ? .bool(false) : nil)
+        put("journal.path", journalPath.map(ConfigContent.string))
+        put("journal.max_age_hours", journalMaxAgeHours.map(ConfigContent.int))
+        put("journal.max_events", journalMaxEvents.map(ConfigContent.int))
+        put("journal.sync", journalSync.map(ConfigContent.string))
+        put("metrics.bind", metricsBind.map(ConfigContent.string))
+        put("log.level", logLevel.map(ConfigContent.string))
+        put("log.format", logFormat.map(ConfigContent.string))
+        put("log.stats_interval_seconds", statsInterval.map(ConfigContent.int))
+        put("private.finished_order_retention_seconds", finishedOrderRetention.map(ConfigContent.int))
+        return flags
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// Every layer resolved, or the one line saying what cannot be used.
+    func settings() async throws(StartupFailure) -> RunSettings {
+        do {
+            let resolved = try await SettingsResolver(settings: RunSettings.catalogue)
+                .resolve(flags: givenFlags, environment: ProcessInfo.processInfo.environment, file: config)
+            let settings = RunSettings(resolved: resolved)
+            try settings.checkPairs()
+            return settings
+        } catch {
+            throw StartupFailure(error)
         }
-        for url in wsURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--ws-url '\(url)' is not ws:// or wss://") }
-        for url in authWSURLs where FeedEndpoint(url: url) == nil { throw ValidationError("--auth-ws-url '\(url)' is not ws:// or wss://") }
-        guard RESTEndpoint(url: restURL) != nil else { throw ValidationError("--rest-url '\(restURL)' is not http(s)://host[:port]") }
-        guard (curveSecretKeyFile == nil) == (curveAllowlist == nil) else {
-            throw ValidationError("--curve-secret-key-file and --curve-allowlist go together")
-        }
-        if let metricsBind { _ = try Self.hostAndPort(metricsBind) }
-        guard journalMaxAgeHours > 0, journalMaxEvents > 0 else { throw ValidationError("journal retention must be positive") }
-        guard ["full", "normal"].contains(journalSync) else { throw ValidationError("--journal-sync must be full or normal") }
-        guard bookTop >= 0, bookTopIntervalMs >= 0 else { throw ValidationError("--book-top and --book-top-interval-ms must be ≥ 0") }
     }
 
     func run() async throws {
-        logging.bootstrap()
+        if settingsReference {
+            for line in SettingsReference.markdown(RunSettings.catalogue) { printLine(line) }
+            return
+        }
+        let settings = try await settings()
+        if checkConfig {
+            for line in settings.resolved.table { printLine(line) }
+            return
+        }
+        LogBootstrap.bootstrap(level: settings.logLevel, format: settings.logFormat)
         // Status lines go through the log too, so a JSON log stays JSON from the first line.
         let status = Logger(label: "krakenbridge.run")
         let signals = await TerminationSignals.trap(for: "run") { status.notice("\($0)") }
-        let protocolVersion = ProtocolVersion(rawValue: protocolName) ?? .v2
-        let rest = RESTEndpoint(url: restURL)!
+        let protocolVersion = settings.protocolVersion
+        let rest = RESTEndpoint(url: settings.restURL)!
         var market = MarketFeedConfiguration()
         // The version first: it brings its own default endpoints.
         market.protocolVersion = protocolVersion
-        if !wsURLs.isEmpty { market.connection.endpoints = wsURLs.compactMap(FeedEndpoint.init(url:)) }
+        if !settings.wsURLs.isEmpty { market.connection.endpoints = settings.wsURLs.compactMap(FeedEndpoint.init(url:)) }
         market.rest = rest
-        market.symbols = subscriptions.symbols
-        market.bookDepth = subscriptions.bookDepth == 0 ? nil : subscriptions.bookDepth
-        market.trades = subscriptions.trades
-        market.tickers = subscriptions.tickers
-        market.ohlcIntervals = try subscriptions.intervals()
-        market.connection.trustedCAFile = caFile
-        market.connection.maxFrameSize = maxFrameSize
-        if bookTop > 0 { market.bookTop = BookTopSettings(levels: bookTop, minimumIntervalNs: Int64(bookTopIntervalMs) * 1_000_000) }
-        var configuration = BridgeConfiguration(market: market, marketBind: marketBind, accountBind: accountBind, controlBind: controlBind)
-        configuration.simulated = simulated
-        configuration.security = try security()
-        configuration.metricsBind = try metricsBind.map(Self.hostAndPort)
-        if let credentials = try account.credentials() {
+        market.symbols = settings.pairs
+        market.bookDepth = settings.bookDepth == 0 ? nil : settings.bookDepth
+        market.trades = settings.trades
+        market.tickers = settings.tickers
+        market.ohlcIntervals = settings.ohlcIntervals
+        market.connection.trustedCAFile = settings.caFile
+        market.connection.maxFrameSize = settings.maxFrameSize
+        if settings.bookTop > 0 {
+            market.bookTop = BookTopSettings(levels: settings.bookTop, minimumIntervalNs: Int64(settings.bookTopIntervalMs) * 1_000_000)
+        }
+        var configuration = BridgeConfiguration(
+            market: market, marketBind: settings.marketBind, accountBind: settings.accountBind, controlBind: settings.controlBind)
+        configuration.simulated = settings.simulated
+        configuration.security = try Self.security(settings)
+        configuration.metricsBind = try settings.metricsBind.map(Self.hostAndPort)
+        configuration.settingsReport = settings.resolved.report.map { EffectiveSetting(key: $0.key, value: $0.value, source: $0.source) }
+        if let credentials = try Self.credentials(settings) {
             var account = AccountFeedConfiguration(credentials: credentials)
             account.protocolVersion = protocolVersion
-            if !authWSURLs.isEmpty { account.connection.endpoints = authWSURLs.compactMap(FeedEndpoint.init(url:)) }
-            account.connection.trustedCAFile = caFile
-            account.connection.maxFrameSize = maxFrameSize
+            if !settings.authWSURLs.isEmpty { account.connection.endpoints = settings.authWSURLs.compactMap(FeedEndpoint.init(url:)) }
+            account.connection.trustedCAFile = settings.caFile
+            account.connection.maxFrameSize = settings.maxFrameSize
             account.rest = rest
-            account.forgetFinishedOrdersAfter = .seconds(Int64(finishedOrderRetention))
+            account.forgetFinishedOrdersAfter = .seconds(Int64(settings.finishedOrderRetention))
             configuration.account = account
         }
 
         // Private events only: without credentials there is nothing to journal.
-        if !noJournal, configuration.account != nil {
+        if settings.journalEnabled, configuration.account != nil {
             var journal = JournalSettings(
-                path: journalPath, maxAge: .seconds(journalMaxAgeHours * 3_600), maxEventsPerTopic: journalMaxEvents)
-            journal.syncEveryCommit = journalSync == "full"
+                path: settings.journalPath, maxAge: .seconds(settings.journalMaxAgeHours * 3_600), maxEventsPerTopic: settings.journalMaxEvents)
+            journal.syncEveryCommit = settings.journalSync == "full"
             configuration.journal = journal
         }
 
@@ -190,7 +277,9 @@ struct RunCommand: AsyncParsableCommand {
         do {
             bridge = try await BridgeSupervisor.start(configuration)
         } catch let error as BridgeStartError {
-            throw StartupFailure(error, binds: [("--market-bind", marketBind), ("--account-bind", accountBind), ("--control-bind", controlBind)])
+            throw StartupFailure(
+                error, binds: [("--market-bind", settings.marketBind), ("--account-bind", settings.accountBind),
+                               ("--control-bind", settings.controlBind)])
         }
         // Anything in the process that reports through swift-metrics lands on the same /metrics.
         MetricsSystem.bootstrap(bridge.metrics.factory)
@@ -206,7 +295,7 @@ struct RunCommand: AsyncParsableCommand {
             + (configuration.journal.map { "journal \($0.path); " } ?? "no journal; ")
             + (configuration.account.map { "private feed for key \($0.credentials.key.prefix(4))…" } ?? "no API credentials, so no private feed")
         status.notice("\(summary)")
-        let statsEvery = statsInterval
+        let statsEvery = settings.statsInterval
         let stats = Task { await Self.printStatistics(of: bridge, every: statsEvery, to: status) }
         defer { stats.cancel() }
         let shutdownDelay = Duration.milliseconds(shutdownDelayMs)
@@ -254,9 +343,26 @@ struct RunCommand: AsyncParsableCommand {
         return (host, port)
     }
 
+    /// The API credentials from their files or the environment (nil: none configured).
+    private static func credentials(_ settings: RunSettings) throws(StartupFailure) -> APICredentials? {
+        /// The flag or variable that gave `key`, or the key and its file.
+        func origin(_ key: String) -> String {
+            switch settings.resolved.source(of: key) {
+            case .flag(let flag): flag
+            case .environment(let variable): variable
+            case .file(let path, _): "\(key) (file \(path))"
+            case .defaultValue, nil: key
+            }
+        }
+        return try CredentialOptions.credentials(
+            keyFile: settings.apiKeyFile, secretFile: settings.apiSecretFile, key: settings.apiKey, secret: settings.apiSecret,
+            names: (keyFile: origin("kraken.api_key_file"), secretFile: origin("kraken.api_secret_file"), key: origin("kraken.api_key"),
+                    secret: origin("kraken.api_secret")))
+    }
+
     /// CURVE settings from the secret key file and the allowlist (nil: plain endpoints).
-    private func security() throws -> BusSecurity? {
-        guard let curveSecretKeyFile, let curveAllowlist else { return nil }
+    private static func security(_ settings: RunSettings) throws -> BusSecurity? {
+        guard let curveSecretKeyFile = settings.curveSecretKeyFile, let curveAllowlist = settings.curveAllowlist else { return nil }
         let secretText = try StartupFailure.readFile(curveSecretKeyFile, option: "--curve-secret-key-file", holding: "the bridge's CURVE secret key (krakenbridge keygen)")
         let secret: CurveKey
         do {

@@ -1,4 +1,5 @@
 import BridgeRuntime
+import BridgeSettings
 import Foundation
 
 /// A start-up error as one line naming the option, the value given and what to do, printed
@@ -8,6 +9,11 @@ struct StartupFailure: Error, CustomStringConvertible {
 
     init(_ option: String, _ value: String, _ problem: String, _ remedy: String) {
         description = "\(option) \(value): \(problem); \(remedy)"
+    }
+
+    /// A setting that cannot be used (key, value, source, what is allowed).
+    init(_ error: SettingsError) {
+        description = error.description
     }
 
     /// What `run` says when the bridge did not start.
