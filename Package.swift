@@ -232,7 +232,9 @@ let package = Package(
         .testTarget(
             name: "BusPublishingTests", dependencies: ["BusPublishing", "FeedOutput", "WireFormat", "ZeroMQHub", "ZeroMQ", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings),
-        .testTarget(name: "BusTextTests", dependencies: ["BusText", "WireFormat"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "BusTextTests", dependencies: ["BusText", "WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "BridgeLoggingTests", dependencies: ["BridgeLogging", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),

@@ -6,7 +6,10 @@ struct KrakenBridgeCommand: AsyncParsableCommand {
         commandName: "krakenbridge",
         abstract: "Kraken WebSocket → exact books → versioned frames on ZeroMQ.",
         version: Version.line,
-        subcommands: [RunCommand.self, RecordCommand.self, VerifyCommand.self, SimCommand.self, CtlCommand.self, TapCommand.self, SynthCommand.self, KeygenCommand.self])
+        subcommands: [
+            RunCommand.self, RecordCommand.self, VerifyCommand.self, SimCommand.self, CtlCommand.self, TopCommand.self, TapCommand.self,
+            SynthCommand.self, KeygenCommand.self,
+        ])
 
     /// Parses the command line and runs the chosen command, as `AsyncParsableCommand.main`
     /// does; main.swift calls it after setting up signal handling.

@@ -23,7 +23,9 @@ ensure_apt_packages() {
 }
 
 ensure_system_libraries() {
-    ensure_apt_packages libzmq3-dev libsodium-dev libsqlite3-dev
+    # prometheus: promtool and the server, and systemd: systemd-analyze, for the deploy/ tests
+    # (test_deploy.py); tmux: the terminal `krakenbridge top` is tested in (test_top.py).
+    ensure_apt_packages libzmq3-dev libsodium-dev libsqlite3-dev prometheus systemd tmux
 }
 
 # Creates the project venv and installs the pinned Python requirements when they changed.
