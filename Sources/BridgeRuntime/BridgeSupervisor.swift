@@ -51,6 +51,8 @@ public actor BridgeSupervisor {
     /// The group's run, owned here: `stop()` and `waitUntilStopped()` await it.
     private var running: Task<Void, Never>?
     private var stopping = false
+    /// The feeds' event loops are shut down (or shutting down): nothing may be submitted to them.
+    private var loopsShutDown = false
     /// The bridge stopped without `stop()`: a part ended or failed and took the others down.
     public private(set) var stoppedByItself = false
     /// Every feed's diagnostics as the shutdown began (nil until then).
@@ -174,6 +176,9 @@ public actor BridgeSupervisor {
 
     /// Every feed's diagnostics: market first, then private.
     public func diagnostics() async throws -> [FeedDiagnostics] {
+        // The feeds answer on their event loops; once those are shut down there is no one to ask
+        // (and NIO reports every attempt to schedule on them).
+        guard !loopsShutDown else { throw BridgeStopped() }
         var all = [try await market.diagnostics()]
         if let account { all.append(try await account.diagnostics()) }
         return all
@@ -282,7 +287,10 @@ public actor BridgeSupervisor {
             LifecyclePart("journal") { [journal] in await self.waitForPruning(); try? journal?.close() },
             // Sends what the outbox holds (the hub thread drains it before it stops).
             LifecyclePart("bus") { await hub.shutdown() },
-            LifecyclePart("event loops") { try? await group.shutdownGracefully() },
+            LifecyclePart("event loops") {
+                await self.markLoopsShutDown()
+                try? await group.shutdownGracefully()
+            },
             // Closes the Kraken connection with 1000 (normal closure).
             LifecyclePart("market feed") { try? await market.stop() },
         ]
@@ -384,6 +392,10 @@ public actor BridgeSupervisor {
         controlServer = nil
     }
 
+    private func markLoopsShutDown() {
+        loopsShutDown = true
+    }
+
     private func keepFinalDiagnostics() async {
         finalDiagnostics = try? await diagnostics()
     }
@@ -450,4 +462,9 @@ public actor BridgeSupervisor {
         }
         return totals
     }
+}
+
+/// The bridge has stopped: its feeds can no longer be asked.
+public struct BridgeStopped: Error, CustomStringConvertible {
+    public var description: String { "the bridge has stopped" }
 }

@@ -58,8 +58,11 @@ public struct SettingsResolver: Sendable {
         }
     }
 
-    /// Variables of the same prefix that are not settings (the test suite's binary path).
-    static let ignoredVariables: Set<String> = ["KRAKENBRIDGE_BIN"]
+    /// Variables of the same prefix that belong to the project's scripts and tests, not to a
+    /// command's settings.
+    static let ignoredVariables: Set<String> = [
+        "KRAKENBRIDGE_BIN", "KRAKENBRIDGE_VENV", "KRAKENBRIDGE_BUILD_LOCK", "KRAKENBRIDGE_REGENERATE_GOLDEN",
+    ]
 
     private static func lookUp(_ setting: Setting, in provider: some ConfigProvider, path: String? = nil) throws(SettingsError)
         -> (value: ConfigContent, encodedKey: String)?

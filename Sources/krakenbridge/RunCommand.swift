@@ -318,7 +318,7 @@ struct RunCommand: AsyncParsableCommand {
         guard seconds > 0 else { return }
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(seconds))
-            guard let feeds = try? await bridge.diagnostics() else { continue }
+            guard !Task.isCancelled, let feeds = try? await bridge.diagnostics() else { continue }
             let bus = bridge.publisher.counters
             for diagnostics in feeds {
                 let counters = diagnostics.counters

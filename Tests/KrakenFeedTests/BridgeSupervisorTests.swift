@@ -94,6 +94,8 @@ import ZeroMQ
         }
         await bridge.stop()
         await bridge.stop()  // idempotent
+        // The feeds' loops are gone: asking them is an error, not a task scheduled on a dead loop.
+        await #expect(throws: BridgeStopped.self) { try await bridge.diagnostics() }
         try await Task.sleep(for: .milliseconds(200))  // what was queued before stop arrives
         let afterStop = recorder.all.count
         try await Task.sleep(for: .milliseconds(600))
