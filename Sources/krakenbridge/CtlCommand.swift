@@ -57,16 +57,7 @@ struct CtlCommand: ParsableCommand {
     func run() throws {
         let body = try requestBody()
         let context = try ZMQContext()
-        let socket = try ZMQSocket(context: context, type: .req)
-        try socket.set(.linger, 0)
-        try socket.set(.receiveTimeout, timeout)
-        let security = try curve.security()
-        if case .some(.client(let serverKey, let keys)) = security {
-            try socket.set(.curveServerKey, serverKey)
-            try socket.set(.curvePublicKey, keys.publicKey)
-            try socket.set(.curveSecretKey, keys.secretKey)
-        }
-        try socket.connect(connect)
+        let socket = try ControlSocket.open(context: context, endpoint: connect, security: try curve.security(), timeoutMs: timeout)
         try socket.send(body)
         guard let reply = try socket.receiveMessage(), let first = reply.frames.first else {
             printError("ctl: no reply from \(connect) within \(timeout) ms")

@@ -174,11 +174,11 @@ struct RunCommand: AsyncParsableCommand {
         put("kraken.max_frame_size", maxFrameSize.map(ConfigContent.int))
         put("kraken.api_key_file", apiKeyFile.map(ConfigContent.string))
         put("kraken.api_secret_file", apiSecretFile.map(ConfigContent.string))
-        put("market.pairs", pairs.map { .stringArray(Self.list($0)) })
+        put("market.pairs", pairs.map { .stringArray(SubscriptionOptions.list($0)) })
         put("market.book_depth", bookDepth.map(ConfigContent.int))
         put("market.trades", trades.map(ConfigContent.bool))
         put("market.tickers", tickers ? .bool(true) : nil)
-        put("market.ohlc", ohlc.map { .stringArray(Self.list($0)) })
+        put("market.ohlc", ohlc.map { .stringArray(SubscriptionOptions.list($0)) })
         put("market.book_top", bookTop.map(ConfigContent.int))
         put("market.book_top_interval_ms", bookTopIntervalMs.map(ConfigContent.int))
         put("bus.market_bind", marketBind.map(ConfigContent.string))
@@ -198,10 +198,6 @@ struct RunCommand: AsyncParsableCommand {
         put("log.stats_interval_seconds", statsInterval.map(ConfigContent.int))
         put("private.finished_order_retention_seconds", finishedOrderRetention.map(ConfigContent.int))
         return flags
-    }
-
-    static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// Every layer resolved, or the one line saying what cannot be used.

@@ -31,7 +31,12 @@ struct SubscriptionOptions: ParsableArguments {
     }
 
     var symbols: [String] {
-        pairs.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        Self.list(pairs)
+    }
+
+    /// A comma-separated flag's items, trimmed, empty ones left out.
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func intervals() throws -> [Int] {

@@ -64,7 +64,6 @@ struct TopCommand: ParsableCommand {
 /// socket unusable, so the caller makes a new one.
 private struct ControlRequester {
     private let socket: ZMQSocket
-    private let endpoint: String
     private let timeoutMs: Int32
 
     struct NoReply: Error, CustomStringConvertible {
@@ -72,16 +71,7 @@ private struct ControlRequester {
     }
 
     init(context: ZMQContext, endpoint: String, security: CurveSecurity?, timeoutMs: Int32) throws {
-        socket = try ZMQSocket(context: context, type: .req)
-        try socket.set(.linger, 0)
-        try socket.set(.receiveTimeout, timeoutMs)
-        if case .some(.client(let serverKey, let keys)) = security {
-            try socket.set(.curveServerKey, serverKey)
-            try socket.set(.curvePublicKey, keys.publicKey)
-            try socket.set(.curveSecretKey, keys.secretKey)
-        }
-        try socket.connect(endpoint)
-        self.endpoint = endpoint
+        socket = try ControlSocket.open(context: context, endpoint: endpoint, security: security, timeoutMs: timeoutMs)
         self.timeoutMs = timeoutMs
     }
 
