@@ -2,13 +2,13 @@ import FeedOutput
 import WireFormat
 import NIOCore
 
-/// The thread-safe handle of the private feed: starts its `AccountSession` on an event loop.
+/// The handle of the private feed: starts its `AccountSession` actor on an event loop.
 public final class AccountFeed: Sendable {
-    private let session: LoopConfinedSession<AccountSession>
+    private let session: AccountSession
 
     public var eventLoop: any EventLoop { session.eventLoop }
 
-    private init(session: LoopConfinedSession<AccountSession>) {
+    private init(session: AccountSession) {
         self.session = session
     }
 
@@ -20,16 +20,17 @@ public final class AccountFeed: Sendable {
         restoring published: [KBExecutionReport] = []
     ) async throws -> AccountFeed {
         try configuration.validate()
-        return AccountFeed(session: try await .start(on: eventLoop) {
-            try AccountSession(configuration: configuration, publisher: publisher, eventLoop: eventLoop, seed: seed, restoring: published)
-        })
+        let session = try AccountSession(configuration: configuration, publisher: publisher, eventLoop: eventLoop, seed: seed,
+                                         restoring: published)
+        await session.start()
+        return AccountFeed(session: session)
     }
 
-    public func diagnostics() async throws -> FeedDiagnostics { try await session.diagnostics() }
+    public func diagnostics() async throws -> FeedDiagnostics { await session.diagnostics() }
 
     /// The lines the feed logged (bounded), most recent last.
-    public func recentLog() async throws -> [String] { try await session.recentLog() }
+    public func recentLog() async throws -> [String] { await session.recentLog() }
 
     /// Closes the connection and stops reconnecting.
-    public func stop() async throws { try await session.stop() }
+    public func stop() async throws { await session.stop() }
 }

@@ -30,11 +30,10 @@ extension AccountSession {
         let symbols = symbolMap
         let since = historySinceNs.map { max($0 - Self.historyOverlapNs, historyFloorNs ?? .min) }
         if symbols == nil { link.counters.assetPairsFetches += 1 }
-        let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-        link.tasks.run(on: link.eventLoop) {
+        call {
             try await ReconciliationFetch.fetch(rest: rest, publicREST: publicREST, known: known, symbols: symbols, since: since)
-        } deliver: { result in
-            session.value.reconciled(result, reason: reason)
+        } then: { session, result in
+            session.reconciled(result, reason: reason)
         }
     }
 
@@ -59,30 +58,31 @@ extension AccountSession {
         case .failure(let error):
             link.counters.restFailures += 1
             link.log.write(kind: "reconcile_failed", "\(reason): \(error); retrying")
-            let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-            link.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { session.value.reconcile(reason: reason) }
+            reconcileRetry = schedule(in: .seconds(1)) { session in session.reconcile(reason: reason) }
         }
     }
 
     func scheduleSilentOrderCheck() {
         let period = TimeAmount.nanoseconds(max(configuration.silentOrderAfter.nanoseconds / 2, 100_000_000))
-        silentOrderTimer = link.eventLoop.assumeIsolated().scheduleTask(in: period) { [weak self] in
-            guard let self else { return }
-            let now = UnixTime.nanoseconds()
-            let silent = self.flow.silentOrders(nowNs: now, thresholdNs: self.configuration.silentOrderAfter.nanoseconds)
-            if !silent.isEmpty, self.link.state == .active { self.querySilent(silent) }
-            // Only while the account is fully known: an outage not yet reconciled may hide
-            // orders that the prune horizon would otherwise take for replays. Nor past the last
-            // pong (less a second for clock skew): a stall not yet detected stops pongs, so
-            // orders hidden in it stay newer than the horizon. (With the default hour of
-            // retention the hour is always the nearer bound; the pong matters to short ones.)
-            let horizon = min(now - self.configuration.forgetFinishedOrdersAfter.nanoseconds,
-                              self.link.lastApplicationPongNs - 1_000_000_000)
-            if self.link.state == .active, !self.reconciling, !self.reconcileAfterSnapshot, horizon > 0 {
-                self.link.counters.ordersForgotten += UInt64(self.flow.prune(before: horizon))
-            }
-            self.scheduleSilentOrderCheck()
+        silentOrderTimer = schedule(in: period) { session in session.silentOrderCheckDue() }
+    }
+
+    /// Queries open orders silent for too long, and forgets finished ones past retention.
+    private func silentOrderCheckDue() {
+        let now = UnixTime.nanoseconds()
+        let silent = flow.silentOrders(nowNs: now, thresholdNs: configuration.silentOrderAfter.nanoseconds)
+        if !silent.isEmpty, link.state == .active { querySilent(silent) }
+        // Only while the account is fully known: an outage not yet reconciled may hide
+        // orders that the prune horizon would otherwise take for replays. Nor past the last
+        // pong (less a second for clock skew): a stall not yet detected stops pongs, so
+        // orders hidden in it stay newer than the horizon. (With the default hour of
+        // retention the hour is always the nearer bound; the pong matters to short ones.)
+        let horizon = min(now - configuration.forgetFinishedOrdersAfter.nanoseconds,
+                          link.lastApplicationPongNs - 1_000_000_000)
+        if link.state == .active, !reconciling, !reconcileAfterSnapshot, horizon > 0 {
+            link.counters.ordersForgotten += UInt64(flow.prune(before: horizon))
         }
+        scheduleSilentOrderCheck()
     }
 
     /// Silent orders are orders the stream named, so the current names (if any) suffice.
@@ -91,12 +91,11 @@ extension AccountSession {
         reconciling = true
         link.counters.reconciliations += 1
         let rest = rest
-        let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-        link.tasks.run(on: link.eventLoop) {
+        call {
             let queried = try await rest.queryOrders(ids)
             return ReconciliationFetch.Fetched(answers: RESTReconciliation(orders: queried.map { ($0, .queryOrders) }))
-        } deliver: { result in
-            session.value.reconciled(result, reason: "silent orders")
+        } then: { session, result in
+            session.reconciled(result, reason: "silent orders")
         }
     }
 }

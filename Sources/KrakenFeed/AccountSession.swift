@@ -16,9 +16,14 @@ import WireFormat
 /// `AccountFlow`, which reads both versions. Every connect, and a sequence gap, (re)subscribes
 /// with snapshots and then reconciles over REST (`AccountSession+Reconciliation`); open orders
 /// silent for too long are queried too. `AccountSession+Frames` reads each version's frames.
-final class AccountSession: FeedConnectionDelegate, FeedSession {
+///
+/// An actor whose executor is the connection's event loop (see `FeedSession`).
+actor AccountSession: FeedSession {
     let configuration: AccountFeedConfiguration
-    let link: FeedConnection
+    nonisolated let eventLoop: any EventLoop
+    private nonisolated let executor: UnownedSerialExecutor
+    let link: FeedConnection<AccountSession>
+    var tasks = SessionTasks()
     let publisher: any BusSink
     /// Where the connection's state changes go: `conn:<feed>:`.
     let connectionTopic: Topic
@@ -53,12 +58,16 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
     /// their v2 symbol, not REST's `XBTUSD`); read with the first reconciliation after a connect.
     var symbolMap: SymbolMap?
     var silentOrderTimer: Scheduled<Void>?
+    /// A failed reconciliation's next attempt.
+    var reconcileRetry: Scheduled<Void>?
 
     init(
         configuration: AccountFeedConfiguration, publisher: any BusSink, eventLoop: any EventLoop, seed: UInt64,
         restoring published: [KBExecutionReport] = []
     ) throws {
         self.configuration = configuration
+        self.eventLoop = eventLoop
+        executor = eventLoop.executor.asUnownedSerialExecutor()
         self.publisher = publisher
         flow.restore(published: published)
         historySinceNs = published.lazy.map(\.timestampNs).max()
@@ -69,18 +78,26 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         rest = PrivateRESTClient(endpoint: configuration.rest, credentials: configuration.credentials, tls: tls,
                                  timeout: configuration.restTimeout)
         publicREST = PublicRESTClient(endpoint: configuration.rest, tls: tls, timeout: configuration.restTimeout)
-        link.delegate = self
     }
 
+    /// The event loop, kept as the executor: the loops outlive every session.
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor }
+
     func start() {
+        link.owner = self
         link.start()
         scheduleSilentOrderCheck()
     }
 
     func stop() {
+        tasks.cancelAll()
         silentOrderTimer?.cancel()
+        reconcileRetry?.cancel()
         link.stop()
     }
+
+    /// The lines the feed logged (bounded), most recent last.
+    func recentLog() -> [String] { link.log.lines }
 
     /// The private channels of the feed's version.
     private var channels: [PrivateChannel] { PrivateChannel.subscribed(by: configuration.protocolVersion) }
@@ -122,11 +139,8 @@ final class AccountSession: FeedConnectionDelegate, FeedSession {
         link.counters.tokenFetches += 1
         let rest = rest
         let timeout = configuration.tokenTimeout
-        let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-        link.tasks.run(on: link.eventLoop) {
-            try await rest.webSocketsToken(timeout: timeout)
-        } deliver: { result in
-            session.value.tokenArrived(result, generation: generation)
+        call { try await rest.webSocketsToken(timeout: timeout) } then: { session, result in
+            session.tokenArrived(result, generation: generation)
         }
     }
 

@@ -25,11 +25,3 @@ struct ConnectionStateChange: Equatable {
         return status
     }
 }
-
-extension FeedSession {
-    /// Publishes a transition of this session's connection on `topic` (`conn:<feed>:`); a
-    /// refusal is counted with the feed's publish failures.
-    func publish(_ change: ConnectionStateChange, on topic: Topic, to sink: any BusSink) {
-        if sink.publish(change.status, on: topic, receivedNs: change.atNs) == nil { link.counters.publishFailures += 1 }
-    }
-}

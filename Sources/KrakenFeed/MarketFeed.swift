@@ -4,15 +4,16 @@ import SessionLifecycle
 import NIOCore
 import WireFormat
 
-/// The thread-safe handle of one public market-data feed: starts its `MarketSession` on an
-/// event loop and asks it for diagnostics. Everything the session does happens on that loop.
+/// The handle of one public market-data feed: starts its `MarketSession` actor on an event
+/// loop and asks it for diagnostics and runtime changes (each an `await` that runs on that loop
+/// between two frames).
 public final class MarketFeed: Sendable {
-    private let session: LoopConfinedSession<MarketSession>
+    private let session: MarketSession
     private let publisher: any BusSink
 
     public var eventLoop: any EventLoop { session.eventLoop }
 
-    private init(session: LoopConfinedSession<MarketSession>, publisher: any BusSink) {
+    private init(session: MarketSession, publisher: any BusSink) {
         self.session = session
         self.publisher = publisher
     }
@@ -22,56 +23,43 @@ public final class MarketFeed: Sendable {
         _ configuration: MarketFeedConfiguration, publisher: any BusSink, on eventLoop: any EventLoop, seed: UInt64 = 0x5EED
     ) async throws -> MarketFeed {
         try configuration.validate()
-        let session = try await LoopConfinedSession<MarketSession>.start(on: eventLoop) {
-            try MarketSession(configuration: configuration, publisher: publisher, eventLoop: eventLoop, seed: seed)
-        }
+        let session = try MarketSession(configuration: configuration, publisher: publisher, eventLoop: eventLoop, seed: seed)
+        await session.start()
         return MarketFeed(session: session, publisher: publisher)
     }
 
-    public func diagnostics() async throws -> FeedDiagnostics { try await session.diagnostics() }
+    public func diagnostics() async throws -> FeedDiagnostics { await session.diagnostics() }
 
     /// Adds pairs while running (subscribed at once when connected); unknown pairs are refused.
-    public func add(symbols: [String]) async throws -> PairChange { try await session.run { $0.add(symbols: symbols) } }
+    public func add(symbols: [String]) async throws -> PairChange { await session.add(symbols: symbols) }
 
     /// Removes pairs while running; their books end with a reset (reason operator).
-    public func remove(symbols: [String]) async throws -> PairChange { try await session.run { $0.remove(symbols: symbols) } }
+    public func remove(symbols: [String]) async throws -> PairChange { await session.remove(symbols: symbols) }
 
     /// Subscribes channels of pairs while running (pairs not yet kept are added with just these).
-    public func subscribe(_ selection: ChannelChange) async throws -> PairChange { try await session.run { $0.subscribe(selection) } }
+    public func subscribe(_ selection: ChannelChange) async throws -> PairChange { await session.subscribe(selection) }
 
     /// Unsubscribes channels of pairs; a pair left with none is removed.
-    public func unsubscribe(_ selection: ChannelChange) async throws -> PairChange {
-        try await session.run { $0.unsubscribe(selection) }
-    }
+    public func unsubscribe(_ selection: ChannelChange) async throws -> PairChange { await session.unsubscribe(selection) }
 
     /// Every pair with its channels and where each stands with Kraken on this connection.
-    public func subscriptions() async throws -> [PairSubscription] {
-        try await session.run { session in
-            session.subscriptions.map { symbol, channels in
-                var states: [String: SubscriptionState] = [:]
-                for request in channels.requests {
-                    states[request.channel.name] = session.link.subscriptionState(SubscriptionKey(channel: request.channel.name, symbol: symbol))
-                }
-                return PairSubscription(symbol: symbol, channels: channels, states: states)
-            }
-        }
-    }
+    public func subscriptions() async throws -> [PairSubscription] { await session.pairSubscriptions() }
 
     /// The state of every book topic starting with `prefix`, each at the sequence it reflects,
-    /// taken on the feed's event loop between two messages (Clone pattern snapshots).
+    /// taken inside the session between two messages (Clone pattern snapshots), encoded here.
     public func bookStates(prefix: [UInt8]) async throws -> [BusFrame] {
-        let sources = try await session.run { $0.bookStateSources(prefix: prefix) }
+        let sources = await session.bookStateSources(prefix: prefix)
         return sources.compactMap { $0.frame(using: publisher) }
     }
 
     /// The pairs the feed keeps (configured plus added, minus removed).
-    public func symbols() async throws -> [String] { try await session.run { $0.subscribedSymbols } }
+    public func symbols() async throws -> [String] { await session.subscribedSymbols }
 
     /// The lines the feed logged (bounded), most recent last.
-    public func recentLog() async throws -> [String] { try await session.recentLog() }
+    public func recentLog() async throws -> [String] { await session.recentLog() }
 
     /// Closes the connection and stops reconnecting.
-    public func stop() async throws { try await session.stop() }
+    public func stop() async throws { await session.stop() }
 }
 
 /// One pair's channels as a running feed keeps them.

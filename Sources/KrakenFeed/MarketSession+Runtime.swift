@@ -120,6 +120,20 @@ extension MarketSession {
 
     var subscribedSymbols: [String] { symbols }
 
+    /// Every pair with its channels and where each stands with Kraken on this connection.
+    func pairSubscriptions() -> [PairSubscription] {
+        subscriptions.map { symbol, channels in
+            var states: [String: SubscriptionState] = [:]
+            for request in channels.requests {
+                states[request.channel.name] = link.subscriptionState(SubscriptionKey(channel: request.channel.name, symbol: symbol))
+            }
+            return PairSubscription(symbol: symbol, channels: channels, states: states)
+        }
+    }
+
+    /// The lines the feed logged (bounded), most recent last.
+    func recentLog() -> [String] { link.log.lines }
+
     /// Every book topic starting with `prefix` with a copy of its keeper and the topic's
     /// sequence, read together between two messages; the caller encodes them off the loop.
     func bookStateSources(prefix: [UInt8]) -> [BookStateSource] {

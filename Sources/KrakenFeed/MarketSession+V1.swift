@@ -11,17 +11,12 @@ import WireFormat
 /// to its v2 symbol before it reaches the shared publishing pieces, so no v1 name reaches the
 /// bus. Books are verified with v1's checksum, which only updates carry.
 extension MarketSession {
-    /// Reads AssetPairs off the loop; the answer hops back once per connect, not per message.
+    /// Reads AssetPairs off the loop; the answer comes back once per connect, not per message.
     func openV1() {
         guard let rest else { return }
         link.counters.assetPairsFetches += 1
         let generation = connectGeneration
-        let session = NIOLoopBound(self, eventLoop: link.eventLoop)
-        link.tasks.run(on: link.eventLoop) {
-            try await rest.assetPairs()
-        } deliver: { result in
-            session.value.assetPairsArrived(result, generation: generation)
-        }
+        call { try await rest.assetPairs() } then: { session, result in session.assetPairsArrived(result, generation: generation) }
     }
 
     private func assetPairsArrived(_ result: Result<[AssetPair], any Error>, generation: Int) {

@@ -13,12 +13,15 @@ import WireFormat
 /// first (v2's `instrument` channel, v1's REST AssetPairs), then one exact book per symbol plus
 /// trades, tickers and candles. `MarketSession+V2` and `+V1` read each version's frames and
 /// write its requests; what either says ends in the shared pieces here, so both publish the
-/// same payloads on the same topics. Confined to the connection's event loop: each frame goes
-/// socket → parse → book → encode → bus outbox inside one `channelRead`, with no task or
-/// thread hop and no lock but the outbox's.
-final class MarketSession: FeedConnectionDelegate, FeedSession {
+/// same payloads on the same topics. An actor whose executor is the connection's event loop:
+/// each frame goes socket → parse → book → encode → bus outbox inside one `channelRead`, with
+/// no task or thread hop and no lock but the outbox's.
+actor MarketSession: FeedSession {
     let configuration: MarketFeedConfiguration
-    let link: FeedConnection
+    nonisolated let eventLoop: any EventLoop
+    private nonisolated let executor: UnownedSerialExecutor
+    let link: FeedConnection<MarketSession>
+    var tasks = SessionTasks()
     let publisher: any BusSink
     /// Where the connection's state changes go: `conn:<feed>:`.
     let connectionTopic: Topic
@@ -51,8 +54,13 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
     /// Bumped on every connect, so a REST answer that arrives after its connection died is dropped.
     var connectGeneration = 0
 
+    /// The event loop, kept as the executor: the loops outlive every session.
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor }
+
     init(configuration: MarketFeedConfiguration, publisher: any BusSink, eventLoop: any EventLoop, seed: UInt64) throws {
         self.configuration = configuration
+        self.eventLoop = eventLoop
+        executor = eventLoop.executor.asUnownedSerialExecutor()
         self.publisher = publisher
         symbols = []
         for symbol in configuration.symbols where channels[symbol] == nil {
@@ -68,11 +76,19 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         connectionTopic = try Topic.connection(configuration.name)
         link = try FeedConnection(name: configuration.name, settings: configuration.connection,
                                   protocolVersion: configuration.protocolVersion, eventLoop: eventLoop, seed: seed)
-        link.delegate = self
     }
 
-    func start() { link.start() }
-    func stop() { link.stop() }
+    func start() {
+        link.owner = self
+        link.start()
+    }
+
+    func stop() {
+        tasks.cancelAll()
+        for trailer in topTrailers.values { trailer.cancel() }
+        topTrailers = [:]
+        link.stop()
+    }
 
     // MARK: connection events
 
@@ -283,11 +299,11 @@ final class MarketSession: FeedConnectionDelegate, FeedSession {
         guard let settings = configuration.bookTop, let bookSequence, let topic = topics[symbol]?.top else { return }
         if !force, let last = topSentNs[symbol], receivedNs - last < settings.minimumIntervalNs {
             guard topTrailers[symbol] == nil else { return }
-            topTrailers[symbol] = link.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(last + settings.minimumIntervalNs - receivedNs)) { [weak self] in
-                guard let self, let bookTopic = self.topics[symbol]?.book else { return }
-                self.topTrailers[symbol] = nil
-                self.publishTop(symbol, bookSequence: self.publisher.currentSequence(of: bookTopic), receivedNs: UnixTime.nanoseconds(),
-                                force: true)
+            topTrailers[symbol] = schedule(in: .nanoseconds(last + settings.minimumIntervalNs - receivedNs)) { session in
+                guard let bookTopic = session.topics[symbol]?.book else { return }
+                session.topTrailers[symbol] = nil
+                session.publishTop(symbol, bookSequence: session.publisher.currentSequence(of: bookTopic), receivedNs: UnixTime.nanoseconds(),
+                                   force: true)
             }
             return
         }

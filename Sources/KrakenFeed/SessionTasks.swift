@@ -1,56 +1,63 @@
-import NIOCore
-import Synchronization
+/// The REST calls a session actor has in flight (token, AssetPairs, reconciliation), each an
+/// unstructured task stored here under its id. Part of the session's state, used only inside
+/// its isolation: `cancelAll()` — when the session stops — cancels them, and a result that
+/// arrives afterwards is dropped (`finish` says so). See `FeedSession.call`.
+struct SessionTasks {
+    private var running: [Int: Task<Void, Never>] = [:]
+    private var nextID = 0
+    private var stopped = false
 
-/// The REST calls a loop-confined session has in flight (token, AssetPairs, reconciliation),
-/// each an unstructured task this object owns: `cancelAll()` — called when the session stops —
-/// cancels them, and a result that arrives afterwards is dropped instead of being delivered to a
-/// session, or an event loop, that is gone.
-final class SessionTasks: Sendable {
-    private struct State {
-        var nextID = 0
-        var running: [Int: Task<Void, Never>] = [:]
-        var stopped = false
+    /// An id for a call about to start; nil once stopped (nothing new runs).
+    mutating func reserve() -> Int? {
+        guard !stopped else { return nil }
+        defer { nextID += 1 }
+        return nextID
     }
 
-    private let state = Mutex(State())
-
-    /// Runs `work` off the loop and hands its result to `deliver` on `eventLoop`, unless the
-    /// session stopped meanwhile. Nothing runs once stopped.
-    func run<Value: Sendable>(
-        on eventLoop: any EventLoop, _ work: @escaping @Sendable () async throws -> Value,
-        deliver: @escaping @Sendable (Result<Value, any Error>) -> Void
-    ) {
-        state.withLock { state in
-            guard !state.stopped else { return }
-            let id = state.nextID
-            state.nextID += 1
-            state.running[id] = Task { [weak self] in
-                let result: Result<Value, any Error>
-                do { result = .success(try await work()) } catch { result = .failure(error) }
-                guard let self, self.finish(id), !Task.isCancelled else { return }
-                eventLoop.execute { deliver(result) }
-            }
-        }
+    /// Keeps the task of a reserved call until it finishes or is cancelled.
+    mutating func store(_ task: Task<Void, Never>, id: Int) {
+        guard !stopped else { return task.cancel() }
+        running[id] = task
     }
 
-    /// Cancels every call in flight; later `run`s do nothing.
-    func cancelAll() {
-        let running = state.withLock { state in
-            state.stopped = true
-            defer { state.running = [:] }
-            return Array(state.running.values)
-        }
-        for task in running { task.cancel() }
+    /// Forgets a finished call; false when the session stopped meanwhile (drop its result).
+    mutating func finish(_ id: Int) -> Bool {
+        running[id] = nil
+        return !stopped
+    }
+
+    /// Cancels every call in flight; later calls do nothing.
+    mutating func cancelAll() {
+        stopped = true
+        for task in running.values { task.cancel() }
+        running = [:]
     }
 
     /// Calls in flight.
-    var count: Int { state.withLock { $0.running.count } }
+    var count: Int { running.count }
+}
 
-    /// Forgets a finished call; false when the session stopped meanwhile.
-    private func finish(_ id: Int) -> Bool {
-        state.withLock { state in
-            state.running[id] = nil
-            return !state.stopped
+/// An actor that makes REST calls in tasks it owns (the session actors).
+protocol SessionTaskOwner: Actor {
+    /// The calls in flight; cancelled when the owner stops.
+    var tasks: SessionTasks { get set }
+}
+
+extension SessionTaskOwner {
+    /// Awaits `work` (a REST call; it runs off the loop) in a task the session owns, then hands
+    /// its result to `deliver` inside the session — unless the session stopped meanwhile, in
+    /// which case the call was cancelled and its result is dropped.
+    func call<Value: Sendable>(
+        _ work: @escaping @Sendable () async throws -> Value,
+        then deliver: @escaping @Sendable (isolated Self, Result<Value, any Error>) -> Void
+    ) {
+        guard let id = tasks.reserve() else { return }
+        let task = Task {
+            let result: Result<Value, any Error>
+            do { result = .success(try await work()) } catch { result = .failure(error) }
+            guard self.tasks.finish(id), !Task.isCancelled else { return }
+            deliver(self, result)
         }
+        tasks.store(task, id: id)
     }
 }

@@ -11,8 +11,8 @@ import TransportTLS
 public protocol WebSocketConnectionDelegate: AnyObject {
     /// The upgrade completed; `send` may be used from now on.
     func connectionOpened(_ connection: WebSocketConnection)
-    /// One complete text (or binary) message; the bytes are valid only during the call.
-    func connection(_ connection: WebSocketConnection, received bytes: UnsafeRawBufferPointer)
+    /// One complete text (or binary) message, as NIO read it (no copy).
+    func connection(_ connection: WebSocketConnection, received message: ByteBuffer)
     /// A pong arrived (answer to `ping`).
     func connectionReceivedPong(_ connection: WebSocketConnection)
     /// The connection ended (or never opened); called exactly once.
@@ -174,7 +174,7 @@ public final class WebSocketConnection {
         guard !ended else { return }
         switch frame.opcode {
         case .text, .binary:
-            frame.unmaskedData.withUnsafeReadableBytes { delegate?.connection(self, received: $0) }
+            delegate?.connection(self, received: frame.unmaskedData)
         case .ping:
             channel?.writeAndFlush(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData), promise: nil)
         case .pong:

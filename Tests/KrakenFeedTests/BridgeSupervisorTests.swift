@@ -1,4 +1,4 @@
-import BridgeRuntime
+@testable import BridgeRuntime
 import BusPublishing
 import HTTPTransport
 import NIOHTTP1
@@ -10,6 +10,7 @@ import Testing
 import SwiftProtobuf
 import WireFormat
 import ZeroMQ
+import ZeroMQHub
 
 /// The supervisor starts the bus and both feeds, reports them, changes pairs and stops it all.
 @Suite(.serialized) struct BridgeSupervisorTests {
@@ -101,6 +102,35 @@ import ZeroMQ
         try await Task.sleep(for: .milliseconds(600))
         #expect(recorder.all.count == afterStop, "nothing is published after stop")
         await recorder.stop()
+        try await simulator.shutdown()
+    }
+
+    /// `run` exits 1 when this is set (RunCommand), instead of hanging on a half-dead bridge.
+    @Test(.timeLimit(.minutes(1)))
+    func aPartThatEndsByItselfStopsTheWholeBridgeAndSaysSo() async throws {
+        let simulator = try await SimulatorServer.start(SimulatorServer.Configuration())
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kbself-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var market = MarketFeedConfiguration()
+        market.connection.endpoints = [FeedEndpoint(host: "127.0.0.1", port: simulator.ports.public, path: "/v2", secure: false)]
+        market.symbols = ["BTC/USD"]
+        var configuration = BridgeConfiguration(
+            market: market, account: nil, marketBind: "ipc://\(directory.path)/m.sock", accountBind: "ipc://\(directory.path)/a.sock",
+            controlBind: "ipc://\(directory.path)/c.sock")
+        configuration.simulated = true
+        let bridge = try await BridgeSupervisor.start(configuration)
+
+        // The bus's thread goes away underneath the bridge: the control part, which reads its
+        // requests from it, ends by itself.
+        await bridge.hub.shutdown()
+        await bridge.waitUntilStopped()
+
+        #expect(await bridge.stoppedByItself)
+        // Taken down in order, not abandoned: the feeds' last counters were kept on the way, and
+        // the feeds' loops are gone.
+        #expect(await bridge.finalDiagnostics?.map(\.name) == ["public"])
+        await #expect(throws: BridgeStopped.self) { try await bridge.diagnostics() }
         try await simulator.shutdown()
     }
 

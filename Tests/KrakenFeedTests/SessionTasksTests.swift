@@ -2,46 +2,73 @@ import Foundation
 @testable import KrakenFeed
 import NIOCore
 import NIOPosix
-import Synchronization
 import Testing
+
+/// A session-shaped actor on an event loop: what `call` needs and nothing else.
+private actor LoopActor: SessionTaskOwner {
+    nonisolated let loop: any EventLoop
+    var tasks = SessionTasks()
+    var delivered: [Result<Int, any Error>] = []
+    var deliveredOnLoop: [Bool] = []
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
+
+    init(loop: any EventLoop) { self.loop = loop }
+
+    func start(_ work: @escaping @Sendable () async throws -> Int) {
+        call(work) { actor, result in
+            actor.deliveredOnLoop.append(actor.loop.inEventLoop)
+            actor.delivered.append(result)
+        }
+    }
+
+    func stop() { tasks.cancelAll() }
+    var inFlight: Int { tasks.count }
+    var deliveredValues: [Int] { delivered.compactMap { try? $0.get() } }
+}
 
 @Suite("a session's REST calls are owned")
 struct SessionTasksTests {
-    @Test("a call's result is delivered on the session's event loop")
+    @Test("a call's result is delivered inside the session, on its event loop, and the call is forgotten")
     func delivers() async throws {
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let tasks = SessionTasks()
-        let delivered: Int = try await withCheckedThrowingContinuation { continuation in
-            tasks.run(on: loop) { 42 } deliver: { result in
-                precondition(loop.inEventLoop)
-                continuation.resume(with: result)
-            }
-        }
-        #expect(delivered == 42)
-        #expect(tasks.count == 0)
+        let session = LoopActor(loop: MultiThreadedEventLoopGroup.singleton.next())
+        await session.start { 42 }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await session.delivered.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(await session.deliveredValues == [42])
+        #expect(await session.deliveredOnLoop == [true])
+        #expect(await session.inFlight == 0)
     }
 
     @Test("stopping cancels the calls in flight; nothing is delivered afterwards and nothing new runs")
     func stoppingCancels() async throws {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let tasks = SessionTasks()
-        let deliveries = Mutex(0)
+        let session = LoopActor(loop: loop)
         let started = AsyncStream<Void>.makeStream()
-        tasks.run(on: loop) {
+        let cancelled = AsyncStream<Void>.makeStream()
+        await session.start {
             started.continuation.yield()
-            try await Task.sleep(for: .seconds(30))  // a REST call that hangs
-        } deliver: { _ in deliveries.withLock { $0 += 1 } }
-        var iterator = started.stream.makeAsyncIterator()
-        await iterator.next()
-        #expect(tasks.count == 1)
-        tasks.cancelAll()
-        #expect(tasks.count == 0)
-        tasks.run(on: loop) { 1 } deliver: { _ in deliveries.withLock { $0 += 1 } }
-        #expect(tasks.count == 0, "a stopped session starts nothing")
+            do {
+                try await Task.sleep(for: .seconds(30))  // a REST call that hangs
+            } catch {
+                cancelled.continuation.yield()
+                throw error
+            }
+            return 1
+        }
+        var startedIterator = started.stream.makeAsyncIterator()
+        await startedIterator.next()
+        #expect(await session.inFlight == 1)
+        await session.stop()
+        #expect(await session.inFlight == 0)
+        var cancelledIterator = cancelled.stream.makeAsyncIterator()
+        await cancelledIterator.next()
+        await session.start { 2 }
+        #expect(await session.inFlight == 0, "a stopped session starts nothing")
         // Whatever the cancelled call does next, it is dropped: wait until the loop has run
-        // everything queued so far, twice, then count.
+        // everything queued so far, twice, then look.
         for _ in 0..<2 { try await loop.submit {}.get() }
-        #expect(deliveries.withLock { $0 } == 0)
+        #expect(await session.delivered.isEmpty)
     }
 }
 

@@ -57,7 +57,7 @@ private final class ChurnDelegate: WebSocketConnectionDelegate {
         if stage == .onOpen { connection.close() }
     }
 
-    func connection(_ connection: WebSocketConnection, received bytes: UnsafeRawBufferPointer) {
+    func connection(_ connection: WebSocketConnection, received message: ByteBuffer) {
         if stage == .onFirstFrame { connection.close() }
     }
 
