@@ -48,6 +48,23 @@ ensure_python_env() {
     fi
 }
 
+# docker-compose 1.29.2 from PyPI in a venv of its own (.venv-compose): the last release of the
+# Python implementation, which reads and validates docker-compose.yml without a Docker engine
+# (clients/python/tests/test_compose.py, which also calls this when the tool is missing). Its
+# PyYAML 5.4.1 does not build with Cython 3, hence Cython < 3 and a build without isolation.
+ensure_compose_tool() {
+    local venv="${KRAKENBRIDGE_COMPOSE_VENV:-$ROOT/.venv-compose}"
+    if [ "$("$venv/bin/docker-compose" version --short 2>/dev/null)" = "1.29.2" ]; then
+        return 0
+    fi
+    python3 -c 'import venv, ensurepip' 2>/dev/null || ensure_apt_packages python3-venv
+    log "installing docker-compose 1.29.2 (PyPI) in $venv"
+    python3 -m venv --clear "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "cython<3.0.0" wheel setuptools
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-build-isolation pyyaml==5.4.1
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check docker-compose==1.29.2
+}
+
 # The debug binary directory of the Swift package.
 swift_bin_path() {
     (cd "$ROOT" && swift build --show-bin-path "$@")

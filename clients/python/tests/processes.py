@@ -8,8 +8,11 @@ from __future__ import annotations
 import json
 import os
 import select
+import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,3 +177,19 @@ def simulator_and_bridge(binary: Path, directory: Path, symbols: list[str], *arg
         yield simulator, bridge
     finally:
         stop_all(bridge.process, simulator.process)
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get_json(url: str):
+    """The decoded answer, or None while the server is not answering (yet)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return json.loads(response.read())
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None

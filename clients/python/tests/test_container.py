@@ -89,3 +89,37 @@ def test_the_command_the_image_runs_is_one_run_accepts(krakenbridge_bin, tmp_pat
 def test_the_build_context_leaves_out_build_folders_and_venvs():
     ignored = (REPOSITORY / ".dockerignore").read_text().splitlines()
     assert {".build", ".build-*", ".venv", ".git"} <= set(ignored)
+
+
+# What the runtime stage's packages provide: libc6's libraries (every Debian image), libzmq5 and
+# libsqlite3-0, and what libzmq5 itself pulls in (libstdc++6, libgcc-s1).
+RUNTIME_LIBRARIES = {"libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libutil.so.1",
+                     "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1", "libzmq.so.5", "libsqlite3.so.0",
+                     "libstdc++.so.6", "libgcc_s.so.1"}
+
+
+def release_binary() -> Path:
+    """The binary scripts/build-release.sh made (the test command runs it before the tests)."""
+    configured = os.environ.get("KRAKENBRIDGE_RELEASE_BIN")
+    path = Path(configured) if configured else REPOSITORY / ".build-dist" / "bin" / "krakenbridge"
+    assert path.is_file(), f"{path} is missing: run scripts/build-release.sh (scripts/test.sh does)"
+    return path
+
+
+def test_the_release_binary_the_image_copies_needs_only_the_runtime_stages_libraries():
+    dynamic = subprocess.run(["readelf", "--dynamic", str(release_binary())], capture_output=True, text=True, check=True).stdout
+    needed = set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic))
+    assert "libzmq.so.5" in needed and "libsqlite3.so.0" in needed
+    assert needed <= RUNTIME_LIBRARIES, f"not in the runtime stage: {sorted(needed - RUNTIME_LIBRARIES)}"
+    assert not any(name.startswith("libswift") or name.startswith("libFoundation") for name in needed)
+
+
+def test_the_release_binary_runs_the_images_command(tmp_path):
+    binary = release_binary()
+    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=20)
+    assert version.returncode == 0 and version.stdout.startswith("krakenbridge "), version.stdout + version.stderr
+    command = json.loads(next(arguments for keyword, arguments in stage(1) if keyword == "CMD"))
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("KRAKEN")}
+    result = subprocess.run([str(binary), *command, "--check-config"], capture_output=True, text=True, timeout=20,
+                            env=environment, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr

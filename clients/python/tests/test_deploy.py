@@ -11,7 +11,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import urllib.error
 import urllib.parse
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from processes import DEMO_KEY, DEMO_SECRET, STARTUP_SECONDS, first_line, simulator_and_bridge, start_simulator, stop, stop_all, wait_for
+from processes import free_port, get_json, DEMO_KEY, DEMO_SECRET, STARTUP_SECONDS, first_line, simulator_and_bridge, start_simulator, stop, stop_all, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
@@ -199,21 +198,6 @@ def test_the_operations_guide_lists_every_alert_with_its_for_and_severity():
             cells = [cell.strip() for cell in line.strip("|").split(" | ")]
             documented[cells[0].strip("`")] = (cells[3], cells[4])
     assert documented == {name: ("0" if for_ == "0m" else for_, severity) for name, (for_, severity, _) in ALERTS.items()}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def get_json(url: str):
-    """The decoded answer, or None while the server is not answering (yet)."""
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return json.loads(response.read())
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
 
 
 @contextmanager
