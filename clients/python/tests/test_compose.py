@@ -32,7 +32,7 @@ from typing import Optional
 import pytest
 import yaml
 
-from processes import free_port, get_json, DEMO_KEY, DEMO_SECRET, STARTUP_SECONDS, start_simulator, stop, stop_all, wait_for
+from processes import free_port, get_json, DEMO_KEY, DEMO_SECRET, STARTUP_SECONDS, start_simulator, stop_all, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -627,7 +627,7 @@ def test_the_demo_runs_as_local_processes_feeding_the_strategy_and_prometheus(kr
     """`docker compose --profile demo up -d` without Grafana (no local Grafana): the simulator,
     the demo bridge once the simulator's health check passes, the strategy once the bridge's
     passes, Prometheus with deploy/prometheus scraping `bridge:9464`, whose alert on connection
-    failures fires when the simulator stops. Additions: Prometheus's listen address (the container
+    failures fires on a disconnect storm injected through the simulator's fault API. Additions: Prometheus's listen address (the container
     listens on its default port, here a free one)."""
     running = [name for name in DEMO if name != "grafana"]
     stack = LocalStack(compose_file(), running, tmp_path, tmp_path / "secrets", krakenbridge_bin)
@@ -646,9 +646,13 @@ def test_the_demo_runs_as_local_processes_feeding_the_strategy_and_prometheus(kr
         assert scraped, (bridge_series("up"), stack.log("prometheus"))
         assert all(process.poll() is None for process in processes.values()), {n: p.returncode for n, p in processes.items()}
 
-        # The simulator goes away: every reconnect of the bridge is refused, and the stack's own
-        # Prometheus, with the repository's alerts and intervals, fires the connection alert.
-        stop(processes["sim"])
+        # A disconnect storm: the simulator drops the bridge's public connection five times,
+        # each time once the bridge is connected again, and the stack's own Prometheus, with the
+        # repository's alerts and intervals, fires the connection alert.
+        faults = f"http://127.0.0.1:{stack.port('sim', 8793)}/faults"
+        for _ in range(5):
+            dropped = wait_for(lambda: post_json(faults, {"kind": "disconnect", "target": "public"})["connections"] > 0, 30)
+            assert dropped, f"the bridge did not reconnect: {stack.log('demo-bridge')[-2000:]}"
         def firing() -> list[dict]:
             answer = get_json(f"http://{prometheus_address}/api/v1/alerts") or {"data": {"alerts": []}}
             return [alert["labels"] for alert in answer["data"]["alerts"]
@@ -704,3 +708,10 @@ def test_the_readme_gives_the_two_compose_commands_and_the_operations_guide_the_
     operations = (ROOT / "docs" / "operations.md").read_text()
     assert "The compose stack\ncomes next." not in operations and "compose stack comes next" not in operations
     assert "docker-compose.yml" in operations
+
+
+def post_json(url: str, body: dict) -> dict:
+    """POSTs `body` as JSON and returns the decoded answer."""
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())

@@ -153,7 +153,7 @@ def test_the_alerts_use_the_product_thresholds():
     assert expressions == {
         "KrakenBridgeDown": 'up{job="krakenbridge"} == 0',
         "KrakenBridgeNotHealthy": "krakenbridge_healthy == 0",
-        "KrakenBridgeConnectionFailures": "increase(krakenbridge_connection_failures_total[5m]) > 3",
+        "KrakenBridgeConnectionFailures": "increase(krakenbridge_reconnections_total[5m]) > 3",
         "KrakenBridgeHighPublishLatency": "histogram_quantile(0.95, sum by (job, instance, le) "
                                           "(rate(krakenbridge_publish_latency_seconds_bucket[5m])) ) > 0.1",
         "KrakenBridgeHighErrorRate": "sum by (job, instance) (rate(krakenbridge_errors_total[1m])) / "
@@ -182,7 +182,7 @@ def test_every_alert_fires_in_one_unit_test_and_stays_quiet_in_another():
 def test_every_metric_the_alerts_use_is_documented():
     names = set().union(*(metric_names(rule["expr"]) for rule in alert_rules()))
     assert names == {
-        "up", "krakenbridge_healthy", "krakenbridge_connection_failures_total", "krakenbridge_publish_latency_seconds_bucket",
+        "up", "krakenbridge_healthy", "krakenbridge_reconnections_total", "krakenbridge_publish_latency_seconds_bucket",
         "krakenbridge_errors_total", "krakenbridge_frames_received_total", "krakenbridge_circuit_breaker_state",
         "krakenbridge_authentication_failures_total", "krakenbridge_private_gaps_total", "krakenbridge_checksum_failures_total",
         "krakenbridge_subscriber_overflows_total", "krakenbridge_journal_write_failures_total",
@@ -252,7 +252,7 @@ def test_prometheus_fires_the_connection_failure_alert_when_kraken_refuses_conne
                                                                 "job": "krakenbridge"} and series["value"][1] == "1"],
                                STARTUP_SECONDS)
             assert healthy, f"prometheus never scraped a healthy bridge: {query(prometheus, 'up')}"
-            failures = query(prometheus, "krakenbridge_connection_failures_total")
+            failures = query(prometheus, "krakenbridge_reconnections_total")
             assert failures and all(series["value"][1] == "0" for series in failures), failures
             assert active_alerts(prometheus, "KrakenBridgeConnectionFailures") == []
 
@@ -260,12 +260,12 @@ def test_prometheus_fires_the_connection_failure_alert_when_kraken_refuses_conne
 
             firing = wait_for(lambda: [alert for alert in active_alerts(prometheus, "KrakenBridgeConnectionFailures")
                                        if alert["state"] == "firing"], 60)
-            assert firing, f"no connection-failure alert: {query(prometheus, 'krakenbridge_connection_failures_total')}"
+            assert firing, f"no connection-failure alert: {query(prometheus, 'krakenbridge_reconnections_total')}"
             (alert,) = firing
             assert alert["labels"] == {"alertname": "KrakenBridgeConnectionFailures", "feed": "public", "instance": target,
                                        "job": "krakenbridge", "severity": "warning"}
-            assert alert["annotations"]["summary"] == f"KrakenBridge {target}: public feed failing to connect"
-            assert re.fullmatch(rf"\d+ connection attempts of the public feed on {re.escape(target)} failed in the "
+            assert alert["annotations"]["summary"] == f"KrakenBridge {target}: public feed connections failing"
+            assert re.fullmatch(rf"\d+ connections of the public feed on {re.escape(target)} failed or were lost in the "
                                 r"last 5 minutes \(more than 3\)\.", alert["annotations"]["description"]), alert
             assert float(alert["value"]) > 3
 
