@@ -35,15 +35,42 @@ public final class BusPublisher: BusSink {
         var lastHeartbeatNs: Int64 = 0
     }
 
+    /// Everything kept per topic, in one place: one lookup per message instead of one per map.
+    private struct Slot {
+        let topic: Topic
+        /// The last sequence used (0: none yet); kept when the topic is retired.
+        var sequence: UInt64 = 0
+        /// When it last carried data (nil: never, or retired).
+        var activity: Activity?
+        var lastValue: BusFrame?
+
+        init(topic: Topic) { self.topic = topic }
+    }
+
     private struct State {
-        var sequencer = TopicSequencer()
-        var activity: [Topic: Activity] = [:]
-        var lastValues: [Topic: BusFrame] = [:]
+        private var slotIndex: [Topic: Int] = [:]
+        var slots: [Slot] = []
         var latency = LatencyHistogram()
         var latencySamples: [Int64] = []
         var latencySamplesDropped: UInt64 = 0
         var counters = Counters()
         var lastJournalError: String?
+
+        /// The index of `topic`'s slot, made on first use.
+        mutating func slot(for topic: Topic) -> Int {
+            if let index = slotIndex[topic] { return index }
+            slots.append(Slot(topic: topic))
+            slotIndex[topic] = slots.count - 1
+            return slots.count - 1
+        }
+
+        func existingSlot(for topic: Topic) -> Int? { slotIndex[topic] }
+
+        /// The next sequence of the slot at `index`.
+        mutating func nextSequence(at index: Int) -> UInt64 {
+            slots[index].sequence += 1
+            return slots[index].sequence
+        }
     }
 
     public let epoch: UInt64
@@ -74,8 +101,9 @@ public final class BusPublisher: BusSink {
         self.journal = journal
         state.withLock { state in
             for (topic, sequence) in continuing {
-                state.sequencer.seed(topic, after: sequence)
-                state.activity[topic] = Activity(endpoint: .account, lastDataNs: 0)
+                let slot = state.slot(for: topic)
+                state.slots[slot].sequence = max(state.slots[slot].sequence, sequence)
+                state.slots[slot].activity = Activity(endpoint: .account, lastDataNs: 0)
             }
         }
     }
@@ -100,9 +128,10 @@ public final class BusPublisher: BusSink {
         let cachesLastValue = Self.cachesLastValue(type)
         guard endpoint == .account, let journal else {
             return state.withLock { state in
+                let slot = state.slot(for: topic)
                 let header = Self.header(type, flags: flags.union(extraFlags), payload: payload, epoch: epoch,
-                                         sequence: state.sequencer.next(for: topic), exchangeNs: exchangeTimestampNs, receivedNs: receivedNs)
-                return queue(&state, header: header, payload: payload, on: topic, endpoint: endpoint, socket: socket,
+                                         sequence: state.nextSequence(at: slot), exchangeNs: exchangeTimestampNs, receivedNs: receivedNs)
+                return queue(&state, header: header, payload: payload, slot: slot, endpoint: endpoint, socket: socket,
                              cachesLastValue: cachesLastValue)
             }
         }
@@ -110,9 +139,10 @@ public final class BusPublisher: BusSink {
         // for the disk. The account lock keeps each account topic's "numbered, journaled, queued"
         // in order; idle heartbeats take it too, so none overtakes the message it counts.
         return accountLock.withLock { _ in
-            let header = state.withLock { state in
-                Self.header(type, flags: flags.union(extraFlags), payload: payload, epoch: epoch,
-                            sequence: state.sequencer.next(for: topic), exchangeNs: exchangeTimestampNs, receivedNs: receivedNs)
+            let (header, slot) = state.withLock { state in
+                let slot = state.slot(for: topic)
+                return (Self.header(type, flags: flags.union(extraFlags), payload: payload, epoch: epoch,
+                                    sequence: state.nextSequence(at: slot), exchangeNs: exchangeTimestampNs, receivedNs: receivedNs), slot)
             }
             var failure: String?
             do {
@@ -127,7 +157,7 @@ public final class BusPublisher: BusSink {
                 } else {
                     state.counters.journaled += 1
                 }
-                return queue(&state, header: header, payload: payload, on: topic, endpoint: endpoint, socket: socket,
+                return queue(&state, header: header, payload: payload, slot: slot, endpoint: endpoint, socket: socket,
                              cachesLastValue: cachesLastValue)
             }
         }
@@ -144,14 +174,15 @@ public final class BusPublisher: BusSink {
     /// Records a numbered message (last value, latency, activity) and hands it to the hub;
     /// called with the state locked, so the hub sees each topic's messages in sequence order.
     private func queue(
-        _ state: inout State, header: FrameHeader, payload: [UInt8], on topic: Topic, endpoint: Endpoint, socket: HubSocketID,
+        _ state: inout State, header: FrameHeader, payload: [UInt8], slot: Int, endpoint: Endpoint, socket: HubSocketID,
         cachesLastValue: Bool
     ) -> UInt64? {
         let now = header.publishTimestampNs
+        let topic = state.slots[slot].topic
         if cachesLastValue {
             var stored = header
             stored.flags.insert(.snapshot)
-            state.lastValues[topic] = BusFrame(topic: topic, header: stored, payload: payload)
+            state.slots[slot].lastValue = BusFrame(topic: topic, header: stored, payload: payload)
         }
         if header.receiveTimestampNs > 0, now > header.receiveTimestampNs {
             state.latency.record(UInt64(now - header.receiveTimestampNs))
@@ -163,10 +194,10 @@ public final class BusPublisher: BusSink {
                 }
             }
         }
-        if state.activity[topic] != nil {
-            state.activity[topic]!.lastDataNs = now
+        if state.slots[slot].activity != nil {
+            state.slots[slot].activity!.lastDataNs = now
         } else {
-            state.activity[topic] = Activity(endpoint: endpoint, lastDataNs: now)
+            state.slots[slot].activity = Activity(endpoint: endpoint, lastDataNs: now)
         }
         switch hub.publish(to: socket, topic: topic.bytes, header: header.bytes, payload: payload) {
         case .queued:
@@ -200,7 +231,7 @@ public final class BusPublisher: BusSink {
     /// The last value of every cached topic starting with `prefix` (tickers, candles, trades,
     /// instruments, tops, status, connection states, the service heartbeat).
     public func lastValues(prefix: [UInt8]) -> [BusFrame] {
-        state.withLock { state in state.lastValues.values.filter { $0.topic.matches(prefix: prefix) } }
+        state.withLock { state in state.slots.compactMap { $0.lastValue?.topic.matches(prefix: prefix) == true ? $0.lastValue : nil } }
     }
 
     /// Sends a `TopicHeartbeat` on every data topic idle for `idleNs` (and not heartbeaten in
@@ -209,17 +240,20 @@ public final class BusPublisher: BusSink {
     public func publishIdleHeartbeats(nowNs: Int64 = UnixTime.nanoseconds(), idleNs: Int64 = 1_000_000_000) -> Int {
         accountLock.withLock { _ in state.withLock { state in
             var sent = 0
-            for (topic, activity) in state.activity where Self.getsHeartbeats(topic) {
+            for slot in state.slots.indices {
+                guard let activity = state.slots[slot].activity else { continue }
+                let topic = state.slots[slot].topic
+                guard Self.getsHeartbeats(topic) else { continue }
                 guard nowNs - max(activity.lastDataNs, activity.lastHeartbeatNs) >= idleNs else { continue }
                 var beat = KBTopicHeartbeat()
                 beat.lastDataNs = activity.lastDataNs
                 guard let payload = try? beat.serializedBytes() as [UInt8] else { continue }
                 let header = FrameHeader(
                     messageType: UInt16(KBMessageType.topicHeartbeat.rawValue), flags: flags, payloadLength: UInt32(payload.count),
-                    publisherEpoch: epoch, sequence: state.sequencer.current(for: topic), exchangeTimestampNs: 0,
+                    publisherEpoch: epoch, sequence: state.slots[slot].sequence, exchangeTimestampNs: 0,
                     receiveTimestampNs: 0, publishTimestampNs: nowNs)
                 let socket = activity.endpoint == .market ? marketSocket : accountSocket
-                state.activity[topic]!.lastHeartbeatNs = nowNs
+                state.slots[slot].activity!.lastHeartbeatNs = nowNs
                 if case .queued = hub.publish(to: socket, topic: topic.bytes, header: header.bytes, payload: payload) {
                     state.counters.topicHeartbeats += 1
                     sent += 1
@@ -236,8 +270,9 @@ public final class BusPublisher: BusSink {
     public func retire(_ topics: [Topic]) {
         state.withLock { state in
             for topic in topics {
-                state.activity[topic] = nil
-                state.lastValues[topic] = nil
+                guard let slot = state.existingSlot(for: topic) else { continue }
+                state.slots[slot].activity = nil
+                state.slots[slot].lastValue = nil
             }
         }
     }
@@ -259,7 +294,9 @@ public final class BusPublisher: BusSink {
     }
 
     /// The last sequence used on `topic` (0: none yet).
-    public func currentSequence(of topic: Topic) -> UInt64 { state.withLock { $0.sequencer.current(for: topic) } }
+    public func currentSequence(of topic: Topic) -> UInt64 {
+        state.withLock { state in state.existingSlot(for: topic).map { state.slots[$0].sequence } ?? 0 }
+    }
 
     public var counters: Counters { state.withLock { $0.counters } }
 

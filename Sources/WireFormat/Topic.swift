@@ -29,6 +29,9 @@ public struct Topic: Sendable, Hashable, CustomStringConvertible {
 
     /// The exact bytes of frame 0.
     public let bytes: [UInt8]
+    /// FNV-1a of `bytes`, computed once: the publisher looks topics up on every message, and
+    /// hashing one word instead of every byte took ~5 % of the ingest path's samples.
+    private let fingerprint: UInt64
 
     /// Builds a topic from components; each must be non-empty printable ASCII without `:`.
     public init(_ components: [String]) throws(TopicError) {
@@ -43,6 +46,7 @@ public struct Topic: Sendable, Hashable, CustomStringConvertible {
             bytes.append(Self.separator)
         }
         self.bytes = bytes
+        fingerprint = Self.fingerprint(of: bytes)
     }
 
     /// Reads and validates frame 0 of a received message.
@@ -59,12 +63,24 @@ public struct Topic: Sendable, Hashable, CustomStringConvertible {
             }
         }
         self.bytes = bytes
+        fingerprint = Self.fingerprint(of: bytes)
     }
 
     /// For the fixed topics of this file, whose text is known to be valid.
     private init(literal: StaticString) {
         bytes = Array(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        fingerprint = Self.fingerprint(of: bytes)
     }
+
+    private static func fingerprint(of bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash
+    }
+
+    public static func == (lhs: Topic, rhs: Topic) -> Bool { lhs.fingerprint == rhs.fingerprint && lhs.bytes == rhs.bytes }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
 
     static func isComponentByte(_ byte: UInt8) -> Bool {
         byte >= 0x21 && byte <= 0x7E && byte != separator

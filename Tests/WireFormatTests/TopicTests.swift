@@ -42,4 +42,16 @@ struct TopicTests {
         #expect(throws: TopicError.emptyComponent(index: 1)) { try Topic(validating: Array("book::".utf8)) }
         #expect(throws: TopicError.invalidByte(offset: 2, byte: 0)) { try Topic(validating: [0x61, 0x62, 0, 0x3A]) }
     }
+
+    @Test("a topic is the same key however it was made: built, received or fixed")
+    func equalBytesAreOneKey() throws {
+        let built = try Topic.trade("BTC/USD")
+        let received = try Topic(validating: Array("trade:BTC/USD:".utf8))
+        #expect(built == received && built.hashValue == received.hashValue)
+        #expect(try Topic(validating: Array("exec:".utf8)) == Topic.executions)
+        #expect(try Topic.trade("BTC/USDT") != built)
+        #expect(try Topic.book("BTC/USD", depth: 10) != Topic.book("BTC/USD", depth: 100))
+        let keys: Set<Topic> = [built, received, try Topic.ticker("BTC/USD"), Topic.executions]
+        #expect(keys.count == 3)
+    }
 }
