@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import Iterator, Optional, Union
 
+import zmq
+
 from krakenbridge.control import ControlClient, Snapshot
 from krakenbridge.sequence import Gap
 from krakenbridge.subscriber import Subscriber
@@ -87,9 +89,13 @@ class LateJoiner:
     def _next(self, timeout_ms: int) -> Optional[BusFrame]:
         # Not Subscriber.receive: that runs the tracker, which must see only delivered frames.
         socket = self.subscriber.socket
-        if not socket.poll(timeout_ms):
-            return None
-        return decode_frames(socket.recv_multipart())
+        try:
+            parts = socket.recv_multipart(zmq.NOBLOCK)
+        except zmq.Again:
+            if not socket.poll(timeout_ms):
+                return None
+            parts = socket.recv_multipart()
+        return decode_frames(parts)
 
     def _already_held(self, frame: BusFrame) -> bool:
         """The snapshot reflects this frame: same epoch, sequence at most the snapshot's (a

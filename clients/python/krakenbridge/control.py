@@ -23,11 +23,11 @@ import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal, Optional, Union
+from typing import Any, Callable, Generic, Iterable, Literal, Optional, TypeVar, Union
 
 import zmq
 from google.protobuf import json_format
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import DecodeError
 
 from krakenbridge.v1 import control_pb2, frame_pb2, service_pb2
 from krakenbridge.wire import BusFrame, FrameHeader, decode_frames, decode_header
@@ -126,18 +126,162 @@ def decode_reply(raw: bytes, encoding: Optional[Encoding] = None) -> control_pb2
         raise ControlProtocolError(f"reply frame 0 is not a {encoding} ControlReply: {error}") from error
 
 
-class ControlClient:
-    """A REQ client for the control socket. Every command method sends one request and returns
-    the decoded ``ControlReply`` (raising :class:`ControlError` if it is an error). Not
-    thread-safe: use one client per thread.
+R = TypeVar("R")
 
-    CURVE: give the server's public key and this client's key pair (Z85, e.g. via
-    :func:`load_key`); without ``server_key`` the connection is plain.
-    """
+
+@dataclass(frozen=True)
+class Command(Generic[R]):
+    """One control command: the request to send and how its reply is read (raising the module's
+    errors). Shared by :class:`ControlClient` and :class:`krakenbridge.aio.AsyncControlClient`,
+    so both send the same bytes and check replies the same way."""
+
+    request: control_pb2.ControlRequest
+    read: Callable[[control_pb2.ControlReply, list[bytes]], R]
+
+
+def selection_command(command: Literal["subscribe", "unsubscribe"], channels: Iterable[str], symbols: Iterable[str],
+                      depth: int = 0, interval_minutes: int = 0) -> Command[control_pb2.ControlReply]:
+    request = control_pb2.ControlRequest()
+    selection = getattr(request, command)
+    selection.SetInParent()
+    selection.channels.extend(channels)
+    selection.symbols.extend(symbols)
+    selection.depth = depth
+    selection.interval_minutes = interval_minutes
+    return Command(request, _single_reply(None))
+
+
+def add_pair_command(symbol: str) -> Command[control_pb2.ControlReply]:
+    request = control_pb2.ControlRequest()
+    request.add_pair.symbol = symbol
+    request.add_pair.SetInParent()
+    return Command(request, _single_reply(None))
+
+
+def remove_pair_command(symbol: str) -> Command[control_pb2.ControlReply]:
+    request = control_pb2.ControlRequest()
+    request.remove_pair.symbol = symbol
+    request.remove_pair.SetInParent()
+    return Command(request, _single_reply(None))
+
+
+def query_command(name: Literal["list_subscriptions", "diagnostics", "health", "config"]) -> Command[control_pb2.ControlReply]:
+    """A command without arguments; its reply's result is ``subscriptions`` for
+    ``list_subscriptions``, else the command's own name."""
+    request = control_pb2.ControlRequest()
+    getattr(request, name).SetInParent()
+    return Command(request, _single_reply("subscriptions" if name == "list_subscriptions" else name))
+
+
+def snapshot_command(prefix: Union[str, bytes] = "") -> Command[Snapshot]:
+    """Validates the reply: ``topic_count`` state triples, each flagged SNAPSHOT and under the
+    prefix, then the end marker ``[prefix][SNAPSHOT_END header, sequence 0][SnapshotEnd]`` that
+    repeats the prefix and the count; raises :class:`SnapshotError` otherwise (and
+    ``wire.FrameDecodingError`` subclasses for a state message that does not decode)."""
+    prefix_text = _text(prefix)
+    request = control_pb2.ControlRequest()
+    request.snapshot.topic_prefix = prefix_text
+    request.snapshot.SetInParent()
+
+    def read(reply: control_pb2.ControlReply, rest: list[bytes]) -> Snapshot:
+        _check_streamed(reply, "snapshot", SnapshotError)
+        begin = reply.snapshot
+        if begin.topic_prefix != prefix_text:
+            raise SnapshotError(f"SnapshotBegin is for prefix {begin.topic_prefix!r}, asked for {prefix_text!r}")
+        if len(rest) != 3 * (begin.topic_count + 1):
+            raise SnapshotError(f"SnapshotBegin announces {begin.topic_count} topics and an end marker "
+                                f"({3 * (begin.topic_count + 1)} frames), reply has {len(rest)} frames after it")
+        frames = [decode_frames(rest[i:i + 3]) for i in range(0, 3 * begin.topic_count, 3)]
+        for frame in frames:
+            if not frame.header.is_snapshot:
+                raise SnapshotError(f"{frame.topic}: state without the SNAPSHOT flag")
+            if not frame.topic.startswith(prefix_text):
+                raise SnapshotError(f"{frame.topic}: not under the prefix {prefix_text!r}")
+        if len({frame.topic for frame in frames}) != len(frames):
+            raise SnapshotError("a topic is sent more than once")
+        end_header, end = _decode_end_marker(rest[-3:], prefix_text)
+        if end.topic_count != begin.topic_count:
+            raise SnapshotError(f"SnapshotEnd counts {end.topic_count} topics, SnapshotBegin {begin.topic_count}")
+        return Snapshot(begin, frames, end, end_header)
+
+    return Command(request, read)
+
+
+REPLAY_LIMIT = 10_000
+"""The most events one replay reply carries (the bridge caps ``max_events`` there)."""
+REPLAY_DEFAULT = 1_000
+"""What ``max_events=0`` means to the bridge."""
+
+
+def replay_command(topic: Union[str, bytes], after: int = 0, max_events: int = REPLAY_DEFAULT) -> Command[Replay]:
+    """Validates the reply: ``event_count`` triples of that topic, flagged REPLAY, with
+    increasing sequences above ``after``; raises :class:`ReplayError` otherwise."""
+    topic_text = _text(topic)
+    request = control_pb2.ControlRequest()
+    request.replay.topic = topic_text
+    request.replay.after_sequence = after
+    request.replay.max_events = max_events
+    request.replay.SetInParent()
+
+    def read(reply: control_pb2.ControlReply, rest: list[bytes]) -> Replay:
+        _check_streamed(reply, "replay", ReplayError)
+        begin = reply.replay
+        if begin.topic != topic_text:
+            raise ReplayError(f"ReplayBegin is for topic {begin.topic!r}, asked for {topic_text!r}")
+        if len(rest) != 3 * begin.event_count:
+            raise ReplayError(f"ReplayBegin announces {begin.event_count} events ({3 * begin.event_count} frames), "
+                              f"reply has {len(rest)} frames after it")
+        allowed = min(max_events or REPLAY_DEFAULT, REPLAY_LIMIT)  # the bridge's default and cap (docs/control.md)
+        if begin.event_count > allowed:
+            raise ReplayError(f"{begin.event_count} events, asked for at most {allowed}")
+        frames = [decode_frames(rest[i:i + 3]) for i in range(0, len(rest), 3)]
+        previous = after
+        for frame in frames:
+            if frame.topic != topic_text:
+                raise ReplayError(f"event of topic {frame.topic!r} in a replay of {topic_text!r}")
+            if not frame.header.is_replay:
+                raise ReplayError(f"{frame.topic} sequence {frame.header.sequence}: no REPLAY flag")
+            if frame.header.sequence <= previous:
+                raise ReplayError(f"sequence {frame.header.sequence} follows {previous}")
+            previous = frame.header.sequence
+        return Replay(begin, frames)
+
+    return Command(request, read)
+
+
+def check_reply(reply: control_pb2.ControlReply, rest: list[bytes], expect: Optional[str] = None) -> control_pb2.ControlReply:
+    """``reply`` if it is a single-frame reply whose result is ``expect`` (a ``ControlReply.result``
+    field name; any when None); raises :class:`ControlError` for an error reply and
+    :class:`ControlProtocolError` for another result or frames after it."""
+    if reply.HasField("error"):
+        raise ControlError(reply)
+    result = reply.WhichOneof("result")
+    if expect is not None and result != expect:
+        raise ControlProtocolError(f"expected a {expect} reply, got {result}")
+    if rest:
+        raise ControlProtocolError(f"{len(rest)} unexpected frames after a {result} reply")
+    return reply
+
+
+def _single_reply(expect: Optional[str]) -> Callable[[control_pb2.ControlReply, list[bytes]], control_pb2.ControlReply]:
+    return lambda reply, rest: check_reply(reply, rest, expect)
+
+
+def _check_streamed(reply: control_pb2.ControlReply, kind: str, mismatch: type[ControlProtocolError]) -> None:
+    """An error reply raises :class:`ControlError`, another result than ``kind`` ``mismatch``."""
+    if reply.HasField("error"):
+        raise ControlError(reply)
+    if reply.WhichOneof("result") != kind:
+        raise mismatch(f"expected a {kind} reply, got {reply.WhichOneof('result')}")
+
+
+class ControlClientBase:
+    """What the sync and the asyncio clients share: settings, CURVE keys, request ids, and
+    encoding requests / checking replies."""
 
     def __init__(self, endpoint: str, *, encoding: Encoding = "json", timeout_ms: int = 5000,
                  server_key: Optional[Key] = None, public_key: Optional[Key] = None,
-                 secret_key: Optional[Key] = None, context: Optional[zmq.Context] = None) -> None:
+                 secret_key: Optional[Key] = None) -> None:
         if encoding not in ("json", "binary"):
             raise ValueError(f"encoding must be 'json' or 'binary', not {encoding!r}")
         if server_key is not None and (public_key is None or secret_key is None):
@@ -145,18 +289,55 @@ class ControlClient:
         self.endpoint = endpoint
         self.encoding: Encoding = encoding
         self.timeout_ms = timeout_ms
-        self._curve = None if server_key is None else tuple(_key_bytes(k) for k in (server_key, public_key, secret_key))
-        self.context = context or zmq.Context.instance()
+        self._curve: Optional[tuple[bytes, bytes, bytes]] = None
+        if server_key is not None and public_key is not None and secret_key is not None:
+            self._curve = (_key_bytes(server_key), _key_bytes(public_key), _key_bytes(secret_key))
         self._ids = itertools.count(1)
-        self.socket = self._connect()
 
-    def _connect(self) -> zmq.Socket:
-        socket = self.context.socket(zmq.REQ)
+    def _configure(self, socket: "zmq.Socket[Any]") -> None:
         socket.setsockopt(zmq.LINGER, 0)
         socket.setsockopt(zmq.SNDTIMEO, self.timeout_ms)
         if self._curve is not None:
             socket.curve_serverkey, socket.curve_publickey, socket.curve_secretkey = self._curve
         socket.connect(self.endpoint)
+
+    def _body(self, request: control_pb2.ControlRequest) -> bytes:
+        """Gives ``request`` the next id if its id is 0; its body in this client's encoding."""
+        if request.id == 0:
+            request.id = next(self._ids)
+        return encode_request(request, self.encoding)
+
+    def _reply(self, request: control_pb2.ControlRequest,
+               frames: list[bytes]) -> tuple[control_pb2.ControlReply, list[bytes]]:
+        """Decodes frame 0 and checks the id echo (an error reply may carry id 0 when the bridge
+        could not read the request's id)."""
+        reply = decode_reply(frames[0], self.encoding)
+        if reply.id != request.id and not (reply.HasField("error") and reply.id == 0):
+            raise ControlProtocolError(f"reply id {reply.id} does not echo request id {request.id}")
+        return reply, frames[1:]
+
+
+class ControlClient(ControlClientBase):
+    """A REQ client for the control socket. Every command method sends one request and returns
+    the decoded ``ControlReply`` (raising :class:`ControlError` if it is an error). Not
+    thread-safe: use one client per thread. (:class:`krakenbridge.aio.AsyncControlClient` has
+    the same commands for asyncio.)
+
+    CURVE: give the server's public key and this client's key pair (Z85, e.g. via
+    :func:`load_key`); without ``server_key`` the connection is plain.
+    """
+
+    def __init__(self, endpoint: str, *, encoding: Encoding = "json", timeout_ms: int = 5000,
+                 server_key: Optional[Key] = None, public_key: Optional[Key] = None,
+                 secret_key: Optional[Key] = None, context: Optional["zmq.Context[Any]"] = None) -> None:
+        super().__init__(endpoint, encoding=encoding, timeout_ms=timeout_ms, server_key=server_key,
+                         public_key=public_key, secret_key=secret_key)
+        self.context: zmq.Context[Any] = context or zmq.Context.instance()
+        self.socket = self._connect()
+
+    def _connect(self) -> "zmq.Socket[Any]":
+        socket: zmq.Socket[Any] = self.context.socket(zmq.REQ)
+        self._configure(socket)
         return socket
 
     def _reconnect(self) -> None:
@@ -182,152 +363,64 @@ class ControlClient:
         """Sends ``request`` (given the next id if its id is 0) and returns the reply — an error
         reply too, without raising — and the frames after frame 0. Checks the id echo (an error
         reply may carry id 0 when the bridge could not read the request's id)."""
-        if request.id == 0:
-            request.id = next(self._ids)
-        frames = self.send_raw(encode_request(request, self.encoding))
-        reply = decode_reply(frames[0], self.encoding)
-        if reply.id != request.id and not (reply.HasField("error") and reply.id == 0):
-            raise ControlProtocolError(f"reply id {reply.id} does not echo request id {request.id}")
-        return reply, frames[1:]
+        body = self._body(request)
+        return self._reply(request, self.send_raw(body))
 
     def call(self, request: control_pb2.ControlRequest, expect: Optional[str] = None) -> control_pb2.ControlReply:
         """Sends ``request``; returns its single-frame reply, raising :class:`ControlError` for an
         error reply and :class:`ControlProtocolError` if the result is not ``expect`` (a
         ``ControlReply.result`` field name) or frames follow."""
-        reply, rest = self.request(request)
-        if reply.HasField("error"):
-            raise ControlError(reply)
-        result = reply.WhichOneof("result")
-        if expect is not None and result != expect:
-            raise ControlProtocolError(f"expected a {expect} reply, got {result}")
-        if rest:
-            raise ControlProtocolError(f"{len(rest)} unexpected frames after a {result} reply")
-        return reply
+        return check_reply(*self.request(request), expect)
+
+    def run(self, command: Command[R]) -> R:
+        """Sends ``command``'s request and reads its reply."""
+        return command.read(*self.request(command.request))
 
     # -- commands -----------------------------------------------------------------------------
 
     def subscribe(self, channels: Iterable[str], symbols: Iterable[str] = (), *, depth: int = 0,
                   interval_minutes: int = 0) -> control_pb2.ControlReply:
         """Subscribes Kraken channels (book, trade, ticker, ohlc, ...) for symbols."""
-        return self._selection("subscribe", channels, symbols, depth, interval_minutes)
+        return self.run(selection_command("subscribe", channels, symbols, depth, interval_minutes))
 
     def unsubscribe(self, channels: Iterable[str], symbols: Iterable[str] = (), *, depth: int = 0,
                     interval_minutes: int = 0) -> control_pb2.ControlReply:
         """Ends subscriptions made with :meth:`subscribe` (or at start)."""
-        return self._selection("unsubscribe", channels, symbols, depth, interval_minutes)
-
-    def _selection(self, command: str, channels: Iterable[str], symbols: Iterable[str], depth: int,
-                   interval_minutes: int) -> control_pb2.ControlReply:
-        request = control_pb2.ControlRequest()
-        selection = getattr(request, command)
-        selection.SetInParent()
-        selection.channels.extend(channels)
-        selection.symbols.extend(symbols)
-        selection.depth = depth
-        selection.interval_minutes = interval_minutes
-        return self.call(request)
+        return self.run(selection_command("unsubscribe", channels, symbols, depth, interval_minutes))
 
     def add_pair(self, symbol: str) -> control_pb2.ControlReply:
         """Adds a pair with the bridge's default channels."""
-        request = control_pb2.ControlRequest()
-        request.add_pair.symbol = symbol
-        request.add_pair.SetInParent()
-        return self.call(request)
+        return self.run(add_pair_command(symbol))
 
     def remove_pair(self, symbol: str) -> control_pb2.ControlReply:
         """Removes a pair and every subscription of it."""
-        request = control_pb2.ControlRequest()
-        request.remove_pair.symbol = symbol
-        request.remove_pair.SetInParent()
-        return self.call(request)
+        return self.run(remove_pair_command(symbol))
 
     def list_subscriptions(self) -> control_pb2.ControlReply:
         """The bridge's subscriptions (``reply.subscriptions.subscriptions``)."""
-        return self.call(_empty_command("list_subscriptions"), expect="subscriptions")
+        return self.run(query_command("list_subscriptions"))
 
     def diagnostics(self) -> control_pb2.ControlReply:
         """Connections, rates, latency and counters (``reply.diagnostics``)."""
-        return self.call(_empty_command("diagnostics"), expect="diagnostics")
+        return self.run(query_command("diagnostics"))
 
     def health(self) -> control_pb2.ControlReply:
         """``reply.health.healthy`` and the problems if not."""
-        return self.call(_empty_command("health"), expect="health")
+        return self.run(query_command("health"))
 
     def config(self) -> control_pb2.ControlReply:
         """The effective configuration as JSON with secrets redacted (``reply.config.json``)."""
-        return self.call(_empty_command("config"), expect="config")
+        return self.run(query_command("config"))
 
     def snapshot(self, prefix: Union[str, bytes] = "") -> Snapshot:
-        """The state of every topic starting with ``prefix`` (Clone pattern). Validates the reply:
-        ``topic_count`` state triples, each flagged SNAPSHOT and under the prefix, then the end
-        marker ``[prefix][SNAPSHOT_END header, sequence 0][SnapshotEnd]`` that repeats the prefix
-        and the count; raises :class:`SnapshotError` otherwise (and ``wire.FrameDecodingError``
-        subclasses for a state message that does not decode)."""
-        prefix_text = prefix.decode("ascii") if isinstance(prefix, bytes) else prefix
-        request = control_pb2.ControlRequest()
-        request.snapshot.topic_prefix = prefix_text
-        request.snapshot.SetInParent()
-        begin, rest = self._streamed(request, "snapshot", SnapshotError)
-        if begin.topic_prefix != prefix_text:
-            raise SnapshotError(f"SnapshotBegin is for prefix {begin.topic_prefix!r}, asked for {prefix_text!r}")
-        if len(rest) != 3 * (begin.topic_count + 1):
-            raise SnapshotError(f"SnapshotBegin announces {begin.topic_count} topics and an end marker "
-                                f"({3 * (begin.topic_count + 1)} frames), reply has {len(rest)} frames after it")
-        frames = [decode_frames(rest[i:i + 3]) for i in range(0, 3 * begin.topic_count, 3)]
-        for frame in frames:
-            if not frame.header.is_snapshot:
-                raise SnapshotError(f"{frame.topic}: state without the SNAPSHOT flag")
-            if not frame.topic.startswith(prefix_text):
-                raise SnapshotError(f"{frame.topic}: not under the prefix {prefix_text!r}")
-        if len({frame.topic for frame in frames}) != len(frames):
-            raise SnapshotError("a topic is sent more than once")
-        end_header, end = _decode_end_marker(rest[-3:], prefix_text)
-        if end.topic_count != begin.topic_count:
-            raise SnapshotError(f"SnapshotEnd counts {end.topic_count} topics, SnapshotBegin {begin.topic_count}")
-        return Snapshot(begin, frames, end, end_header)
+        """The state of every topic starting with ``prefix`` (Clone pattern); see
+        :func:`snapshot_command` for what is checked."""
+        return self.run(snapshot_command(prefix))
 
-    def _streamed(self, request: control_pb2.ControlRequest, kind: str,
-                  mismatch: type[ControlProtocolError]) -> tuple[Message, list[bytes]]:
-        """Sends a request whose reply has frames after it: the ``kind`` result and those frames;
-        an error reply raises :class:`ControlError`, another result ``mismatch``."""
-        reply, rest = self.request(request)
-        if reply.HasField("error"):
-            raise ControlError(reply)
-        if reply.WhichOneof("result") != kind:
-            raise mismatch(f"expected a {kind} reply, got {reply.WhichOneof('result')}")
-        return getattr(reply, kind), rest
-
-    def replay(self, topic: Union[str, bytes], after: int = 0, max_events: int = 1000) -> Replay:
+    def replay(self, topic: Union[str, bytes], after: int = 0, max_events: int = REPLAY_DEFAULT) -> Replay:
         """The journal's events of ``topic`` (``exec:``, ``fill:``, ``balance:``) with a sequence
-        greater than ``after``, at most ``max_events``. Validates the reply: ``event_count``
-        triples of that topic, flagged REPLAY, with increasing sequences above ``after``; raises
-        :class:`ReplayError` otherwise."""
-        topic_text = topic.decode("ascii") if isinstance(topic, bytes) else topic
-        request = control_pb2.ControlRequest()
-        request.replay.topic = topic_text
-        request.replay.after_sequence = after
-        request.replay.max_events = max_events
-        request.replay.SetInParent()
-        begin, rest = self._streamed(request, "replay", ReplayError)
-        if begin.topic != topic_text:
-            raise ReplayError(f"ReplayBegin is for topic {begin.topic!r}, asked for {topic_text!r}")
-        if len(rest) != 3 * begin.event_count:
-            raise ReplayError(f"ReplayBegin announces {begin.event_count} events ({3 * begin.event_count} frames), "
-                              f"reply has {len(rest)} frames after it")
-        allowed = min(max_events or 1000, 10_000)  # the bridge's default and cap (docs/control.md)
-        if begin.event_count > allowed:
-            raise ReplayError(f"{begin.event_count} events, asked for at most {allowed}")
-        frames = [decode_frames(rest[i:i + 3]) for i in range(0, len(rest), 3)]
-        previous = after
-        for frame in frames:
-            if frame.topic != topic_text:
-                raise ReplayError(f"event of topic {frame.topic!r} in a replay of {topic_text!r}")
-            if not frame.header.is_replay:
-                raise ReplayError(f"{frame.topic} sequence {frame.header.sequence}: no REPLAY flag")
-            if frame.header.sequence <= previous:
-                raise ReplayError(f"sequence {frame.header.sequence} follows {previous}")
-            previous = frame.header.sequence
-        return Replay(begin, frames)
+        greater than ``after``, at most ``max_events``; see :func:`replay_command`."""
+        return self.run(replay_command(topic, after, max_events))
 
     # -- lifetime -----------------------------------------------------------------------------
 
@@ -341,14 +434,11 @@ class ControlClient:
         self.close()
 
 
-def _empty_command(name: str) -> control_pb2.ControlRequest:
-    request = control_pb2.ControlRequest()
-    getattr(request, name).SetInParent()
-    return request
+def _text(value: Union[str, bytes]) -> str:
+    return value.decode("ascii") if isinstance(value, bytes) else value
 
 
-def _key_bytes(key: Optional[Key]) -> bytes:
-    assert key is not None
+def _key_bytes(key: Key) -> bytes:
     return key.encode("ascii") if isinstance(key, str) else key
 
 

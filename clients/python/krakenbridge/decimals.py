@@ -10,7 +10,22 @@ the message's per-level scale arrays (``bid_price_scales``, …) give each level
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Sequence
+from typing import Protocol, Sequence, Union
+
+from krakenbridge.v1 import market_pb2
+
+
+class WireDecimal(Protocol):
+    """``krakenbridge.v1.Decimal``, or anything with its two fields."""
+
+    @property
+    def mantissa(self) -> int: ...
+
+    @property
+    def scale(self) -> int: ...
+
+
+BookMessage = Union[market_pb2.BookSnapshot, market_pb2.BookUpdate, market_pb2.BookTop]
 
 
 class LevelScaleError(ValueError):
@@ -18,13 +33,13 @@ class LevelScaleError(ValueError):
     above the message scale, or a mantissa that does not reduce exactly to its level's scale."""
 
 
-def to_decimal(value) -> Decimal:
+def to_decimal(value: WireDecimal) -> Decimal:
     """A ``krakenbridge.v1.Decimal`` (or any object with mantissa and scale) as an exact Decimal,
     keeping Kraken's digits: mantissa 5000 at scale 5 is Decimal('0.05000')."""
     return _exact(value.mantissa, value.scale)
 
 
-def to_text(value) -> str:
+def to_text(value: WireDecimal) -> str:
     """The exact decimal text with exactly ``scale`` fractional digits."""
     return format(to_decimal(value), "f")
 
@@ -51,7 +66,7 @@ def levels(prices: Sequence[int], quantities: Sequence[int], price_scale: int, q
     return exact_levels(prices, quantities, price_scales, qty_scales, price_scale, qty_scale)
 
 
-def book_sides(message) -> tuple[list[tuple[Decimal, Decimal]], list[tuple[Decimal, Decimal]]]:
+def book_sides(message: BookMessage) -> tuple[list[tuple[Decimal, Decimal]], list[tuple[Decimal, Decimal]]]:
     """(bids, asks) of a ``BookSnapshot``, ``BookUpdate`` or ``BookTop`` in the message's order,
     each level with its own digits."""
     return (exact_levels(message.bid_price, message.bid_qty, message.bid_price_scales, message.bid_qty_scales,

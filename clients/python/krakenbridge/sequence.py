@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 from krakenbridge.wire import BusFrame
 
@@ -31,7 +32,7 @@ class SequenceTracker:
     last: dict[str, tuple[int, int]] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
 
-    def observe(self, frame: BusFrame) -> Gap | None:
+    def observe(self, frame: BusFrame) -> Optional[Gap]:
         header = frame.header
         previous = self.last.get(frame.topic)
         if previous is None:

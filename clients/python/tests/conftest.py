@@ -75,3 +75,21 @@ def start_synth(krakenbridge_bin):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def context():
+    """A ZeroMQ context of the test's own, terminated after it."""
+    import zmq
+    context = zmq.Context()
+    yield context
+    context.term()
+
+
+@pytest.fixture
+def server(context):
+    """The fake control server of test_control_client.py (the sync and asyncio clients' tests)."""
+    from test_control_client import FakeControlServer
+    server = FakeControlServer(context)
+    yield server
+    server.close()

@@ -130,20 +130,6 @@ class FakeControlServer:
         self._thread.join(5)
 
 
-@pytest.fixture
-def context():
-    context = zmq.Context()
-    yield context
-    context.term()
-
-
-@pytest.fixture
-def server(context):
-    server = FakeControlServer(context)
-    yield server
-    server.close()
-
-
 @pytest.fixture(params=["json", "binary"])
 def client(request, server, context):
     with ControlClient(server.endpoint, encoding=request.param, timeout_ms=2000, context=context) as client:
