@@ -7,8 +7,8 @@ import WireFormat
 /// REST reconciliation: what the private stream should have told and did not. It runs once the
 /// order-bearing snapshots of a connect (every connect, the first after a start too) or of a
 /// resubscription after a gap are in, and reads everything that can have happened meanwhile:
-/// OpenOrders, ClosedOrders and TradesHistory since `historySinceNs` (less an overlap; no
-/// history on a first start without a journal), and QueryOrders for orders the ledger thinks
+/// OpenOrders, ClosedOrders and TradesHistory since `historySinceNs` (less an overlap; never
+/// before a first start's baseline snapshot), and QueryOrders for orders the ledger thinks
 /// open that neither lists. The ledger publishes what
 /// is new — an order that lived and died while the stream was away included — exactly once.
 extension AccountSession {
@@ -29,9 +29,11 @@ extension AccountSession {
         let known = flow
         let symbols = symbolMap
         let since = historySinceNs.map { max($0 - Self.historyOverlapNs, historyFloorNs ?? .min) }
+        let floor = historyFloorNs
         if symbols == nil { link.counters.assetPairsFetches += 1 }
         call {
-            try await ReconciliationFetch.fetch(rest: rest, publicREST: publicREST, known: known, symbols: symbols, since: since)
+            try await ReconciliationFetch.fetch(rest: rest, publicREST: publicREST, known: known, symbols: symbols, since: since,
+                                                floor: floor)
         } then: { session, result in
             session.reconciled(result, reason: reason)
         }
@@ -43,12 +45,7 @@ extension AccountSession {
         switch result {
         case .success(let fetched):
             if let symbols = fetched.symbols { symbolMap = symbols }
-            if let startedNs = fetched.startedNs {
-                // Kraken's `start` is whole seconds: the floor is the next one, so no rounding
-                // reaches back before the baseline.
-                if historySinceNs == nil { historyFloorNs = (startedNs / 1_000_000_000 + 1) * 1_000_000_000 }
-                historySinceNs = max(historySinceNs ?? startedNs, startedNs)
-            }
+            if let startedNs = fetched.startedNs { historySinceNs = max(historySinceNs ?? startedNs, startedNs) }
             if !fetched.complete {
                 link.counters.historyTruncations += 1
                 link.log.write(kind: "history_truncated", "\(reason): more than \(Self.historyPages) pages of history; the rest is "
@@ -111,9 +108,13 @@ enum ReconciliationFetch {
     }
 
     /// Every answer a reconciliation reads, in order (QueryOrders last: it asks for what the
-    /// others did not list).
+    /// others did not list). History from before `floor` (a first start's baseline) is dropped:
+    /// it happened before the bridge ran. (Kraken's `start` is whole seconds, so the window it
+    /// returns reaches up to a second before; the floor itself is exact: rounding it up to a
+    /// whole second lost an order that lived and died within the rest of that second.)
     static func fetch(
-        rest: PrivateRESTClient, publicREST: PublicRESTClient, known: AccountFlow, symbols: SymbolMap?, since: Int64?
+        rest: PrivateRESTClient, publicREST: PublicRESTClient, known: AccountFlow, symbols: SymbolMap?, since: Int64?,
+        floor: Int64? = nil
     ) async throws -> Fetched {
         let startedNs = UnixTime.nanoseconds()
         let map: SymbolMap
@@ -124,6 +125,10 @@ enum ReconciliationFetch {
         if let since {
             (closed, closedComplete) = try await rest.closedOrders(since: since, maxPages: AccountSession.historyPages)
             (trades, tradesComplete) = try await rest.tradesHistory(since: since, maxPages: AccountSession.historyPages)
+        }
+        if let floor {
+            closed.removeAll { ($0.closeTimeNs ?? .max) < floor }
+            trades.removeAll { $0.timeNs < floor }
         }
         let queried = try await rest.queryOrders(known.ordersToQuery(afterOpenOrders: open + closed))
         var orders: [(order: RESTOrder, source: RESTOrderSource)] = []

@@ -41,13 +41,14 @@ actor AccountSession: FeedSession {
     var reconcileAfterSnapshot = true
     /// Kraken time from which the next reconciliation reads history (ClosedOrders,
     /// TradesHistory): where the last successful one started, or after a restart the latest
-    /// event the journal holds. Nil on a first start: the first snapshot is then the baseline
-    /// (what happened before it was never the bridge's to publish), so there is no history
-    /// to read.
+    /// event the journal holds, or on a first start the baseline (below). Nil on a first start
+    /// until the first snapshot is in.
     var historySinceNs: Int64?
-    /// On a first start, where the first reconciliation began: history is never read from
-    /// before it (the 60 s overlap would otherwise reach back before the baseline snapshot, and
-    /// publish what closed before the bridge ever ran). Nil after a restart.
+    /// On a first start, the baseline: when the first order-bearing snapshot was complete.
+    /// What happened before it was never the bridge's to publish, so history is never read from
+    /// before it (the 60 s overlap, and Kraken's whole-second `start`, would otherwise reach
+    /// back and publish what closed before the bridge ran); what happened after it is, even
+    /// across an outage before the first reconciliation finished. Nil after a restart.
     var historyFloorNs: Int64?
     /// Order-bearing channels resubscribed whose snapshot has not come yet.
     private var awaitedSnapshots: Set<PrivateChannel> = []
@@ -211,6 +212,10 @@ actor AccountSession: FeedSession {
         deliver(output, receivedNs: receivedNs)
         guard isSnapshot, awaitedSnapshots.remove(channel) != nil, awaitedSnapshots.isEmpty else { return }
         resyncing = false
+        if historySinceNs == nil, historyFloorNs == nil {
+            historyFloorNs = receivedNs
+            historySinceNs = receivedNs
+        }
         if reconcileAfterSnapshot { reconcile(reason: "snapshot after reconnect or gap") }
     }
 
