@@ -61,7 +61,8 @@ public struct SettingsResolver: Sendable {
     /// Variables of the same prefix that belong to the project's scripts and tests, not to a
     /// command's settings.
     static let ignoredVariables: Set<String> = [
-        "KRAKENBRIDGE_BIN", "KRAKENBRIDGE_VENV", "KRAKENBRIDGE_BUILD_LOCK", "KRAKENBRIDGE_REGENERATE_GOLDEN",
+        "KRAKENBRIDGE_BIN", "KRAKENBRIDGE_RELEASE_BIN", "KRAKENBRIDGE_VENV", "KRAKENBRIDGE_COMPOSE_VENV", "KRAKENBRIDGE_BUILD_LOCK",
+        "KRAKENBRIDGE_REGENERATE_GOLDEN",
     ]
 
     private static func lookUp(_ setting: Setting, in provider: some ConfigProvider, path: String? = nil) throws(SettingsError)

@@ -19,9 +19,13 @@ extension AccountSession {
     /// ClosedOrders and TradesHistory pages read per reconciliation at most (50 entries each).
     static let historyPages = 10
 
+    /// One at a time. A reconciliation due after snapshots stays due while another one runs, and
+    /// that one's end starts it (`reconciled`); a retry waiting is replaced by this one.
     func reconcile(reason: String) {
-        reconcileAfterSnapshot = false
         guard !reconciling else { return }
+        reconcileAfterSnapshot = false
+        reconcileRetry?.cancel()
+        reconcileRetry = nil
         reconciling = true
         link.counters.reconciliations += 1
         let rest = rest
@@ -52,6 +56,9 @@ extension AccountSession {
                     + "reconciled from order totals")
             }
             deliver(flow.reconcile(fetched.answers, symbols: symbolMap, receivedAtNs: now), receivedNs: now)
+            // Snapshots completed while this one ran (a resubscription after a gap): their
+            // reconciliation was held back, not dropped.
+            if reconcileAfterSnapshot, awaitedSnapshots.isEmpty { reconcile(reason: "snapshot after reconnect or gap") }
         case .failure(let error):
             link.counters.restFailures += 1
             link.log.write(kind: "reconcile_failed", "\(reason): \(error); retrying")
@@ -110,8 +117,8 @@ enum ReconciliationFetch {
     /// Every answer a reconciliation reads, in order (QueryOrders last: it asks for what the
     /// others did not list). History from before `floor` (a first start's baseline) is dropped:
     /// it happened before the bridge ran. (Kraken's `start` is whole seconds, so the window it
-    /// returns reaches up to a second before; the floor itself is exact: rounding it up to a
-    /// whole second lost an order that lived and died within the rest of that second.)
+    /// returns reaches up to a second before; the floor itself is not rounded: rounding it up
+    /// to a whole second lost an order that lived and died within the rest of that second.)
     static func fetch(
         rest: PrivateRESTClient, publicREST: PublicRESTClient, known: AccountFlow, symbols: SymbolMap?, since: Int64?,
         floor: Int64? = nil

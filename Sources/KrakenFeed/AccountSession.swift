@@ -21,7 +21,9 @@ import WireFormat
 actor AccountSession: FeedSession {
     let configuration: AccountFeedConfiguration
     nonisolated let eventLoop: any EventLoop
-    private nonisolated let executor: UnownedSerialExecutor
+    /// The loop as an executor, held: for a loop that is not its own executor NIO makes a
+    /// wrapper, which an unowned reference alone would let go.
+    private nonisolated let executor: any SerialExecutor
     let link: FeedConnection<AccountSession>
     var tasks = SessionTasks()
     let publisher: any BusSink
@@ -40,18 +42,21 @@ actor AccountSession: FeedSession {
     /// published at once) and after a gap.
     var reconcileAfterSnapshot = true
     /// Kraken time from which the next reconciliation reads history (ClosedOrders,
-    /// TradesHistory): where the last successful one started, or after a restart the latest
-    /// event the journal holds, or on a first start the baseline (below). Nil on a first start
-    /// until the first snapshot is in.
+    /// TradesHistory), on this host's clock like every start below: where the last successful
+    /// one started, or after a restart the latest event the journal holds, or on a first start
+    /// the baseline (below). Nil on a first start until the first snapshot is in.
     var historySinceNs: Int64?
     /// On a first start, the baseline: when the first order-bearing snapshot was complete.
     /// What happened before it was never the bridge's to publish, so history is never read from
     /// before it (the 60 s overlap, and Kraken's whole-second `start`, would otherwise reach
     /// back and publish what closed before the bridge ran); what happened after it is, even
-    /// across an outage before the first reconciliation finished. Nil after a restart.
+    /// across an outage before the first reconciliation finished. It is this host's receive
+    /// time compared with Kraken's close and trade times: the margin is the snapshot's transit
+    /// time, so the host's clock must agree with Kraken's to within that (NTP does). Nil after
+    /// a restart.
     var historyFloorNs: Int64?
     /// Order-bearing channels resubscribed whose snapshot has not come yet.
-    private var awaitedSnapshots: Set<PrivateChannel> = []
+    var awaitedSnapshots: Set<PrivateChannel> = []
     /// A resubscription is under way: further gaps on the old subscriptions need no other.
     private var resyncing = false
     var reconciling = false
@@ -68,7 +73,7 @@ actor AccountSession: FeedSession {
     ) throws {
         self.configuration = configuration
         self.eventLoop = eventLoop
-        executor = eventLoop.executor.asUnownedSerialExecutor()
+        executor = eventLoop.executor
         self.publisher = publisher
         flow.restore(published: published)
         historySinceNs = published.lazy.map(\.timestampNs).max()
@@ -81,8 +86,7 @@ actor AccountSession: FeedSession {
         publicREST = PublicRESTClient(endpoint: configuration.rest, tls: tls, timeout: configuration.restTimeout)
     }
 
-    /// The event loop, kept as the executor: the loops outlive every session.
-    nonisolated var unownedExecutor: UnownedSerialExecutor { executor }
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     func start() {
         link.owner = self

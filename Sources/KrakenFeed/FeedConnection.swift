@@ -470,7 +470,7 @@ extension FeedConnectionDelegate {
     /// does). `assumeIsolated` boxes its capturing closure on the heap on every call — measured
     /// in release builds at ~9 % of the ingest benchmark's throughput; `body` here captures
     /// nothing, so entering allocates nothing.
-    nonisolated func enter<Value>(with value: Value, _ body: @escaping (isolated Self, Value) -> Void) {
+    nonisolated func enter<Value: Sendable>(with value: Value, _ body: @escaping (isolated Self, Value) -> Void) {
         eventLoop.preconditionInEventLoop()
         let entered = unsafeBitCast(body, to: ((Self, Value) -> Void).self)
         entered(self, value)

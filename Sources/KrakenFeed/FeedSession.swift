@@ -2,8 +2,9 @@ import FeedOutput
 import WireFormat
 
 /// What both session actors (`MarketSession`, `AccountSession`) share. Each runs on its
-/// connection's event loop: its executor is that loop, so the socket's callbacks enter it with
-/// `assumeIsolated` (no task, no hop) and a frame runs parse → book → publish as plain
+/// connection's event loop: its executor is that loop, so the socket's callbacks enter it with a
+/// check that this thread is that loop (no task, no hop; `enter(with:)` per message,
+/// `assumeIsolated` for the rest) and a frame runs parse → book → publish as plain
 /// synchronous code inside the actor. Handles, the supervisor and the control plane reach it
 /// with `await`, which queues a job on the same loop between two frames.
 protocol FeedSession: FeedConnectionDelegate, SessionTaskOwner {}

@@ -19,7 +19,9 @@ import WireFormat
 actor MarketSession: FeedSession {
     let configuration: MarketFeedConfiguration
     nonisolated let eventLoop: any EventLoop
-    private nonisolated let executor: UnownedSerialExecutor
+    /// The loop as an executor, held: for a loop that is not its own executor NIO makes a
+    /// wrapper, which an unowned reference alone would let go.
+    private nonisolated let executor: any SerialExecutor
     let link: FeedConnection<MarketSession>
     var tasks = SessionTasks()
     let publisher: any BusSink
@@ -54,13 +56,12 @@ actor MarketSession: FeedSession {
     /// Bumped on every connect, so a REST answer that arrives after its connection died is dropped.
     var connectGeneration = 0
 
-    /// The event loop, kept as the executor: the loops outlive every session.
-    nonisolated var unownedExecutor: UnownedSerialExecutor { executor }
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     init(configuration: MarketFeedConfiguration, publisher: any BusSink, eventLoop: any EventLoop, seed: UInt64) throws {
         self.configuration = configuration
         self.eventLoop = eventLoop
-        executor = eventLoop.executor.asUnownedSerialExecutor()
+        executor = eventLoop.executor
         self.publisher = publisher
         symbols = []
         for symbol in configuration.symbols where channels[symbol] == nil {

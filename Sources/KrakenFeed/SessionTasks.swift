@@ -44,20 +44,29 @@ protocol SessionTaskOwner: Actor {
 }
 
 extension SessionTaskOwner {
-    /// Awaits `work` (a REST call; it runs off the loop) in a task the session owns, then hands
-    /// its result to `deliver` inside the session — unless the session stopped meanwhile, in
-    /// which case the call was cancelled and its result is dropped.
+    /// Awaits `work` (a REST call) off the loop in a task the session owns, then hands its
+    /// result to `deliver` inside the session — unless the session stopped meanwhile: then the
+    /// call was cancelled, and its end is noticed off the loop, so nothing comes back to a loop
+    /// that may have shut down (a job queued there would be dropped, and the task with it). The
+    /// task holds the session weakly: a session gone is a result dropped.
     func call<Value: Sendable>(
         _ work: @escaping @Sendable () async throws -> Value,
         then deliver: @escaping @Sendable (isolated Self, Result<Value, any Error>) -> Void
     ) {
         guard let id = tasks.reserve() else { return }
-        let task = Task {
+        let task = Task.detached { [weak self] in
             let result: Result<Value, any Error>
             do { result = .success(try await work()) } catch { result = .failure(error) }
-            guard self.tasks.finish(id), !Task.isCancelled else { return }
-            deliver(self, result)
+            guard !Task.isCancelled, let self else { return }
+            await self.finishCall(id, result, deliver)
         }
         tasks.store(task, id: id)
+    }
+
+    private func finishCall<Value: Sendable>(
+        _ id: Int, _ result: Result<Value, any Error>, _ deliver: @Sendable (isolated Self, Result<Value, any Error>) -> Void
+    ) {
+        guard tasks.finish(id) else { return }
+        deliver(self, result)
     }
 }

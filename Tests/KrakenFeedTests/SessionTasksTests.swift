@@ -70,6 +70,29 @@ struct SessionTasksTests {
         for _ in 0..<2 { try await loop.submit {}.get() }
         #expect(await session.delivered.isEmpty)
     }
+    @Test("a call that ignores cancellation ends off the loop: after its session stopped and the loop shut down, nothing is delivered and nothing holds the session")
+    func aLateAnswerAfterShutdownIsDroppedOffTheLoop() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var session: LoopActor? = LoopActor(loop: group.next())
+        weak let released = session
+        let started = AsyncStream<Void>.makeStream()
+        let answer = AsyncStream<Int>.makeStream()
+        await session!.start {
+            started.continuation.yield()
+            var iterator = answer.stream.makeAsyncIterator()
+            return await iterator.next() ?? 0  // a REST call that does not notice cancellation
+        }
+        var startedIterator = started.stream.makeAsyncIterator()
+        await startedIterator.next()
+        await session!.stop()
+        session = nil
+        try await group.shutdownGracefully()
+
+        answer.continuation.yield(7)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while released != nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(released == nil, "the call's task still holds the session (it waits on a loop that is gone)")
+    }
 }
 
 /// No unowned `Task {}`: every unstructured task in Sources is stored by an owner that cancels
