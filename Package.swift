@@ -220,7 +220,7 @@ let package = Package(
             name: "krakenbridge-bench",
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "KrakenWire", "SeededRandom", "CZeroMQ",
-                "KrakenSimulator", "KrakenSimulatorServer", "KrakenFeed", "BusPublishing", "BridgeMetrics",
+                "KrakenSimulator", "KrakenSimulatorServer", "KrakenFeed", "KrakenCapture", "BusPublishing", "BridgeMetrics",
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -292,7 +292,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "WireFormatTests",
-            dependencies: ["WireFormat", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["WireFormat", "SeededRandom", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings),
     ]
 )

@@ -2,26 +2,52 @@
 # Builds the benchmarks in release mode, runs them and writes the figures into
 # docs/performance.md (between the markers of each section). Not part of the test command.
 #   scripts/bench.sh [--frames N] [--runs R] [--only zmq-throughput,book-update,trade-parse,book-parse,sim-throughput,ingest,latency-record]
+# Side by side with cryptofeed 2.4.1 (issue 18 §1; not in the default set, a full run takes minutes):
+#   scripts/bench.sh --only vs-cryptofeed,vs-cryptofeed-v2 [--passes N] [--alternations N] [--binary PATH | --no-build]
+#     vs-cryptofeed: v1 capture, cryptofeed and the bridge alternately; vs-cryptofeed-v2: v2, the bridge alone.
+#     --binary PATH (or KRAKENBRIDGE_RELEASE_BIN): that krakenbridge, nothing built; --no-build: .build/release/krakenbridge
+#     as it is. Work files (captures, logs, raw JSON per run) go to a temporary directory that is kept
+#     (KRAKENBRIDGE_BENCH_WORK to choose it); cryptofeed's venv is .venv-bench (KRAKENBRIDGE_BENCH_VENV).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 frames=1000000
 runs=5
 only="zmq-throughput,book-update,trade-parse,book-parse,sim-throughput,ingest,latency-record"
+passes=200
+alternations=3
+binary="${KRAKENBRIDGE_RELEASE_BIN:-}"
+build=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --frames) frames="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --only) only="$2"; shift 2 ;;
-        *) echo "usage: scripts/bench.sh [--frames N] [--runs R] [--only SECTION,...]" >&2; exit 2 ;;
+        --passes) passes="$2"; shift 2 ;;
+        --alternations) alternations="$2"; shift 2 ;;
+        --binary) binary="$2"; shift 2 ;;
+        --no-build) build=0; shift ;;
+        *) echo "usage: scripts/bench.sh [--frames N] [--runs R] [--only SECTION,...] [--passes N] [--alternations N] [--binary PATH | --no-build]" >&2; exit 2 ;;
     esac
 done
 
+wanted() { [[ ",$only," == *",$1,"* ]]; }
+
 ensure_system_libraries
 cd "$ROOT"
-log "building benchmarks (release)"
-swift build -c release --product krakenbridge-bench 2>&1 | grep -E 'error|warning: ' || true
-bench="$(swift build -c release --show-bin-path)/krakenbridge-bench"
+bench_sections=0
+for section in zmq-throughput book-update trade-parse book-parse sim-throughput ingest latency-record; do
+    wanted "$section" && bench_sections=1
+done
+if [ "$bench_sections" -eq 1 ]; then
+    if [ "$build" -eq 1 ]; then
+        log "building benchmarks (release)"
+        swift build -c release --product krakenbridge-bench 2>&1 | grep -E 'error|warning: ' || true
+        bench="$(swift build -c release --show-bin-path)/krakenbridge-bench"
+    else
+        bench="$ROOT/.build/release/krakenbridge-bench"
+    fi
+fi
 
 # Replaces the section between <!-- NAME:begin --> and <!-- NAME:end --> in docs/performance.md.
 write_section() {
@@ -40,8 +66,6 @@ PY
 
 result="$(mktemp)"
 trap 'rm -f "$result"' EXIT
-
-wanted() { [[ ",$only," == *",$1,"* ]]; }
 
 if wanted zmq-throughput; then
     log "ZeroMQ layer throughput ($frames messages, $runs runs per size)"
@@ -78,4 +102,58 @@ if wanted latency-record; then
     "$bench" latency-record | tee "$result"
     write_section latency-record "$result"
 fi
+
+# The venv of the side-by-side benchmark: cryptofeed 2.4.1 and its dependencies as pinned in
+# scripts/bench/vs-cryptofeed/constraints.txt (recreated when that file changes). cryptofeed has
+# no wheel, so pip compiles it (about a CPU-minute, under nice).
+ensure_bench_venv() {
+    local venv="${KRAKENBRIDGE_BENCH_VENV:-$ROOT/.venv-bench}"
+    local constraints="$ROOT/scripts/bench/vs-cryptofeed/constraints.txt"
+    local wanted_hash
+    wanted_hash="$(sha256sum "$constraints" | cut -d' ' -f1)"
+    BENCH_PYTHON="$venv/bin/python"
+    if [ "$(cat "$venv/.constraints.sha256" 2>/dev/null)" = "$wanted_hash" ] && [ -x "$BENCH_PYTHON" ]; then
+        return 0
+    fi
+    python3 -c 'import venv, ensurepip' 2>/dev/null || ensure_apt_packages python3-venv
+    ensure_apt_packages gcc python3-dev
+    log "installing cryptofeed 2.4.1 (PyPI) in $venv"
+    python3 -m venv --clear "$venv"
+    nice -n 19 "$BENCH_PYTHON" -m pip install -q --disable-pip-version-check -c "$constraints" cryptofeed pyzmq
+    echo "$wanted_hash" > "$venv/.constraints.sha256"
+}
+
+# The krakenbridge the side-by-side benchmark runs: --binary / KRAKENBRIDGE_RELEASE_BIN, or a
+# release build (made now unless --no-build).
+release_binary() {
+    if [ -n "$binary" ]; then
+        echo "$binary"
+    elif [ "$build" -eq 1 ]; then
+        log "building krakenbridge (release)"
+        swift build -c release --product krakenbridge 2>&1 | grep -E 'error|warning: ' >&2 || true
+        echo "$(swift build -c release --show-bin-path)/krakenbridge"
+    else
+        echo "$ROOT/.build/release/krakenbridge"
+    fi
+}
+
+for variant in vs-cryptofeed vs-cryptofeed-v2; do
+    wanted "$variant" || continue
+    ensure_python_env
+    protocol=v1
+    extra=()
+    if [ "$variant" = vs-cryptofeed ]; then
+        ensure_bench_venv
+        extra=(--bench-python "$BENCH_PYTHON")
+    else
+        protocol=v2
+    fi
+    krakenbridge="$(release_binary)"
+    [ -x "$krakenbridge" ] || { echo "no krakenbridge at $krakenbridge" >&2; exit 1; }
+    work="${KRAKENBRIDGE_BENCH_WORK:-$(mktemp -d -t "krakenbridge-$variant.XXXXXX")}/$protocol"
+    log "$variant: $passes passes, $alternations alternations; work files in $work"
+    "$PYTHON" "$ROOT/scripts/bench/vs-cryptofeed/vs_cryptofeed.py" --binary "$krakenbridge" --protocol "$protocol" \
+        --work "$work" --passes "$passes" --alternations "$alternations" --markdown "$result" "${extra[@]}"
+    write_section "$variant" "$result"
+done
 log "updated docs/performance.md"

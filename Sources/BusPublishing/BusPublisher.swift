@@ -116,6 +116,10 @@ public final class BusPublisher: BusSink {
         _ message: M, on topic: Topic, to endpoint: Endpoint = .market, exchangeTimestampNs: Int64 = 0,
         receivedNs: Int64, extraFlags: FrameFlags = []
     ) -> UInt64? {
+        if let size = message.directPayloadSize, endpoint == .market || journal == nil {
+            return publishDirect(message, size: size, on: topic, to: endpoint, exchangeTimestampNs: exchangeTimestampNs,
+                                 receivedNs: receivedNs, extraFlags: extraFlags)
+        }
         let payload: [UInt8]
         do {
             payload = try message.serializedBytes()
@@ -129,7 +133,7 @@ public final class BusPublisher: BusSink {
         guard endpoint == .account, let journal else {
             return state.withLock { state in
                 let slot = state.slot(for: topic)
-                let header = Self.header(type, flags: flags.union(extraFlags), payload: payload, epoch: epoch,
+                let header = Self.header(type, flags: flags.union(extraFlags), payloadLength: payload.count, epoch: epoch,
                                          sequence: state.nextSequence(at: slot), exchangeNs: exchangeTimestampNs, receivedNs: receivedNs)
                 return queue(&state, header: header, payload: payload, slot: slot, endpoint: endpoint, socket: socket,
                              cachesLastValue: cachesLastValue)
@@ -141,7 +145,7 @@ public final class BusPublisher: BusSink {
         return accountLock.withLock { _ in
             let (header, slot) = state.withLock { state in
                 let slot = state.slot(for: topic)
-                return (Self.header(type, flags: flags.union(extraFlags), payload: payload, epoch: epoch,
+                return (Self.header(type, flags: flags.union(extraFlags), payloadLength: payload.count, epoch: epoch,
                                     sequence: state.nextSequence(at: slot), exchangeNs: exchangeTimestampNs, receivedNs: receivedNs), slot)
             }
             var failure: String?
@@ -164,11 +168,45 @@ public final class BusPublisher: BusSink {
     }
 
     private static func header(
-        _ type: KBMessageType, flags: FrameFlags, payload: [UInt8], epoch: UInt64, sequence: UInt64, exchangeNs: Int64, receivedNs: Int64
+        _ type: KBMessageType, flags: FrameFlags, payloadLength: Int, epoch: UInt64, sequence: UInt64, exchangeNs: Int64, receivedNs: Int64
     ) -> FrameHeader {
         FrameHeader(
-            messageType: UInt16(type.rawValue), flags: flags, payloadLength: UInt32(payload.count), publisherEpoch: epoch,
+            messageType: UInt16(type.rawValue), flags: flags, payloadLength: UInt32(payloadLength), publisherEpoch: epoch,
             sequence: sequence, exchangeTimestampNs: exchangeNs, receiveTimestampNs: receivedNs, publishTimestampNs: UnixTime.nanoseconds())
+    }
+
+    /// A message whose payload is written straight into the hub's outbox (`DirectlyEncodedPayload`):
+    /// no payload array on the way, except the copy a last-value topic keeps.
+    private func publishDirect<M: BusPayloadMessage>(
+        _ message: M, size: Int, on topic: Topic, to endpoint: Endpoint, exchangeTimestampNs: Int64, receivedNs: Int64,
+        extraFlags: FrameFlags
+    ) -> UInt64? {
+        let socket = endpoint == .market ? marketSocket : accountSocket
+        let type = M.busMessageType
+        let cachesLastValue = Self.cachesLastValue(type)
+        return state.withLock { state in
+            let slot = state.slot(for: topic)
+            let header = Self.header(type, flags: flags.union(extraFlags), payloadLength: size, epoch: epoch,
+                                     sequence: state.nextSequence(at: slot), exchangeNs: exchangeTimestampNs, receivedNs: receivedNs)
+            return queue(
+                &state, header: header, slot: slot, endpoint: endpoint, cachesLastValue: cachesLastValue,
+                ownedPayload: {
+                    [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                        message.writeDirectPayload(into: UnsafeMutableRawBufferPointer(buffer))
+                        count = size
+                    }
+                },
+                handOff: { topic, header in
+                    withUnsafeTemporaryAllocation(byteCount: FrameHeader.encodedLength, alignment: 8) { headerBytes in
+                        header.write(into: headerBytes)
+                        return topic.bytes.withUnsafeBytes { topic in
+                            hub.publish(to: socket, topic: topic, header: UnsafeRawBufferPointer(headerBytes), payloadCount: size) {
+                                message.writeDirectPayload(into: $0)
+                            }
+                        }
+                    }
+                })
+        }
     }
 
     /// Records a numbered message (last value, latency, activity) and hands it to the hub;
@@ -177,12 +215,23 @@ public final class BusPublisher: BusSink {
         _ state: inout State, header: FrameHeader, payload: [UInt8], slot: Int, endpoint: Endpoint, socket: HubSocketID,
         cachesLastValue: Bool
     ) -> UInt64? {
+        queue(
+            &state, header: header, slot: slot, endpoint: endpoint, cachesLastValue: cachesLastValue, ownedPayload: { payload },
+            handOff: { topic, header in Self.handOff(hub, socket: socket, topic: topic, header: header, payload: payload) })
+    }
+
+    /// `queue` for either kind of payload: `ownedPayload` gives the bytes a last-value topic
+    /// keeps, `handOff` queues the frames on the hub.
+    private func queue(
+        _ state: inout State, header: FrameHeader, slot: Int, endpoint: Endpoint, cachesLastValue: Bool,
+        ownedPayload: () -> [UInt8], handOff: (Topic, FrameHeader) -> PublishOutcome
+    ) -> UInt64? {
         let now = header.publishTimestampNs
         let topic = state.slots[slot].topic
         if cachesLastValue {
             var stored = header
             stored.flags.insert(.snapshot)
-            state.slots[slot].lastValue = BusFrame(topic: topic, header: stored, payload: payload)
+            state.slots[slot].lastValue = BusFrame(topic: topic, header: stored, payload: ownedPayload())
         }
         if header.receiveTimestampNs > 0, now > header.receiveTimestampNs {
             state.latency.record(UInt64(now - header.receiveTimestampNs))
@@ -199,7 +248,7 @@ public final class BusPublisher: BusSink {
         } else {
             state.slots[slot].activity = Activity(endpoint: endpoint, lastDataNs: now)
         }
-        switch hub.publish(to: socket, topic: topic.bytes, header: header.bytes, payload: payload) {
+        switch handOff(topic, header) {
         case .queued:
             state.counters.published += 1
             return header.sequence
@@ -207,6 +256,22 @@ public final class BusPublisher: BusSink {
             // The sequence stays consumed: subscribers see the gap, as they must.
             state.counters.dropped += 1
             return nil
+        }
+    }
+
+    /// Copies the three frames into the hub's outbox, the header written on the stack (no
+    /// array per message).
+    @inline(__always)
+    private static func handOff(
+        _ hub: ZMQHub, socket: HubSocketID, topic: Topic, header: FrameHeader, payload: [UInt8]
+    ) -> PublishOutcome {
+        withUnsafeTemporaryAllocation(byteCount: FrameHeader.encodedLength, alignment: 8) { headerBytes in
+            header.write(into: headerBytes)
+            return topic.bytes.withUnsafeBytes { topic in
+                payload.withUnsafeBytes { payload in
+                    hub.publish(to: socket, topic: topic, header: UnsafeRawBufferPointer(headerBytes), payload: payload)
+                }
+            }
         }
     }
 
@@ -254,7 +319,7 @@ public final class BusPublisher: BusSink {
                     receiveTimestampNs: 0, publishTimestampNs: nowNs)
                 let socket = activity.endpoint == .market ? marketSocket : accountSocket
                 state.slots[slot].activity!.lastHeartbeatNs = nowNs
-                if case .queued = hub.publish(to: socket, topic: topic.bytes, header: header.bytes, payload: payload) {
+                if case .queued = Self.handOff(hub, socket: socket, topic: topic, header: header, payload: payload) {
                     state.counters.topicHeartbeats += 1
                     sent += 1
                 } else {

@@ -13,6 +13,7 @@ import WireFormat
 extension MarketSession {
     /// Reads AssetPairs off the loop; the answer comes back once per connect, not per message.
     func openV1() {
+        v1Parser = V1FrameParser()
         guard let rest else { return }
         link.counters.assetPairsFetches += 1
         let generation = connectGeneration
@@ -39,7 +40,7 @@ extension MarketSession {
     }
 
     func receiveV1(_ bytes: UnsafeRawBufferPointer, nowNs now: Int64) {
-        guard let message = link.parse(bytes, nowNs: now, { frame throws(WireError) in try V1Message(frame: frame) }) else { return }
+        guard let message = link.parse(bytes, nowNs: now, { frame throws(WireError) in try v1Parser.parse(frame) }) else { return }
         switch message {
         case .book(let book):
             // The depth is in the channel name: a book of another depth is an old subscription's.

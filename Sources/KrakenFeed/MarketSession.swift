@@ -46,6 +46,7 @@ actor MarketSession: FeedSession {
     /// topic continues from it (generations never go backwards on a topic).
     var retiredGenerations: [Topic: UInt64] = [:]
     var parser = V2FrameParser()
+    var v1Parser = V1FrameParser()
     /// v1: Kraken's names of every pair, from this connection's AssetPairs.
     var symbolMap: SymbolMap?
     /// The precisions are known and the first subscriptions went out on this connection.

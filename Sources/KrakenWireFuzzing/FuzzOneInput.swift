@@ -29,10 +29,16 @@ public enum FuzzOneInput {
         } else {
             precondition(general == nil, "general parser accepts what V2Message(frame:) rejects")
         }
+        let generalV1 = try? V1Message(generalFrame: bytes)
         if let message = try? V1Message(frame: bytes) {
+            precondition(message == generalV1, "v1 fast path and general parser disagree")
+            var parser = V1FrameParser()
+            for _ in 0..<2 { precondition((try? parser.parse(bytes)) == message, "reused v1 parser disagrees") }
             precondition(outcome == .rejected, "a frame parsed as both v1 and v2")
             outcome = .v1
             exercise(message)
+        } else {
+            precondition(generalV1 == nil, "general v1 parser accepts what V1Message(frame:) rejects")
         }
         return outcome
     }

@@ -3,6 +3,23 @@ import SwiftProtobuf
 /// A protobuf message that travels as a bus payload, with the header message type naming it.
 public protocol BusPayloadMessage: SwiftProtobuf.Message {
     static var busMessageType: KBMessageType { get }
+    /// The encoded length when this type encodes itself by hand (`DirectlyEncodedPayload`);
+    /// nil for the rest, which SwiftProtobuf encodes.
+    var directPayloadSize: Int? { get }
+    /// Writes the hand encoding (only called when `directPayloadSize` is not nil).
+    func writeDirectPayload(into buffer: UnsafeMutableRawBufferPointer)
+}
+
+extension BusPayloadMessage {
+    public var directPayloadSize: Int? { nil }
+    public func writeDirectPayload(into buffer: UnsafeMutableRawBufferPointer) {
+        preconditionFailure("\(Self.self) has no direct encoding")
+    }
+}
+
+extension BusPayloadMessage where Self: DirectlyEncodedPayload {
+    public var directPayloadSize: Int? { directEncodedSize }
+    public func writeDirectPayload(into buffer: UnsafeMutableRawBufferPointer) { directEncode(into: buffer) }
 }
 
 extension KBBookSnapshot: BusPayloadMessage { public static var busMessageType: KBMessageType { .bookSnapshot } }

@@ -56,6 +56,24 @@ struct OutboundBatch {
         frameEnds.append(bytes.count)
     }
 
+    /// Appends a three-frame message whose payload `writePayload` writes in place.
+    mutating func append(
+        socket: Int, _ topic: UnsafeRawBufferPointer, _ header: UnsafeRawBufferPointer, payloadCount: Int,
+        _ writePayload: (UnsafeMutableRawBufferPointer) -> Void
+    ) {
+        messages.append(Message(socket: socket, firstFrame: frameEnds.count, frameCount: 3))
+        bytes.append(contentsOf: topic)
+        frameEnds.append(bytes.count)
+        bytes.append(contentsOf: header)
+        frameEnds.append(bytes.count)
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: payloadCount))
+        bytes.withUnsafeMutableBytes { all in
+            writePayload(UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + payloadCount)]))
+        }
+        frameEnds.append(bytes.count)
+    }
+
     mutating func append(socket: Int, frames: [[UInt8]]) {
         messages.append(Message(socket: socket, firstFrame: frameEnds.count, frameCount: frames.count))
         for frame in frames {

@@ -76,6 +76,17 @@ public final class ZMQHub: Sendable {
         }
     }
 
+    /// Queues a `[topic][header][payload]` bus message whose `payloadCount` payload bytes
+    /// `writePayload` writes straight into the outbox (while the outbox is locked: keep it short).
+    public func publish(
+        to socket: HubSocketID, topic: UnsafeRawBufferPointer, header: UnsafeRawBufferPointer, payloadCount: Int,
+        writingPayload writePayload: (UnsafeMutableRawBufferPointer) -> Void
+    ) -> PublishOutcome {
+        core.enqueue(socket: socket.index, byteCount: topic.count + header.count + payloadCount, isReply: false) {
+            $0.append(socket: socket.index, topic, header, payloadCount: payloadCount, writePayload)
+        }
+    }
+
     /// Queues a `[topic][header][payload]` bus message.
     @discardableResult
     public func publish(to socket: HubSocketID, topic: [UInt8], header: [UInt8], payload: [UInt8]) -> PublishOutcome {

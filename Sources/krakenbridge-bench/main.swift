@@ -4,6 +4,7 @@
 //   krakenbridge-bench book [--updates N] [--runs R]
 //   krakenbridge-bench trade-parse [--iterations N] [--runs R]
 //   krakenbridge-bench book-parse [--updates N] [--runs R]
+//   krakenbridge-bench v1-parse [--capture FILE] [--rounds N] [--runs R]
 //   krakenbridge-bench sim-throughput [--seconds S] [--runs R] [--pairs N] [--steps N]
 //   krakenbridge-bench ingest [--seconds S] [--runs R]
 //   krakenbridge-bench latency-record [--iterations N] [--runs R]
@@ -42,6 +43,11 @@ case "book-parse":
         updates: updates, runs: runs, compareWithFoundation: option("foundation", default: "yes") == "yes",
         parseOnly: option("parse-only", default: "no") == "yes"
     ).run()
+case "v1-parse":
+    try V1ParseBenchmark(
+        capturePath: option("capture", default: "Tests/KrakenFeedTests/Golden/v1-depth1000.capture.jsonl"),
+        rounds: Int(option("rounds", default: "200")) ?? 200, runs: Int(option("runs", default: "5")) ?? 5
+    ).run()
 case "sim-throughput":
     try await SimulatorThroughputBenchmark(
         seconds: Double(option("seconds", default: "3")) ?? 3, runs: Int(option("runs", default: "5")) ?? 5,
@@ -61,6 +67,7 @@ default:
                krakenbridge-bench book [--updates N] [--runs R]
                krakenbridge-bench trade-parse [--iterations N] [--runs R]
                krakenbridge-bench book-parse [--updates N] [--runs R]
+               krakenbridge-bench v1-parse [--capture FILE] [--rounds N] [--runs R]
                krakenbridge-bench sim-throughput [--seconds S] [--runs R] [--pairs N] [--steps N]
                krakenbridge-bench ingest [--seconds S] [--runs R]
                krakenbridge-bench latency-record [--iterations N] [--runs R]

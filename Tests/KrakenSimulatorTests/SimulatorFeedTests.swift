@@ -33,6 +33,23 @@ import Testing
         }
     }
 
+    @Test func replayAnswersApplicationPingsAsKrakenDoesBetweenRecordedFrames() async throws {
+        // Frames a second apart at speed 1: the pongs arrive long before the second frame.
+        let frames = Self.capture(count: 2, spacingMs: 60_000)
+        try await SimulatorHarness.run(configure: { $0.publicFeed = .replay(ReplayPlan(frames: frames, speed: 1)) }) { harness in
+            try await harness.session { reader in
+                #expect(try await reader.nextText() == frames[0].text)
+                try await reader.send(#"{"event":"ping","reqid":42}"#)
+                #expect(try await reader.nextText() == Array(#"{"event":"pong","reqid":42}"#.utf8))
+                try await reader.send(#"{"method":"ping","req_id":7}"#)
+                let pong = String(decoding: try await reader.nextText(), as: UTF8.self)
+                #expect(pong.hasPrefix(#"{"method":"pong","req_id":7,"time_in":""#), "\(pong)")
+                #expect(try await harness.counter("replay_pings_answered") == 2)
+                #expect(try await harness.counter("replay_requests_ignored") == 0)
+            }
+        }
+    }
+
     @Test func replayKeepsTheRecordedSpacingScaledBySpeed() async throws {
         // Speed 1: 900 ms recorded. Speed 3: 4.5 s recorded, due within 1.5 s.
         for (speed, spacingMs) in [(1.0, Int64(300)), (3.0, Int64(1_500))] {

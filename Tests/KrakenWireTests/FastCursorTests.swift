@@ -59,6 +59,60 @@ struct FastCursorTests {
         }
     }
 
+    @Test("quoted decimals (v1) of every digit count read the same by words and by bytes, closing quote consumed")
+    func quotedDecimals() throws {
+        var generator = Digits(state: 13)
+        for sign in ["", "-"] {
+            for integerDigits in 0...20 {
+                for fractionDigits in -1...20 {
+                    for terminator in ["\"", ",", "x"] {
+                        let integer = generator.next(integerDigits)
+                        let fraction = fractionDigits < 0 ? "" : "." + generator.next(fractionDigits)
+                        let number = sign + integer + fraction
+                        let (byWords, wordsEnd) = read(number + terminator + Self.padding) { $0.quotedDecimalBody() }
+                        let (byBytes, bytesEnd) = read(number + terminator) { $0.decimalByBytes(quoted: true) }
+                        #expect(byWords == byBytes, "\(number)\(terminator)")
+                        #expect(wordsEnd == bytesEnd, "\(number)\(terminator)")
+                        let valid = integerDigits > 0 && fractionDigits != 0
+                            && integerDigits + max(fractionDigits, 0) <= 18 && terminator == "\""
+                        #expect(byWords == (valid ? try FixedDecimal(number) : nil), "\(number)\(terminator)")
+                        #expect(wordsEnd == (valid ? number.utf8.count + 1 : 0))
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("v1 epoch seconds read as readEpochSeconds reads them", arguments: [
+        "1534614248.456738", "1534614248", "1534614248.4", "1534614248.123456789", "1534614248.1234567891", "0.000000001",
+        "-1534614248.456738", "9223372036.854775807", "9223372037.0", "153461424845673812", "1534614248.", "", "x",
+    ])
+    func epochSeconds(text: String) {
+        let frame = "\"\(text)\""
+        let expected = Array(frame.utf8).withUnsafeBytes { bytes in
+            var reader = JSONReader(bytes)
+            return try? reader.readEpochSeconds(field: "time")
+        }
+        // Nineteen digits are beyond the fast reader; the general parser reads those frames.
+        let beyondFastPath = ["1534614248.123456789", "9223372036.854775807"].contains(text)
+        for tail in [Self.padding, ""] {
+            let (value, end) = read("\(text)\"\(tail)") { $0.epochSecondsBody() }
+            #expect(value == (beyondFastPath ? nil : expected), "\(text)")
+            #expect(end == (value == nil ? 0 : text.utf8.count + 1))
+        }
+        #expect(expected != nil || !beyondFastPath)
+    }
+
+    @Test("v1 checksums: quoted digits within 32 bits", arguments: [
+        ("3139033408", UInt32?.some(3_139_033_408)), ("0", 0), ("4294967295", .max), ("4294967296", nil), ("04294967295", nil),
+        ("", nil), ("12a", nil), ("-1", nil),
+    ])
+    func checksums(text: String, expected: UInt32?) {
+        let (value, end) = read("\(text)\"}") { $0.quotedChecksumBody() }
+        #expect(value == expected, "\(text)")
+        #expect(end == (expected == nil ? 0 : text.utf8.count + 1))
+    }
+
     @Test("unsigned numbers of 0–21 digits read the same by words and by bytes")
     func unsignedNumbers() {
         var generator = Digits(state: 12)

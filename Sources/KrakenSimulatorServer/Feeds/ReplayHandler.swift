@@ -1,11 +1,13 @@
 import KrakenCapture
 import KrakenSimulator
+import KrakenWire
 import NIOCore
 import NIOWebSocket
 
 /// One connection in replay mode: sends the capture's frames from the first, spaced as recorded
 /// (scaled by the speed) or as fast as the socket takes them. Requests are counted, not
-/// answered: the capture already holds the original answers; a frame recorded after the
+/// answered — the capture already holds the original answers — except application pings,
+/// answered as Kraken would; a frame recorded after the
 /// recorded client's n-th subscribe waits for this client's n-th subscribe, and the spacing
 /// restarts from there. Lives on the exchange's event loop.
 final class ReplayHandler: ChannelInboundHandler {
@@ -52,6 +54,7 @@ final class ReplayHandler: ChannelInboundHandler {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .text:
+            if answerPing(frame, context: context) { return }
             exchange.counters.add("replay_requests_ignored")
             if ReplayPlan.isSubscribe(frame.unmaskedData.readableBytesView) {
                 subscribes += 1
@@ -66,6 +69,26 @@ final class ReplayHandler: ChannelInboundHandler {
                 .whenComplete { _ in channel.close(promise: nil) }
         default: break
         }
+    }
+
+    /// An application ping (v1 `{"event":"ping"}`, v2 `{"method":"ping"}`) is answered as Kraken
+    /// answers it, whatever the capture holds: a client that checks its connection with pings
+    /// would otherwise take a long replay for a dead connection. The pong goes out between
+    /// replayed frames, as a live server's would.
+    private func answerPing(_ frame: WebSocketFrame, context: ChannelHandlerContext) -> Bool {
+        let receivedNs = UnixClock.nanoseconds()
+        let request = frame.unmaskedData.withUnsafeReadableBytes { bytes in try? ClientRequest(frame: bytes) }
+        let pong: [UInt8]
+        switch request {
+        case .v1Ping(let requestID): pong = V1Responses.pong(requestID: requestID)
+        case .v2Ping(let requestID): pong = V2Responses.pong(requestID: requestID, timeInNs: receivedNs, timeOutNs: UnixClock.nanoseconds())
+        default: return false
+        }
+        exchange.counters.add("replay_pings_answered")
+        var buffer = context.channel.allocator.buffer(capacity: pong.count)
+        buffer.writeBytes(pong)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: buffer)), promise: nil)
+        return true
     }
 
     /// Sends the held frames, spaced from now.

@@ -23,8 +23,19 @@ extension V1Message {
     /// The most elements a v1 data array has (a book update touching both sides has five).
     static let maxDataElements = 5
 
-    /// Parses one complete frame.
+    /// Parses one complete frame: Kraken's own compact layout of books and trades through the
+    /// fast path, anything else through the general parser.
     public init(frame: UnsafeRawBufferPointer) throws(WireError) {
+        if let message = V1FastPath.parse(frame) {
+            self = message
+            return
+        }
+        self = try Self(generalFrame: frame)
+    }
+
+    /// Parses a frame with the general parser only, never the layout-specific fast path (the
+    /// fuzz target and the tests compare the two).
+    public init(generalFrame frame: UnsafeRawBufferPointer) throws(WireError) {
         var reader = JSONReader(frame)
         switch try reader.peek() {
         case UInt8(ascii: "{"):

@@ -44,8 +44,8 @@ enum V2FastPath {
         _ cursor: inout FastCursor, kind: MessageKind, scratch: inout V2ParseScratch
     ) -> V2BookMessage? {
         guard let symbol = scratch.symbol.read(&cursor), cursor.literal(#","bids":["#) else { return nil }
-        empty(&scratch.bids)
-        empty(&scratch.asks)
+        scratch.bids.emptyKeepingBuffer()
+        scratch.asks.emptyKeepingBuffer()
         guard readLevels(&cursor, into: &scratch.bids), cursor.literal(#","asks":["#),
             readLevels(&cursor, into: &scratch.asks), cursor.literal(#","checksum":"#), let checksum = cursor.unsigned(),
             checksum <= UInt64(UInt32.max)
@@ -59,13 +59,6 @@ enum V2FastPath {
         return V2BookMessage(
             kind: kind, symbol: symbol, bids: scratch.bids, asks: scratch.asks, checksum: UInt32(checksum),
             timestampNs: timestamp)
-    }
-
-    /// Empties `levels`, keeping its buffer (popping a few trivial values is cheaper than the
-    /// generic `removeAll(keepingCapacity:)`).
-    @inline(__always)
-    private static func empty(_ levels: inout [PriceLevel]) {
-        while levels.popLast() != nil {}
     }
 
     /// `{"price":P,"qty":Q},…]` or `]`.

@@ -83,39 +83,63 @@ struct FastCursor {
     }
 
     /// `-?digits(.digits)?` with at most 18 digits, ending before `,`, `}` or `]`.
-    ///
-    /// Kraken's numbers — up to 7 integer and 8 fraction digits — are read as two words: the
-    /// digit run of each is found with a mask and converted in a few multiplications. Anything
-    /// longer, and the last bytes of a frame, go through `decimalByBytes`, which reads the
-    /// same grammar a byte at a time.
     @inline(__always)
-    mutating func decimal() -> FixedDecimal? {
+    mutating func decimal() -> FixedDecimal? { decimal(quoted: false) }
+
+    /// The same number written as a string (v1): the digits after an opening quote already
+    /// consumed, ending at the closing quote, which is consumed too.
+    @inline(__always)
+    mutating func quotedDecimalBody() -> FixedDecimal? { decimal(quoted: true) }
+
+    /// Kraken's numbers — up to 15 integer and 8 fraction digits — are read a word at a time:
+    /// the digit run of each word is found with a mask and converted in a few multiplications.
+    /// Anything longer, and the last bytes of a frame, go through `decimalByBytes`, which reads
+    /// the same grammar a byte at a time.
+    @inline(__always)
+    private mutating func decimal(quoted: Bool) -> FixedDecimal? {
         let start = index
-        guard start + 18 <= count else { return decimalByBytes() }
+        guard start + 18 <= count else { return decimalByBytes(quoted: quoted) }
         let negative = byte(at: start) == UInt8(ascii: "-")
         let integerStart = negative ? start &+ 1 : start
         let integerWord = word(at: integerStart)
-        let integerDigits = Self.leadingDigits(integerWord)
+        var integerDigits = Self.leadingDigits(integerWord)
         guard integerDigits > 0 else { return nil }
-        guard integerDigits < 8 else { return decimalByBytes() }
         var mantissa = Int64(Self.value(integerWord, digits: integerDigits))
         var position = integerStart &+ integerDigits
+        if integerDigits == 8 {
+            // Epoch seconds (v1 timestamps) have ten integer digits: a second word.
+            guard start + 27 <= count else { return decimalByBytes(quoted: quoted) }
+            let highWord = word(at: position)
+            let more = Self.leadingDigits(highWord)
+            guard more < 8 else { return decimalByBytes(quoted: quoted) }
+            if more > 0 {
+                mantissa = mantissa &* Self.powersOfTen[more] &+ Int64(Self.value(highWord, digits: more))
+                position &+= more
+                integerDigits &+= more
+            }
+        }
         var fractionDigits = 0
         if byte(at: position) == UInt8(ascii: ".") {
             let fractionWord = word(at: position &+ 1)
             fractionDigits = Self.leadingDigits(fractionWord)
             guard fractionDigits > 0 else { return nil }
             position &+= 1 &+ fractionDigits
-            if fractionDigits == 8, byte(at: position) &- 0x30 < 10 { return decimalByBytes() }
+            if fractionDigits == 8, byte(at: position) &- 0x30 < 10 { return decimalByBytes(quoted: quoted) }
+            guard integerDigits &+ fractionDigits <= 18 else { return nil }
             mantissa = mantissa &* Self.powersOfTen[fractionDigits] &+ Int64(Self.value(fractionWord, digits: fractionDigits))
         }
-        guard Self.endsNumber(byte(at: position)) else { return nil }
+        if quoted {
+            guard byte(at: position) == UInt8(ascii: "\"") else { return nil }
+            position &+= 1
+        } else {
+            guard Self.endsNumber(byte(at: position)) else { return nil }
+        }
         index = position
         return FixedDecimal(mantissa: negative ? -mantissa : mantissa, scale: UInt8(fractionDigits))
     }
 
     /// `decimal()` a byte at a time.
-    mutating func decimalByBytes() -> FixedDecimal? {
+    mutating func decimalByBytes(quoted: Bool = false) -> FixedDecimal? {
         var position = index
         guard position < count else { return nil }
         let negative = byte(at: position) == UInt8(ascii: "-")
@@ -132,8 +156,13 @@ struct FastCursor {
             fractionDigits = position - fractionStart
             guard fractionDigits > 0 else { return nil }
         }
-        guard integerDigits > 0, integerDigits + fractionDigits <= 18, position < count, Self.endsNumber(byte(at: position))
-        else { return nil }
+        guard integerDigits > 0, integerDigits + fractionDigits <= 18, position < count else { return nil }
+        if quoted {
+            guard byte(at: position) == UInt8(ascii: "\"") else { return nil }
+            position += 1
+        } else {
+            guard Self.endsNumber(byte(at: position)) else { return nil }
+        }
         index = position
         return FixedDecimal(mantissa: negative ? -mantissa : mantissa, scale: UInt8(fractionDigits))
     }
@@ -233,5 +262,19 @@ struct FastCursor {
         lanes = (lanes &* 10 &+ (lanes >> 8)) & 0x00FF_00FF_00FF_00FF
         lanes = (lanes &* 100 &+ (lanes >> 16)) & 0x0000_FFFF_0000_FFFF
         return (lanes &* 10_000 &+ (lanes >> 32)) & 0xFFFF_FFFF
+    }
+}
+
+extension Array {
+    /// Empties the array, keeping its buffer for the next message. A few trivial values are
+    /// popped (cheaper than the generic `removeAll(keepingCapacity:)`); a snapshot's hundreds
+    /// of levels are removed at once.
+    @inline(__always)
+    mutating func emptyKeepingBuffer() {
+        if count > 16 {
+            removeAll(keepingCapacity: true)
+        } else {
+            while popLast() != nil {}
+        }
     }
 }
