@@ -216,11 +216,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings, plugins: ["BuildInfoPlugin"]),
         // Release-mode throughput benchmarks; run by scripts/bench.sh, never by the test command.
+        // A malloc counter the benchmarks link (allocations per message, issue 18 §3); never in the bridge.
+        .target(name: "CAllocationCounter"),
         .executableTarget(
             name: "krakenbridge-bench",
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "KrakenWire", "SeededRandom", "CZeroMQ",
                 "KrakenSimulator", "KrakenSimulatorServer", "KrakenFeed", "KrakenCapture", "BusPublishing", "BridgeMetrics",
+                "CAllocationCounter",
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -133,7 +133,7 @@ public struct BookKeeper: Sendable {
         top.levels = UInt32(levels)
         top.generation = generation
         top.bookSequence = bookSequence
-        return top.setLevels(bids: book.bids.prefix(levels), asks: book.asks.prefix(levels), fallback: fallbackScales) ? top : nil
+        return top.setLevels(bids: book.bidLevels.prefix(levels), asks: book.askLevels.prefix(levels), fallback: fallbackScales) ? top : nil
     }
 
     /// `keepingChanges`: an update keeps its levels (and the deletes it pushed out) for the
@@ -159,8 +159,8 @@ public struct BookKeeper: Sendable {
             book.truncate()
             return true
         }
-        if book.bids.count > depth { for level in book.bids[depth...] { changedBids.append(Self.deletion(of: level)) } }
-        if book.asks.count > depth { for level in book.asks[depth...] { changedAsks.append(Self.deletion(of: level)) } }
+        if book.bidLevels.count > depth { for level in book.bidLevels[depth...] { changedBids.append(Self.deletion(of: level)) } }
+        if book.askLevels.count > depth { for level in book.askLevels[depth...] { changedAsks.append(Self.deletion(of: level)) } }
         book.truncate()
         return true
     }
@@ -212,7 +212,7 @@ public struct BookKeeper: Sendable {
         snapshot.depth = UInt32(depth)
         snapshot.generation = generation
         snapshot.checksum = checksum
-        guard snapshot.setLevels(bids: book.bids, asks: book.asks, fallback: fallbackScales) else { return nil }
+        guard snapshot.setLevels(bids: book.bidLevels, asks: book.askLevels, fallback: fallbackScales) else { return nil }
         return snapshot
     }
 }

@@ -2,10 +2,11 @@ import FixedPoint
 
 /// A Kraken level-2 book at one subscribed depth, keeping each level's digits exactly.
 ///
-/// Levels are kept as sorted arrays (best first on both sides), so the top levels — where
-/// almost every update lands — are found by binary search and changed with short moves. After
-/// every update the book is truncated to its depth, because Kraken does not send deletes for
-/// levels that fall out of scope.
+/// Each side is a sorted array kept best level last (`BookSideStorage`), so a level is found by
+/// binary search and changed with a short move at either end of the side — the top, where
+/// almost every update lands, and the bottom, where Kraken republishes levels entering the
+/// depth. After every update the book is truncated to its depth, because Kraken does not send
+/// deletes for levels that fall out of scope.
 ///
 /// Which digits a level keeps is the book's `digits` rule: v2 books pad every number to the
 /// instrument's precision (Kraken's v2 JSON numbers drop trailing zeros, its checksum does
@@ -23,10 +24,16 @@ public struct L2Book: Sendable, Equatable {
 
     public let depth: Int
     public let digits: Digits
-    /// Best (highest) first.
-    public private(set) var bids: [BookLevel] = []
-    /// Best (lowest) first.
-    public private(set) var asks: [BookLevel] = []
+    private var bidSide: BookSideStorage
+    private var askSide: BookSideStorage
+    /// Best (highest) first, read in place.
+    public var bidLevels: BookSideLevels { BookSideLevels(storage: bidSide) }
+    /// Best (lowest) first, read in place.
+    public var askLevels: BookSideLevels { BookSideLevels(storage: askSide) }
+    /// Best (highest) first, as a new array.
+    public var bids: [BookLevel] { Array(bidLevels) }
+    /// Best (lowest) first, as a new array.
+    public var asks: [BookLevel] { Array(askLevels) }
     /// Checksum pieces of the best ten levels per side, maintained by `apply`.
     private var bidDigests = TopLevelDigests()
     private var askDigests = TopLevelDigests()
@@ -34,8 +41,8 @@ public struct L2Book: Sendable, Equatable {
     public init(depth: Int, digits: Digits) {
         self.depth = depth
         self.digits = digits
-        bids.reserveCapacity(depth + 1)
-        asks.reserveCapacity(depth + 1)
+        bidSide = BookSideStorage(descending: true, capacity: depth + 1)
+        askSide = BookSideStorage(descending: false, capacity: depth + 1)
     }
 
     /// A book at the instrument's precision.
@@ -44,8 +51,8 @@ public struct L2Book: Sendable, Equatable {
     }
 
     public mutating func removeAll() {
-        bids.removeAll(keepingCapacity: true)
-        asks.removeAll(keepingCapacity: true)
+        bidSide.removeAll()
+        askSide.removeAll()
         bidDigests.removeAll()
         askDigests.removeAll()
     }
@@ -61,8 +68,8 @@ public struct L2Book: Sendable, Equatable {
     /// level of a message, before checking the checksum.
     public mutating func apply(_ level: BookLevel, side: BookSide) {
         switch side {
-        case .bid: Self.apply(level, to: &bids, digests: &bidDigests, descending: true)
-        case .ask: Self.apply(level, to: &asks, digests: &askDigests, descending: false)
+        case .bid: Self.apply(level, to: &bidSide, digests: &bidDigests)
+        case .ask: Self.apply(level, to: &askSide, digests: &askDigests)
         }
     }
 
@@ -85,8 +92,8 @@ public struct L2Book: Sendable, Equatable {
 
     /// Drops levels beyond the subscribed depth.
     public mutating func truncate() {
-        if bids.count > depth { bids.removeSubrange(depth...) }
-        if asks.count > depth { asks.removeSubrange(depth...) }
+        bidSide.truncate(to: depth)
+        askSide.truncate(to: depth)
         bidDigests.truncate(to: depth)
         askDigests.truncate(to: depth)
     }
@@ -98,59 +105,17 @@ public struct L2Book: Sendable, Equatable {
         truncate()
     }
 
-    private static func apply(_ level: BookLevel, to levels: inout [BookLevel], digests: inout TopLevelDigests, descending: Bool) {
-        if level.quantity == 0 {
-            let removed: Int? = levels.withUnsafeMutableBufferPointer { buffer in
-                let (index, found) = position(of: level, in: UnsafeBufferPointer(buffer), descending: descending)
-                guard found else { return nil }
-                let base = buffer.baseAddress!
-                for position in index..<(buffer.count - 1) { base[position] = base[position + 1] }
-                return index
-            }
-            guard let removed else { return }
-            levels.removeLast()
-            if removed < TopLevelDigests.levels {
-                digests.remove(at: removed, next: levels.count >= TopLevelDigests.levels ? levels[TopLevelDigests.levels - 1] : nil)
-            }
-            return
-        }
-        let count = levels.count
-        let (index, found) = levels.withUnsafeBufferPointer { position(of: level, in: $0, descending: descending) }
-        if found {
-            levels.withUnsafeMutableBufferPointer { $0[index] = level }
-            digests.replace(level, at: index)
-        } else {
-            // Grow by one (amortised), then open the gap with one move.
-            levels.append(level)
-            levels.withUnsafeMutableBufferPointer { buffer in
-                let base = buffer.baseAddress!
-                var position = count
-                while position > index {
-                    base[position] = base[position - 1]
-                    position -= 1
-                }
-                base[index] = level
-            }
-            digests.insert(level, at: index)
-        }
-    }
-
-    /// The first index whose level is not better than `level`'s price (binary search), and
-    /// whether the level there has that price.
     @inline(__always)
-    private static func position(
-        of level: BookLevel, in levels: UnsafeBufferPointer<BookLevel>, descending: Bool
-    ) -> (index: Int, found: Bool) {
-        var low = 0
-        var high = levels.count
-        let price = level.price
-        let scale = level.priceScale
-        while low < high {
-            let middle = (low &+ high) >> 1
-            let order = levels[middle].comparePrice(to: price, scale: scale)
-            if descending ? order > 0 : order < 0 { low = middle &+ 1 } else { high = middle }
+    private static func apply(_ level: BookLevel, to side: inout BookSideStorage, digests: inout TopLevelDigests) {
+        switch side.apply(level) {
+        case .none: break
+        case .inserted(let index): digests.insert(level, at: index)
+        case .replaced(let index): digests.replace(level, at: index)
+        case .removed(let index):
+            if index < TopLevelDigests.levels {
+                digests.remove(at: index, next: side.count >= TopLevelDigests.levels ? side[bestFirst: TopLevelDigests.levels - 1] : nil)
+            }
         }
-        return (low, low < levels.count && levels[low].comparePrice(to: price, scale: scale) == 0)
     }
 
     /// Kraken's CRC32 over the top 10 asks (ascending) then the top 10 bids (descending), each
@@ -170,7 +135,7 @@ public struct L2Book: Sendable, Equatable {
     /// as the checksum reads it.
     public var checksumText: String {
         var text = ""
-        for level in asks.prefix(TopLevelDigests.levels) + bids.prefix(TopLevelDigests.levels) {
+        for level in Array(askLevels.prefix(TopLevelDigests.levels)) + bidLevels.prefix(TopLevelDigests.levels) {
             text += Self.checksumDigits(level.priceDecimal)
             text += Self.checksumDigits(level.quantityDecimal)
         }
@@ -189,9 +154,10 @@ public struct L2Book: Sendable, Equatable {
 
     /// Books are equal when their levels are (the cached checksum text follows from them).
     public static func == (lhs: L2Book, rhs: L2Book) -> Bool {
-        lhs.depth == rhs.depth && lhs.digits == rhs.digits && lhs.bids == rhs.bids && lhs.asks == rhs.asks
+        lhs.depth == rhs.depth && lhs.digits == rhs.digits && lhs.bidLevels.elementsEqual(rhs.bidLevels)
+            && lhs.askLevels.elementsEqual(rhs.askLevels)
     }
 
-    public var bestBid: BookLevel? { bids.first }
-    public var bestAsk: BookLevel? { asks.first }
+    public var bestBid: BookLevel? { bidLevels.first }
+    public var bestAsk: BookLevel? { askLevels.first }
 }

@@ -1,5 +1,6 @@
 import BridgeMetrics
 import BusPublishing
+import CAllocationCounter
 import Foundation
 import KrakenFeed
 import KrakenSimulator
@@ -54,7 +55,13 @@ struct IngestBenchmark {
 
         var rates: [Double] = []
         var busRates: [Double] = []
+        var allocationsPerMessage: [Double] = []
         var failures: UInt64 = 0
+        let feedLoop = group.next()
+        kb_allocation_counting(1)
+        defer { kb_allocation_counting(0) }
+        /// What the feed's event loop thread allocated so far (read on that thread).
+        func loopAllocations() async throws -> UInt64 { try await feedLoop.submit { kb_allocations_of_this_thread() }.get() }
         do {
             // Warm up until the stream flows.
             let warmDeadline = ContinuousClock.now + .seconds(20)
@@ -65,10 +72,13 @@ struct IngestBenchmark {
             for _ in 0..<runs {
                 let before = try await feed.diagnostics().counters
                 let busBefore = publisher.counters.published
+                let allocationsBefore = try await loopAllocations()
                 let started = ContinuousClock.now
                 try await Task.sleep(for: .milliseconds(Int64(seconds * 1_000)))
+                let allocationsAfter = try await loopAllocations()
                 let after = try await feed.diagnostics().counters
                 let elapsed = started.duration(to: .now)
+                allocationsPerMessage.append(Double(allocationsAfter - allocationsBefore) / Double(max(after.frames - before.frames, 1)))
                 let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 rates.append(Double(after.frames - before.frames) / secondsElapsed)
                 busRates.append(Double(publisher.counters.published - busBefore) / secondsElapsed)
@@ -94,6 +104,9 @@ struct IngestBenchmark {
         print("| ws:// → parse → book + checksum → encode → ZeroMQ outbox (\(pairs.count) pairs, depth 10) | "
             + "\(format(median)) | \(format(rates.first!)) | \(format(rates.last!)) | \(Int(1e9 / median)) | \(format(busRates[busRates.count / 2])) |")
         print("")
+        allocationsPerMessage.sort()
+        print(String(format: "Allocations per Kraken message on the feed's event loop thread (malloc, calloc, realloc and "
+            + "aligned allocations; median of the runs): %.2f.", allocationsPerMessage[allocationsPerMessage.count / 2]))
         print("Over the whole run: \(counters.bookUpdates) book updates and \(counters.trades) trades, "
             + "\(counters.checksumFailures) checksum failures, \(counters.reconnections) reconnections, "
             + "\(publisher.counters.dropped) frames refused by the outbox.")

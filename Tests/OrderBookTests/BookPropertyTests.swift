@@ -66,6 +66,51 @@ struct BookPropertyTests {
         #expect(book.bids.count <= depth && book.asks.count <= depth)
     }
 
+    @Test("a full book changed at both ends, as depth-1000 traffic changes it, agrees after every step",
+          arguments: [10, 1000])
+    func changesAtBothEnds(depth: Int) {
+        var generator = SplitMix64(seed: 77 + UInt64(depth))
+        var book = L2Book(depth: depth, priceScale: 1, quantityScale: 8)
+        var model = NaiveBook(depth: depth, priceScale: 1, quantityScale: 8)
+        let mid: Int64 = 500_000
+        let full = (0..<Int64(depth)).map { BookLevel(price: mid - 1 - 2 * $0, quantity: 1 + $0) }
+        let fullAsks = (0..<Int64(depth)).map { BookLevel(price: mid + 2 * $0, quantity: 1 + $0) }
+        book.apply(bids: full, asks: fullAsks)
+        model.apply(bids: full, asks: fullAsks)
+        for step in 0..<(depth >= 1000 ? 300 : 1_500) {
+            var bids: [BookLevel] = []
+            var asks: [BookLevel] = []
+            let quantity = Int64.random(in: 1...9_000, using: &generator)
+            switch Int.random(in: 0..<6, using: &generator) {
+            case 0:  // the best bid goes; the level entering at the bottom is republished
+                if let best = model.sortedBids.first { bids.append(BookLevel(price: best.price, quantity: 0)) }
+                if let worst = model.sortedBids.last { bids.append(BookLevel(price: worst.price - 1, quantity: quantity)) }
+            case 1:  // a new best ask pushes the worst out
+                if let best = model.sortedAsks.first { asks.append(BookLevel(price: best.price - 1, quantity: quantity)) }
+            case 2:  // a level near the bottom changes or goes
+                let levels = model.sortedAsks
+                if !levels.isEmpty {
+                    let level = levels[max(0, levels.count - 1 - Int.random(in: 0..<3, using: &generator))]
+                    asks.append(BookLevel(price: level.price, quantity: Bool.random(using: &generator) ? 0 : quantity))
+                }
+            case 3:  // a new worst bid inside the depth, when there is room
+                if let worst = model.sortedBids.last { bids.append(BookLevel(price: worst.price - 1, quantity: quantity)) }
+            case 4:  // the top changes in place, and the best ask goes
+                if let best = model.sortedBids.first { bids.append(BookLevel(price: best.price, quantity: quantity)) }
+                if let best = model.sortedAsks.first { asks.append(BookLevel(price: best.price, quantity: 0)) }
+            default:  // a new best bid
+                if let best = model.sortedBids.first { bids.append(BookLevel(price: best.price + 1, quantity: quantity)) }
+            }
+            book.apply(bids: bids, asks: asks)
+            model.apply(bids: bids, asks: asks)
+            #expect(book.bids == model.sortedBids, "bids differ at step \(step)")
+            #expect(book.asks == model.sortedAsks, "asks differ at step \(step)")
+            #expect(book.checksum == model.checksum, "checksum differs at step \(step)")
+            if book.bids != model.sortedBids || book.asks != model.sortedAsks || book.checksum != model.checksum { return }
+        }
+        #expect(Array(book.bidLevels) == book.bids && book.bestBid == book.bids.first && book.bestAsk == book.asks.first)
+    }
+
     @Test("levels pushed beyond the depth are dropped without a delete from Kraken")
     func truncation() {
         var book = L2Book(depth: 2, priceScale: 0, quantityScale: 0)
