@@ -24,28 +24,43 @@ extension BookColumns {
         }
         priceScale = UInt32(price)
         qtyScale = UInt32(quantity)
+        // Refilled in place: a message reused for the next update keeps its arrays' storage
+        // (each pair is swapped out, filled and swapped back: one access to `self` at a time).
         var prices: [Int64] = []
         var quantities: [Int64] = []
-        guard Self.append(bids, prices: &prices, quantities: &quantities, at: (price, quantity)) else { return false }
-        bidPrice = prices
-        bidQty = quantities
-        prices = []
-        quantities = []
-        guard Self.append(asks, prices: &prices, quantities: &quantities, at: (price, quantity)) else { return false }
-        askPrice = prices
-        askQty = quantities
+        swap(&prices, &bidPrice)
+        swap(&quantities, &bidQty)
+        let bidsWritten = Self.refill(bids, prices: &prices, quantities: &quantities, at: (price, quantity))
+        swap(&prices, &bidPrice)
+        swap(&quantities, &bidQty)
+        swap(&prices, &askPrice)
+        swap(&quantities, &askQty)
+        let asksWritten = Self.refill(asks, prices: &prices, quantities: &quantities, at: (price, quantity))
+        swap(&prices, &askPrice)
+        swap(&quantities, &askQty)
+        bidPriceScales.removeAll(keepingCapacity: true)
+        bidQtyScales.removeAll(keepingCapacity: true)
+        askPriceScales.removeAll(keepingCapacity: true)
+        askQtyScales.removeAll(keepingCapacity: true)
+        guard bidsWritten && asksWritten else { return false }
         if !uniform {
-            bidPriceScales = bids.map { UInt32($0.priceScale) }
-            bidQtyScales = bids.map { UInt32($0.quantityScale) }
-            askPriceScales = asks.map { UInt32($0.priceScale) }
-            askQtyScales = asks.map { UInt32($0.quantityScale) }
+            for level in bids {
+                bidPriceScales.append(UInt32(level.priceScale))
+                bidQtyScales.append(UInt32(level.quantityScale))
+            }
+            for level in asks {
+                askPriceScales.append(UInt32(level.priceScale))
+                askQtyScales.append(UInt32(level.quantityScale))
+            }
         }
         return true
     }
 
-    private static func append<Levels: Collection<BookLevel>>(
+    private static func refill<Levels: Collection<BookLevel>>(
         _ levels: Levels, prices: inout [Int64], quantities: inout [Int64], at scales: (price: UInt8, quantity: UInt8)
     ) -> Bool {
+        prices.removeAll(keepingCapacity: true)
+        quantities.removeAll(keepingCapacity: true)
         prices.reserveCapacity(levels.count)
         quantities.reserveCapacity(levels.count)
         for level in levels {

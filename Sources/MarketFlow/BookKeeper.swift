@@ -49,6 +49,9 @@ public struct BookKeeper: Sendable {
     /// beyond the depth as deletes (buffers reused per message).
     private var changedBids: [BookLevel] = []
     private var changedAsks: [BookLevel] = []
+    /// The update message, refilled in place for every update: once the caller has published
+    /// and dropped the previous one, its level arrays are reused (no allocation per update).
+    private var update = KBBookUpdate()
 
     /// `continuingAfter`: the generation a previous book on the same topic reached, so the
     /// first snapshot here is a later generation than anything consumers saw on the topic.
@@ -58,6 +61,8 @@ public struct BookKeeper: Sendable {
         self.depth = depth
         self.generation = generation
         book = L2Book(depth: depth, digits: digits)
+        update.symbol = symbol
+        update.depth = UInt32(depth)
     }
 
     /// A v2 book, padded to the instrument's precision.
@@ -94,9 +99,6 @@ public struct BookKeeper: Sendable {
         guard phase == .live else { return .ignored }
         guard applyLevels(bids: bids, asks: asks, keepingChanges: true) else { return invalidLevel(checksum: checksum ?? 0) }
         guard let checksum, book.verify(checksum: checksum) == .match else { return mismatch(expected: checksum ?? 0) }
-        var update = KBBookUpdate()
-        update.symbol = symbol
-        update.depth = UInt32(depth)
         update.generation = generation
         update.checksum = checksum
         // Levels pushed out of the depth are at the end of the buffers: Kraken leaves

@@ -132,6 +132,28 @@ import WireFormat
         #expect(try snapshot.decodedLevels().asks.map(\.price.description) == ["5541.30000", "5541.80000", "5542.50000"])
     }
 
+    @Test func theUpdateAfterOneWithPerLevelScalesCarriesNoneOfItsLevelsOrScales() throws {
+        var keeper = BookKeeper(symbol: "BTC/USD", depth: 100, digits: .asReceived)
+        _ = keeper.apply(try Self.book(Self.documentedSnapshot))
+        let reformatted = """
+            [1235,{"a":[["5541.30000","2.50700000","1534614248.456738"],["5542.50000","0.40100000","1534614248.456738"]]},\
+            {"b":[["5541.20000","0.00000000","1534614335.345903"],["5539.90000000","0.3000000000","1534614336.000000"]],\
+            "c":"687246189"},"book-100","XBT/USD"]
+            """
+        guard case .update(let first) = keeper.apply(try Self.book(reformatted)) else { throw Unexpected() }
+        // The keeper refills one message per update: the next one, at one scale throughout,
+        // must carry nothing of the first, and the first (still held here) must not change.
+        var expected = keeper.book
+        expected.apply(BookLevel(price: 554_250_000, quantity: 0, priceScale: 5, quantityScale: 8), side: .ask)
+        expected.truncate()
+        let delete = #"[1236,{"a":[["5542.50000","0.00000000","1534614340.000000"]],"c":"\#(expected.checksum)"},"book-100","XBT/USD"]"#
+        guard case .update(let second) = keeper.apply(try Self.book(delete)) else { throw Unexpected() }
+        #expect(second.askPrice == [554_250_000] && second.askQty == [0] && second.bidPrice.isEmpty && second.bidQty.isEmpty)
+        #expect(second.bidPriceScales.isEmpty && second.bidQtyScales.isEmpty && second.askPriceScales.isEmpty && second.askQtyScales.isEmpty)
+        #expect(second.priceScale == 5 && second.qtyScale == 8 && second.checksum == expected.checksum)
+        #expect(first.bidPriceScales == [5, 8] && first.askPrice.count == 2 && first.checksum == 687_246_189)
+    }
+
     @Test func levelsWhoseDigitsCannotShareOneMessageScaleResetTheBookSayingWhy() throws {
         // 9000000000000000000 at scale 0 next to 1.5 at scale 1: at the common scale 1 the first
         // mantissa would need 9×10^19, beyond Int64. The book cannot be published exactly.
