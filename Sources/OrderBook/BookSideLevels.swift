@@ -1,90 +1,37 @@
-/// One side of an `L2Book`, sorted and stored best level last, so an insert or a delete moves
-/// only the shorter part of the side: the better levels (few, at the top, where most updates
-/// land) or the worse ones (few, at the bottom, where Kraken republishes levels entering the
-/// depth). Levels are a trivial type, so each move is one `memmove` (`moveInitialize` allows
-/// the regions to overlap). Levels that fall out of the depth are dropped at the front by
-/// advancing `start`; the array is compacted once a depth's worth of dropped levels has
-/// gathered, so truncation costs O(1) amortised.
+/// One side of an `L2Book`: its levels sorted best first in blocks of at most `2 × blockSize`,
+/// so an insert or a delete moves at most one block's levels, wherever in the book it lands.
+/// (At depth 1000 a single sorted array moved up to 24 KB per change, and a depth-1000 stream
+/// changes levels all through the book, not only near the top.)
+/// A full block is split in two; an emptied block is dropped; levels beyond the depth are cut
+/// from the last blocks. Only the ten best levels' positions matter to the checksum digests,
+/// so a position is counted from the top only as far as ten.
 struct BookSideStorage: Sendable {
-    /// Worst first; `levels[start...]` are the live ones.
-    private(set) var levels: [BookLevel] = []
-    private(set) var start = 0
+    /// Best first; every block sorted best first and never empty.
+    private(set) var blocks: [[BookLevel]] = []
+    private(set) var count = 0
     /// true for bids (best = highest price), false for asks (best = lowest).
     let descending: Bool
 
-    init(descending: Bool, capacity: Int) {
+    static let blockSize = 64
+
+    init(descending: Bool) {
         self.descending = descending
-        levels.reserveCapacity(capacity)
     }
 
-    var count: Int { levels.count - start }
-
-    /// The level at best-first position `index`.
-    @inline(__always)
-    subscript(bestFirst index: Int) -> BookLevel { levels[levels.count - 1 - index] }
+    /// The level at best-first position `index` (walks the blocks: for views and the tenth level).
+    subscript(bestFirst index: Int) -> BookLevel {
+        var remaining = index
+        for block in blocks.indices {
+            let size = blocks[block].count
+            if remaining < size { return blocks[block][remaining] }
+            remaining -= size
+        }
+        preconditionFailure("level \(index) of \(count)")
+    }
 
     mutating func removeAll() {
-        levels.removeAll(keepingCapacity: true)
-        start = 0
-    }
-
-    /// Inserts, replaces or (quantity 0) deletes `level`; returns what happened at which
-    /// best-first position, for the checksum digests. An insert or a delete moves whichever
-    /// part of the side is shorter: the better levels towards the end, or the worse ones into
-    /// a dropped slot before `start` — so changes at the bottom (Kraken's republished levels
-    /// entering the depth) are as cheap as those at the top.
-    @inline(__always)
-    mutating func apply(_ level: BookLevel) -> Change {
-        let (index, found) = position(of: level)
-        let end = levels.count
-        if level.quantity == 0 {
-            guard found else { return .none }
-            let bestFirst = end - 1 - index
-            let start = self.start
-            levels.withUnsafeMutableBufferPointer { buffer in
-                let base = buffer.baseAddress!
-                if index - start < end - 1 - index {
-                    (base + start + 1).moveInitialize(from: base + start, count: index - start)
-                } else {
-                    (base + index).moveInitialize(from: base + index + 1, count: end - 1 - index)
-                }
-            }
-            if index - start < end - 1 - index { self.start += 1 } else { levels.removeLast() }
-            return .removed(at: bestFirst)
-        }
-        if found {
-            levels.withUnsafeMutableBufferPointer { $0[index] = level }
-            return .replaced(at: end - 1 - index)
-        }
-        if start > 0 && index - start < end - index {
-            // Into the dropped slot before `start`: the worse levels move down by one.
-            let start = self.start
-            levels.withUnsafeMutableBufferPointer { buffer in
-                let base = buffer.baseAddress!
-                (base + start - 1).moveInitialize(from: base + start, count: index - start)
-                base[index - 1] = level
-            }
-            self.start -= 1
-            return .inserted(at: end - index)
-        }
-        // Grow by one (amortised), then open the gap among the better levels after it.
-        levels.append(level)
-        levels.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            (base + index + 1).moveInitialize(from: base + index, count: end - index)
-            base[index] = level
-        }
-        return .inserted(at: end - index)
-    }
-
-    /// Keeps the best `depth` levels.
-    mutating func truncate(to depth: Int) {
-        guard count > depth else { return }
-        start = levels.count - depth
-        if start >= max(depth, 16) {
-            levels.removeSubrange(0..<start)
-            start = 0
-        }
+        blocks.removeAll(keepingCapacity: true)
+        count = 0
     }
 
     enum Change {
@@ -94,20 +41,109 @@ struct BookSideStorage: Sendable {
         case removed(at: Int)
     }
 
-    /// In storage order (worst first): the first index at or after `start` whose level is
-    /// better than `level`'s price or equal to it, and whether it is equal.
+    /// Inserts, replaces or (quantity 0) deletes `level`; returns what happened at which
+    /// best-first position (exact below ten; ten or more otherwise), for the checksum digests.
+    mutating func apply(_ level: BookLevel) -> Change {
+        var block = blockIndex(for: level)
+        if block == blocks.count {
+            // Worse than every level: the end of the last block, or a new one.
+            guard level.quantity != 0 else { return .none }
+            let top = positionCap(before: block)
+            if let last = blocks.indices.last, blocks[last].count < Self.blockSize {
+                blocks[last].append(level)
+            } else {
+                var fresh: [BookLevel] = []
+                fresh.reserveCapacity(2 * Self.blockSize)
+                fresh.append(level)
+                blocks.append(fresh)
+            }
+            count += 1
+            return .inserted(at: top)
+        }
+        let (offset, found) = Self.position(of: level, in: blocks[block], descending: descending)
+        let top = positionCap(before: block) + offset
+        if level.quantity == 0 {
+            guard found else { return .none }
+            blocks[block].remove(at: offset)
+            if blocks[block].isEmpty { blocks.remove(at: block) }
+            count -= 1
+            return .removed(at: top)
+        }
+        if found {
+            blocks[block][offset] = level
+            return .replaced(at: top)
+        }
+        blocks[block].insert(level, at: offset)
+        count += 1
+        if blocks[block].count >= 2 * Self.blockSize {
+            var tail: [BookLevel] = []
+            tail.reserveCapacity(2 * Self.blockSize)
+            tail.append(contentsOf: blocks[block][Self.blockSize...])
+            blocks[block].removeSubrange(Self.blockSize...)
+            block += 1
+            blocks.insert(tail, at: block)
+        }
+        return .inserted(at: top)
+    }
+
+    /// Keeps the best `depth` levels.
+    mutating func truncate(to depth: Int) {
+        while count > depth, let last = blocks.indices.last {
+            let excess = count - depth
+            if excess >= blocks[last].count {
+                count -= blocks[last].count
+                blocks.removeLast()
+            } else {
+                blocks[last].removeLast(excess)
+                count -= excess
+            }
+        }
+    }
+
+    /// The levels in the blocks before `block`, counted up to ten (all the digests look at).
     @inline(__always)
-    private func position(of level: BookLevel) -> (index: Int, found: Bool) {
+    private func positionCap(before block: Int) -> Int {
+        var total = 0
+        var index = 0
+        while index < block, total < TopLevelDigests.levels {
+            total += blocks[index].count
+            index += 1
+        }
+        return total
+    }
+
+    /// The first block whose worst level is not better than `level` (where `level` belongs),
+    /// or `blocks.count` when every level is better.
+    @inline(__always)
+    private func blockIndex(for level: BookLevel) -> Int {
+        var low = 0
+        var high = blocks.count
+        while low < high {
+            let middle = (low &+ high) >> 1
+            if isBetter(blocks[middle][blocks[middle].count - 1], than: level) { low = middle &+ 1 } else { high = middle }
+        }
+        return low
+    }
+
+    @inline(__always)
+    private func isBetter(_ kept: BookLevel, than level: BookLevel) -> Bool {
+        let order = kept.comparePrice(to: level.price, scale: level.priceScale)
+        return descending ? order > 0 : order < 0
+    }
+
+    /// Within one block: the first position whose level is not better than `level`, and
+    /// whether it has `level`'s price.
+    @inline(__always)
+    private static func position(of level: BookLevel, in levels: [BookLevel], descending: Bool) -> (index: Int, found: Bool) {
         levels.withUnsafeBufferPointer { buffer in
-            var low = start
+            var low = 0
             var high = buffer.count
             let price = level.price
             let scale = level.priceScale
             while low < high {
                 let middle = (low &+ high) >> 1
                 let order = buffer[middle].comparePrice(to: price, scale: scale)
-                // Worse than `level`: lower for bids, higher for asks.
-                if descending ? order < 0 : order > 0 { low = middle &+ 1 } else { high = middle }
+                if descending ? order > 0 : order < 0 { low = middle &+ 1 } else { high = middle }
             }
             return (low, low < buffer.count && buffer[low].comparePrice(to: price, scale: scale) == 0)
         }
@@ -124,5 +160,26 @@ public struct BookSideLevels: RandomAccessCollection, Sendable {
     public subscript(position: Int) -> BookLevel {
         precondition(position >= 0 && position < storage.count, "level index out of range")
         return storage[bestFirst: position]
+    }
+
+    /// Walks the blocks in order (a subscript per level would walk them from the start each time).
+    public func makeIterator() -> Iterator { Iterator(blocks: storage.blocks) }
+
+    public struct Iterator: IteratorProtocol {
+        let blocks: [[BookLevel]]
+        var block = 0
+        var offset = 0
+
+        public mutating func next() -> BookLevel? {
+            while block < blocks.count {
+                if offset < blocks[block].count {
+                    defer { offset += 1 }
+                    return blocks[block][offset]
+                }
+                block += 1
+                offset = 0
+            }
+            return nil
+        }
     }
 }

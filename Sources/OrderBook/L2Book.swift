@@ -2,11 +2,10 @@ import FixedPoint
 
 /// A Kraken level-2 book at one subscribed depth, keeping each level's digits exactly.
 ///
-/// Each side is a sorted array kept best level last (`BookSideStorage`), so a level is found by
-/// binary search and changed with a short move at either end of the side — the top, where
-/// almost every update lands, and the bottom, where Kraken republishes levels entering the
-/// depth. After every update the book is truncated to its depth, because Kraken does not send
-/// deletes for levels that fall out of scope.
+/// Each side is kept sorted in blocks (`BookSideStorage`), so a level is found by binary search
+/// and changed with a move of at most one block, wherever in the book it lands. After every
+/// update the book is truncated to its depth, because Kraken does not send deletes for levels
+/// that fall out of scope.
 ///
 /// Which digits a level keeps is the book's `digits` rule: v2 books pad every number to the
 /// instrument's precision (Kraken's v2 JSON numbers drop trailing zeros, its checksum does
@@ -41,8 +40,8 @@ public struct L2Book: Sendable, Equatable {
     public init(depth: Int, digits: Digits) {
         self.depth = depth
         self.digits = digits
-        bidSide = BookSideStorage(descending: true, capacity: depth + 1)
-        askSide = BookSideStorage(descending: false, capacity: depth + 1)
+        bidSide = BookSideStorage(descending: true)
+        askSide = BookSideStorage(descending: false)
     }
 
     /// A book at the instrument's precision.
