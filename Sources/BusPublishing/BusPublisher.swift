@@ -197,13 +197,8 @@ public final class BusPublisher: BusSink {
                     }
                 },
                 handOff: { topic, header in
-                    withUnsafeTemporaryAllocation(byteCount: FrameHeader.encodedLength, alignment: 8) { headerBytes in
-                        header.write(into: headerBytes)
-                        return topic.bytes.withUnsafeBytes { topic in
-                            hub.publish(to: socket, topic: topic, header: UnsafeRawBufferPointer(headerBytes), payloadCount: size) {
-                                message.writeDirectPayload(into: $0)
-                            }
-                        }
+                    Self.handOff(hub, socket: socket, topic: topic, header: header, payloadCount: size) {
+                        message.writeDirectPayload(into: $0)
                     }
                 })
         }
@@ -259,18 +254,30 @@ public final class BusPublisher: BusSink {
         }
     }
 
-    /// Copies the three frames into the hub's outbox, the header written on the stack (no
-    /// array per message).
+    /// Queues the three frames in the hub's outbox: the header written on the stack, the
+    /// `payloadCount` payload bytes by `writePayload` in place (no array per message).
     @inline(__always)
     private static func handOff(
-        _ hub: ZMQHub, socket: HubSocketID, topic: Topic, header: FrameHeader, payload: [UInt8]
+        _ hub: ZMQHub, socket: HubSocketID, topic: Topic, header: FrameHeader, payloadCount: Int,
+        writePayload: (UnsafeMutableRawBufferPointer) -> Void
     ) -> PublishOutcome {
         withUnsafeTemporaryAllocation(byteCount: FrameHeader.encodedLength, alignment: 8) { headerBytes in
             header.write(into: headerBytes)
             return topic.bytes.withUnsafeBytes { topic in
-                payload.withUnsafeBytes { payload in
-                    hub.publish(to: socket, topic: topic, header: UnsafeRawBufferPointer(headerBytes), payload: payload)
-                }
+                hub.publish(to: socket, topic: topic, header: UnsafeRawBufferPointer(headerBytes), payloadCount: payloadCount,
+                            writingPayload: writePayload)
+            }
+        }
+    }
+
+    /// `handOff` of an encoded payload.
+    @inline(__always)
+    private static func handOff(
+        _ hub: ZMQHub, socket: HubSocketID, topic: Topic, header: FrameHeader, payload: [UInt8]
+    ) -> PublishOutcome {
+        payload.withUnsafeBytes { payload in
+            handOff(hub, socket: socket, topic: topic, header: header, payloadCount: payload.count) {
+                $0.copyMemory(from: payload)
             }
         }
     }
