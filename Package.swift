@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Repeatable randomness for synthetic data, benchmarks and property tests.
@@ -223,7 +224,7 @@ let package = Package(
             dependencies: [
                 "ZeroMQ", "ZeroMQHub", "WireFormat", "OrderBook", "FixedPoint", "KrakenWire", "SeededRandom", "CZeroMQ",
                 "KrakenSimulator", "KrakenSimulatorServer", "KrakenFeed", "KrakenCapture", "BusPublishing", "BridgeMetrics",
-                "CAllocationCounter",
+                "CAllocationCounter", .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -8,6 +8,11 @@
 #     --binary PATH (or KRAKENBRIDGE_RELEASE_BIN): that krakenbridge, nothing built; --no-build: .build/release/krakenbridge
 #     as it is. Work files (captures, logs, raw JSON per run) go to a temporary directory that is kept
 #     (KRAKENBRIDGE_BENCH_WORK to choose it); cryptofeed's venv is .venv-bench (KRAKENBRIDGE_BENCH_VENV).
+# Latency and soak (issue 18 §8, §10; not in the default set either; §9's scale figures come from
+# clients/python/benchmarks/bridge_scale.py):
+#   scripts/bench.sh --only latency,soak [--binary PATH | --no-build]
+#     latency: receive -> zmq_send and exchange -> subscriber at 1k/10k/50k msg/s offered (HdrHistogram);
+#     soak: 10 minutes at ~20k msg/s with injected faults, resident memory growth after warm-up.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -155,5 +160,30 @@ for variant in vs-cryptofeed vs-cryptofeed-v2; do
     "$PYTHON" "$ROOT/scripts/bench/vs-cryptofeed/vs_cryptofeed.py" --binary "$krakenbridge" --protocol "$protocol" \
         --work "$work" --passes "$passes" --alternations "$alternations" --markdown "$result" "${extra[@]}"
     write_section "$variant" "$result"
+done
+
+# krakenbridge-bench for the harnesses that need it beside krakenbridge (its subscriber).
+release_bench() {
+    if [ "$build" -eq 1 ]; then
+        log "building krakenbridge-bench (release)"
+        swift build -c release --product krakenbridge-bench 2>&1 | grep -E 'error|warning: ' >&2 || true
+        echo "$(swift build -c release --show-bin-path)/krakenbridge-bench"
+    else
+        echo "$ROOT/.build/release/krakenbridge-bench"
+    fi
+}
+
+for harness in latency soak; do
+    wanted "$harness" || continue
+    ensure_python_env
+    krakenbridge="$(release_binary)"
+    [ -x "$krakenbridge" ] || { echo "no krakenbridge at $krakenbridge" >&2; exit 1; }
+    bench_binary="$(release_bench)"
+    [ -x "$bench_binary" ] || { echo "no krakenbridge-bench at $bench_binary" >&2; exit 1; }
+    work="${KRAKENBRIDGE_BENCH_WORK:-$(mktemp -d -t "krakenbridge-$harness.XXXXXX")}/$harness"
+    log "$harness: work files in $work"
+    "$PYTHON" "$ROOT/scripts/bench/$harness/$harness.py" --binary "$krakenbridge" --work "$work" --bench "$bench_binary" \
+        --markdown "$result"
+    write_section "$harness" "$result"
 done
 log "updated docs/performance.md"

@@ -167,6 +167,10 @@ public actor BridgeSupervisor {
         var account = HubSocketSpec.publisher(name: "account", bind: [configuration.accountBind], curve: curve(.account))
         market.deliversSubscriptions = false
         account.deliversSubscriptions = false
+        // Every bus header's publish time is the moment of zmq_send, not of the hand-off.
+        let publishTime = SendTimestampField(frame: 1, byteOffset: FrameHeader.publishTimestampOffset)
+        market.sendTimestamp = publishTime
+        account.sendTimestamp = publishTime
         return HubConfiguration(
             sockets: [market, account, .control(name: "control", bind: [configuration.controlBind], curve: curve(.control))],
             allowlist: allowlist)

@@ -54,6 +54,8 @@ public struct FrameHeader: Sendable, Equatable {
     public static let magic: (UInt8, UInt8) = (0x4B, 0x42)
     public static let headerVersion: UInt8 = 1
     public static let encodedLength = 56
+    /// Where `publishTimestampNs` sits: the hub writes the moment of `zmq_send` there.
+    public static let publishTimestampOffset = 48
     public static let schemaMajor: UInt8 = 1
     /// Raised when fields or message types are appended to the v1 schema.
     public static let schemaMinor: UInt8 = 1
@@ -107,7 +109,7 @@ public struct FrameHeader: Sendable, Equatable {
         buffer.storeBytes(of: sequence.littleEndian, toByteOffset: 24, as: UInt64.self)
         buffer.storeBytes(of: exchangeTimestampNs.littleEndian, toByteOffset: 32, as: Int64.self)
         buffer.storeBytes(of: receiveTimestampNs.littleEndian, toByteOffset: 40, as: Int64.self)
-        buffer.storeBytes(of: publishTimestampNs.littleEndian, toByteOffset: 48, as: Int64.self)
+        buffer.storeBytes(of: publishTimestampNs.littleEndian, toByteOffset: Self.publishTimestampOffset, as: Int64.self)
     }
 
     /// The 56 header bytes.
@@ -137,7 +139,7 @@ public struct FrameHeader: Sendable, Equatable {
         sequence = UInt64(littleEndian: frame.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
         exchangeTimestampNs = Int64(littleEndian: frame.loadUnaligned(fromByteOffset: 32, as: Int64.self))
         receiveTimestampNs = Int64(littleEndian: frame.loadUnaligned(fromByteOffset: 40, as: Int64.self))
-        publishTimestampNs = Int64(littleEndian: frame.loadUnaligned(fromByteOffset: 48, as: Int64.self))
+        publishTimestampNs = Int64(littleEndian: frame.loadUnaligned(fromByteOffset: Self.publishTimestampOffset, as: Int64.self))
     }
 
     public init(parsing frame: [UInt8]) throws(FrameDecodingError) {

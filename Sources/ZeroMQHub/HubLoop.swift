@@ -2,6 +2,12 @@ import CZeroMQ
 import Synchronization
 import ZeroMQ
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The owner thread's state: every socket of the hub lives here and nowhere else. Created on
 /// the thread, never shared (not `Sendable`).
 final class HubLoop {
@@ -131,6 +137,9 @@ final class HubLoop {
             let countsDrops = specs[message.socket].countsSubscriberOverflows
             var failed = false
             var lossy = false
+            if let field = specs[message.socket].sendTimestamp {
+                batch.stamp(message, field, nanoseconds: Self.unixNanoseconds())
+            }
             batch.forEachFrame(of: message) { frame, more in
                 guard !failed else { return }
                 do {
@@ -161,6 +170,13 @@ final class HubLoop {
         }
         tallyDirty = true
         batch.removeAll()
+    }
+
+    /// CLOCK_REALTIME, the clock of every timestamp in a bus header.
+    private static func unixNanoseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 
     private func serviceInbound() {

@@ -16,6 +16,21 @@ public enum CurveSecurity: Sendable, Equatable {
     case client(serverKey: CurveKey, keys: CurveKeyPair)
 }
 
+/// A place in every outgoing message for the time it is sent: eight bytes at `byteOffset` of
+/// frame `frame`, written little-endian as Unix nanoseconds (CLOCK_REALTIME) by the owner thread
+/// just before the message's first `zmq_send`. So a message tells when it went out, not when it
+/// was queued; the span between is the hub's queue and wake-up. A message whose frame is missing
+/// or too short for the field goes out unchanged.
+public struct SendTimestampField: Sendable, Equatable {
+    public var frame: Int
+    public var byteOffset: Int
+
+    public init(frame: Int, byteOffset: Int) {
+        self.frame = frame
+        self.byteOffset = byteOffset
+    }
+}
+
 /// Everything the owner thread needs to create, configure and wire up one socket.
 public struct HubSocketSpec: Sendable {
     public var name: String
@@ -47,6 +62,9 @@ public struct HubSocketSpec: Sendable {
     /// reads them, so no subscriber can crowd other inbound messages (control requests) out of
     /// the shared, bounded stream.
     public var deliversSubscriptions = true
+    /// Where the hub writes the moment it sends each message (see `SendTimestampField`); nil:
+    /// messages go out exactly as queued.
+    public var sendTimestamp: SendTimestampField?
 
     public init(
         name: String, type: ZMQSocketType, binds: [String] = [], connects: [String] = [],

@@ -88,6 +88,18 @@ struct OutboundBatch {
         messages.removeAll(keepingCapacity: true)
     }
 
+    /// Writes `nanoseconds` into `field` of `message` (see `SendTimestampField`), when the message
+    /// has that frame and it is long enough.
+    mutating func stamp(_ message: Message, _ field: SendTimestampField, nanoseconds: Int64) {
+        guard field.frame >= 0, field.byteOffset >= 0, field.frame < message.frameCount else { return }
+        let index = message.firstFrame + field.frame
+        let start = index == 0 ? 0 : frameEnds[index - 1]
+        guard frameEnds[index] - start >= field.byteOffset + 8 else { return }
+        bytes.withUnsafeMutableBytes { all in
+            all.storeBytes(of: nanoseconds.littleEndian, toByteOffset: start + field.byteOffset, as: Int64.self)
+        }
+    }
+
     /// Calls `body` with each frame of message `message`, in order, with a flag for "more".
     func forEachFrame(of message: Message, _ body: (UnsafeRawBufferPointer, Bool) -> Void) {
         bytes.withUnsafeBytes { all in

@@ -8,6 +8,7 @@
 //   krakenbridge-bench sim-throughput [--seconds S] [--runs R] [--pairs N] [--steps N]
 //   krakenbridge-bench ingest [--seconds S] [--runs R]
 //   krakenbridge-bench latency-record [--iterations N] [--runs R]
+//   krakenbridge-bench latency-subscribe --endpoint E [--warmup S] [--seconds S]   (prints JSON; scripts/bench/latency)
 //
 // Each prints a Markdown table; scripts/bench.sh writes them into docs/performance.md.
 
@@ -61,6 +62,11 @@ case "latency-record":
     LatencyRecordBenchmark(
         iterations: Int(option("iterations", default: "10000000")) ?? 10_000_000, runs: Int(option("runs", default: "5")) ?? 5
     ).run()
+case "latency-subscribe":
+    try BusLatencySubscriber(
+        endpoint: option("endpoint", default: "tcp://127.0.0.1:5555"),
+        warmupSeconds: Double(option("warmup", default: "5")) ?? 5, seconds: Double(option("seconds", default: "20")) ?? 20
+    ).run()
 default:
     FileHandle.standardError.write(Data("""
         usage: krakenbridge-bench zmq-throughput [--frames N] [--sizes 100,200,300] [--runs R]
@@ -71,6 +77,7 @@ default:
                krakenbridge-bench sim-throughput [--seconds S] [--runs R] [--pairs N] [--steps N]
                krakenbridge-bench ingest [--seconds S] [--runs R]
                krakenbridge-bench latency-record [--iterations N] [--runs R]
+               krakenbridge-bench latency-subscribe --endpoint E [--warmup S] [--seconds S]
 
         """.utf8))
     exit(2)

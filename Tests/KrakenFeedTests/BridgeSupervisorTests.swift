@@ -25,6 +25,14 @@ import ZeroMQHub
         })
     }
 
+    @Test("the market and account sockets stamp each bus header's publish time as the hub sends it")
+    func publishTimeIsStampedAtSend() {
+        let sockets = BridgeSupervisor.hubConfiguration(BridgeConfiguration(market: MarketFeedConfiguration())).sockets
+        let publishTime = SendTimestampField(frame: 1, byteOffset: 48)
+        #expect(sockets.map(\.name) == ["market", "account", "control"])
+        #expect(sockets.map(\.sendTimestamp) == [publishTime, publishTime, nil])
+    }
+
     @Test func startsBothFeedsPublishesTheirHealthChangesPairsAndStops() async throws {
         var simulatorConfiguration = SimulatorServer.Configuration()
         simulatorConfiguration.tickInterval = .milliseconds(20)

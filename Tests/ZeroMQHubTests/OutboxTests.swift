@@ -96,4 +96,28 @@ struct OutboxTests {
         _ = publish(core, bytes: 1)
         #expect(core.outbox.withLock { $0.ownerWaiting } == false)
     }
+
+    @Test("a send timestamp is written little-endian at its offset in its frame, and nowhere else")
+    func stampWritesTheField() {
+        var batch = OutboundBatch()
+        batch.append(socket: 0, frames: [Array("t:".utf8), Array(repeating: 0, count: 12), [5, 6]])
+        let message = batch.messages[0]
+        batch.stamp(message, SendTimestampField(frame: 1, byteOffset: 4), nanoseconds: 0x0102_0304_0506_0708)
+        var frames: [[UInt8]] = []
+        batch.forEachFrame(of: message) { frame, _ in frames.append(Array(frame)) }
+        #expect(frames == [Array("t:".utf8), [0, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1], [5, 6]])
+    }
+
+    @Test("a message without the field's frame, or with a frame too short for it, is left as it is")
+    func stampSkipsWhatDoesNotFit() {
+        var batch = OutboundBatch()
+        batch.append(socket: 0, frames: [Array("t:".utf8), Array(repeating: 0, count: 11)])
+        batch.append(socket: 0, frames: [Array("u:".utf8)])
+        for message in batch.messages {
+            batch.stamp(message, SendTimestampField(frame: 1, byteOffset: 4), nanoseconds: -1)
+        }
+        var frames: [[UInt8]] = []
+        for message in batch.messages { batch.forEachFrame(of: message) { frame, _ in frames.append(Array(frame)) } }
+        #expect(frames == [Array("t:".utf8), Array(repeating: 0, count: 11), Array("u:".utf8)])
+    }
 }

@@ -96,6 +96,31 @@ struct PubSubTests {
         #expect(hub.counters().sent == 1)
         await hub.shutdown()
     }
+    @Test("a socket with a send timestamp field carries, in each message, the moment it was sent")
+    func sendTimestamp() async throws {
+        var publisher = HubSocketSpec.publisher(name: "md", bind: ["inproc://stamped"])
+        publisher.sendTimestamp = SendTimestampField(frame: 1, byteOffset: 8)
+        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
+            publisher, .subscriber(name: "tap", connect: ["inproc://stamped"], topics: [[]]),
+        ]))
+        let events = InboundCollector(hub)
+        #expect(await events.wait { _ in !events.subscriptions.isEmpty })
+        let header = Array(repeating: UInt8(0xEE), count: 16)
+        let before = unixNanoseconds()
+        hub.publish(to: hub.socket(0), topic: Array("x:".utf8), header: header, payload: [9])
+        // A header frame too short for the field goes out as it was queued.
+        hub.publish(to: hub.socket(0), topic: Array("y:".utf8), header: [1, 2, 3], payload: [])
+        #expect(await events.wait { _ in events.messages.count == 2 })
+        let after = unixNanoseconds()
+        let stamped = try #require(events.messages.first?.frames)
+        #expect(stamped[0] == Array("x:".utf8))
+        #expect(stamped[1].prefix(8) == header.prefix(8))
+        let sent = stamped[1].withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: Int64.self)) }
+        #expect(before <= sent && sent <= after)
+        #expect(stamped[2] == [9])
+        #expect(events.messages.last?.frames == [Array("y:".utf8), [1, 2, 3], []])
+        await hub.shutdown()
+    }
 }
 
 @Suite("hub start-up errors")

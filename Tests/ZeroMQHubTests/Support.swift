@@ -68,3 +68,10 @@ func testFrames(topic: String, sequence: UInt64, payloadSize: Int = 8) -> [[UInt
 func sequence(of message: ZMQMessage) -> UInt64 {
     message.frames[2].prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
 }
+
+/// CLOCK_REALTIME in nanoseconds, as the hub stamps it.
+func unixNanoseconds() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+}
