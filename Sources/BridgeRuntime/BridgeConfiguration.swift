@@ -25,6 +25,8 @@ public struct BridgeConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(1)
     /// An idle data topic gets a `TopicHeartbeat` after this long.
     public var topicHeartbeatAfter: Duration = .seconds(1)
+    /// How long the ZeroMQ thread spins for more work before it sleeps (`HubConfiguration.idleSpin`).
+    public var busIdleSpin: Duration = .zero
 
     public init(market: MarketFeedConfiguration, account: AccountFeedConfiguration? = nil,
                 marketBind: String = "tcp://127.0.0.1:5555", accountBind: String = "tcp://127.0.0.1:5556",

@@ -167,13 +167,15 @@ public actor BridgeSupervisor {
         var account = HubSocketSpec.publisher(name: "account", bind: [configuration.accountBind], curve: curve(.account))
         market.deliversSubscriptions = false
         account.deliversSubscriptions = false
-        // Every bus header's publish time is the moment of zmq_send, not of the hand-off.
-        let publishTime = SendTimestampField(frame: 1, byteOffset: FrameHeader.publishTimestampOffset)
-        market.sendTimestamp = publishTime
-        account.sendTimestamp = publishTime
-        return HubConfiguration(
+        // A market header's publish time is the moment of zmq_send, not of the hand-off. Account
+        // frames keep the time they were journaled and queued: a replay from the journal must be
+        // the published frame byte for byte (but for its replay flag).
+        market.sendTimestamp = SendTimestampField(frame: 1, byteOffset: FrameHeader.publishTimestampOffset)
+        var hub = HubConfiguration(
             sockets: [market, account, .control(name: "control", bind: [configuration.controlBind], curve: curve(.control))],
             allowlist: allowlist)
+        hub.idleSpin = configuration.busIdleSpin
+        return hub
     }
 
     // MARK: operations (also reached through the control socket)

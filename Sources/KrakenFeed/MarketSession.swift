@@ -144,13 +144,20 @@ actor MarketSession: FeedSession {
         case .checksumMismatch(let reset), .invalidLevel(let reset):
             link.counters.checksumFailures += 1
             link.counters.checksumFailuresBySymbol[symbol, default: 0] += 1
-            link.log.write(kind: "checksum_mismatch",
-                           "\(symbol): expected \(reset.expectedChecksum), computed \(reset.computedChecksum); resubscribing")
+            let line = Self.resetLogLine(outcome, reset, symbol: symbol)
+            link.log.write(kind: line.kind, line.text)
             publishReset(reset, symbol: symbol, exchangeNs: exchangeNs, receivedNs: receivedNs)
             resubscribeBook(symbol)
         case .ignored:
             link.counters.bookUpdatesIgnored += 1
         }
+    }
+
+    /// A failed book's log line: a checksum mismatch names both checksums; a refused level says
+    /// why (its checksums say nothing: the book was not checked).
+    static func resetLogLine(_ outcome: BookKeeper.Outcome, _ reset: KBBookReset, symbol: String) -> (kind: String, text: String) {
+        if case .invalidLevel = outcome { return ("invalid_level", "\(symbol): \(reset.detail); resubscribing") }
+        return ("checksum_mismatch", "\(symbol): expected \(reset.expectedChecksum), computed \(reset.computedChecksum); resubscribing")
     }
 
     func publishTrade(_ trade: KBTrade, exchangeNs: Int64, receivedNs: Int64) {

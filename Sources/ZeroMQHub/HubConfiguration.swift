@@ -14,6 +14,13 @@ public struct HubConfiguration: Sendable {
     /// Client keys per ZAP domain; consulted for every CURVE handshake on a server socket.
     public var allowlist: ZAPAllowlist
     public var threadName: String
+    /// How long the owner thread keeps looking for work after its last message before it
+    /// sleeps. A message handed over within it goes out without a wake-up: no eventfd write by
+    /// the publisher and no scheduler wake of this thread (tens of µs on a virtual machine, and
+    /// most of a message's receive → `zmq_send` time at moderate rates). The price is CPU: this
+    /// thread spins (polling its sockets without blocking) for up to this long after every burst.
+    /// Zero, the default, sleeps as soon as the outbox is empty.
+    public var idleSpin: Duration = .zero
 
     public init(
         sockets: [HubSocketSpec], outboxCapacity: Int = 65_536, outboxByteCapacity: Int = 64 << 20,

@@ -54,6 +54,7 @@ final class HubCore: Sendable {
             }
             let mustWake = state.ownerWaiting
             state.ownerWaiting = false
+            if mustWake { state.wakeSignals += 1 }
             return (.queued, mustWake)
         }
         if mustWake { wake.signal() }
@@ -61,11 +62,14 @@ final class HubCore: Sendable {
     }
 
     /// Owner thread: swaps out everything queued. Returns false when nothing was queued, after
-    /// marking the owner as about to sleep so the next publisher rings the eventfd.
-    func takeQueued(into pending: inout OutboundBatch, replies: inout OutboundBatch) -> (gotWork: Bool, stopping: Bool) {
+    /// marking the owner as about to sleep (when `announcingSleep`; not while it spins) so the
+    /// next publisher rings the eventfd.
+    func takeQueued(
+        into pending: inout OutboundBatch, replies: inout OutboundBatch, announcingSleep: Bool = true
+    ) -> (gotWork: Bool, stopping: Bool) {
         outbox.withLock { state in
             if state.pending.isEmpty && state.replies.isEmpty {
-                state.ownerWaiting = !state.stopping
+                state.ownerWaiting = announcingSleep && !state.stopping
                 return (false, state.stopping)
             }
             swap(&state.pending, &pending)
@@ -109,6 +113,7 @@ final class HubCore: Sendable {
         var counters = threadCounters.withLock { $0 }
         outbox.withLock { state in
             counters.queued = state.queued
+            counters.wakeSignals = state.wakeSignals
             counters.dropped = state.drops
         }
         return counters

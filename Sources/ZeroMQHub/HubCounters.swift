@@ -28,6 +28,9 @@ public struct SocketConnectionCounters: Sendable, Equatable {
 public struct HubCounters: Sendable, Equatable {
     /// Messages accepted into the outbox.
     public var queued: UInt64 = 0
+    /// Times a publisher woke the sleeping owner thread (an eventfd write). With `idleSpin`,
+    /// messages that find it spinning need none.
+    public var wakeSignals: UInt64 = 0
     /// Messages the owner thread handed to libzmq. PUB/XPUB drops at the high-water mark are
     /// invisible here (libzmq reports success); subscribers see them as sequence gaps.
     public var sent: UInt64 = 0

@@ -105,17 +105,21 @@ final class HubLoop {
     /// Runs until the hub is asked to stop. Queued messages taken before the stop are sent;
     /// linger settings bound how long libzmq keeps unsent ones afterwards.
     func run() {
-        var busy = false
+        let clock = ContinuousClock()
+        let idleSpin = core.configuration.idleSpin
+        var spinUntil = clock.now
         while true {
-            let (gotWork, stopping) = core.takeQueued(into: &pending, replies: &replies)
+            // While spinning the thread never announces sleep, so publishers skip the eventfd.
+            let spinning = idleSpin > .zero && clock.now < spinUntil
+            let (gotWork, stopping) = core.takeQueued(into: &pending, replies: &replies, announcingSleep: !spinning)
             if gotWork {
                 sendAll(&replies, isReply: true)
                 sendAll(&pending, isReply: false)
+                if idleSpin > .zero { spinUntil = clock.now.advanced(by: idleSpin) }
             }
             if stopping { break }
-            busy = gotWork
             do {
-                try poller.poll(timeoutMilliseconds: busy ? 0 : 1_000)
+                try poller.poll(timeoutMilliseconds: gotWork || spinning ? 0 : 1_000)
             } catch {
                 if error.isTerminated { break }
                 continue

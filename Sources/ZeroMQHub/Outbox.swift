@@ -123,6 +123,7 @@ struct OutboxState {
     var ownerWaiting = false
     var stopping = false
     var queued: UInt64 = 0
+    var wakeSignals: UInt64 = 0
     var drops: [HubDropReason: UInt64] = [:]
 
     init(capacity: Int, byteCapacity: Int) {

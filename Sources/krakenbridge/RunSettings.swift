@@ -50,6 +50,9 @@ struct RunSettings {
                 valid: endpoint),
         Setting("bus.control_bind", flag: "--control-bind", .string, default: .string("tcp://127.0.0.1:5557"), allowed: endpointWords,
                 valid: endpoint),
+        Setting("bus.idle_spin_us", flag: "--bus-idle-spin-us", .int, default: .int(0),
+                allowed: "microseconds the ZeroMQ thread spins for more messages before it sleeps, 0 to 1000000 (0: sleeps at once)",
+                valid: { if case .int(let value) = $0 { (0...1_000_000).contains(value) } else { false } }),
         Setting("bus.simulated", flag: "--simulated", .bool, default: .bool(false), allowed: "true or false"),
         Setting("curve.secret_key_file", flag: "--curve-secret-key-file", .string, allowed: "the path of the server's secret key file"),
         Setting("curve.allowlist", flag: "--curve-allowlist", .string, allowed: "the path of the allowlist file"),
@@ -114,6 +117,7 @@ struct RunSettings {
     var tickers: Bool { resolved.bool("market.tickers")! }
     var ohlcIntervals: [Int] { (resolved.strings("market.ohlc") ?? []).compactMap { Int($0) } }
     var bookTop: Int { resolved.int("market.book_top")! }
+    var busIdleSpinMicroseconds: Int { resolved.int("bus.idle_spin_us")! }
     var bookTopIntervalMs: Int { resolved.int("market.book_top_interval_ms")! }
     var marketBind: String { resolved.string("bus.market_bind")! }
     var accountBind: String { resolved.string("bus.account_bind")! }

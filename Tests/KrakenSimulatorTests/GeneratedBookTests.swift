@@ -182,4 +182,24 @@ struct WireChecksumTests {
             }
         }
     }
+
+    @Test("a cheap pair's bids never reach a price of zero: its deep side is shallower instead")
+    func bidsStayPositive() {
+        // 1,500 ticks above zero: a full side of 1,050 levels 1-3 ticks apart would go below it.
+        let pair = SimulatedPair(symbol: "CHEAP/USD", v1Name: "CHEAP/USD", restKey: "CHEAPUSD", base: "CHEAP", quote: "USD",
+                                 priceScale: 4, quantityScale: 8, initialMid: 1_500)
+        var market = PairMarket(pair: pair, seed: 5)
+        #expect(market.bids.allSatisfy { $0.price > 0 })
+        #expect(market.bids.count < market.depth)
+        #expect(market.asks.count == market.depth)
+        var crossedOrNotPositive = 0
+        for _ in 0..<50_000 {
+            _ = market.step()
+            if market.bids.last!.price <= 0 || market.bids[0].price >= market.asks[0].price { crossedOrNotPositive += 1 }
+        }
+        #expect(crossedOrNotPositive == 0)
+        #expect(market.bids.allSatisfy { $0.price > 0 })
+        #expect(zip(market.bids, market.bids.dropFirst()).allSatisfy { $0.price > $1.price })
+    }
 }
+

@@ -96,6 +96,34 @@ struct PubSubTests {
         #expect(hub.counters().sent == 1)
         await hub.shutdown()
     }
+    /// Publishes `count` messages one at a time, each after the previous one arrived, and
+    /// returns how often a publisher had to wake the hub's thread.
+    func wakeSignals(idleSpin: Duration, count: Int) async throws -> UInt64 {
+        var configuration = HubConfiguration(sockets: [
+            .publisher(name: "md", bind: ["inproc://spin"]), .subscriber(name: "tap", connect: ["inproc://spin"], topics: [[]]),
+        ])
+        configuration.idleSpin = idleSpin
+        let hub = try await ZMQHub.start(configuration)
+        let events = InboundCollector(hub)
+        #expect(await events.wait { _ in !events.subscriptions.isEmpty })
+        for index in 1...count {
+            hub.publish(to: hub.socket(0), frames: testFrames(topic: "t:", sequence: UInt64(index)))
+            #expect(await events.wait { _ in events.messages.count == index })
+        }
+        #expect(events.messages.map(sequence(of:)) == (1...count).map(UInt64.init))
+        let signals = hub.counters().wakeSignals
+        await hub.shutdown()
+        return signals
+    }
+
+    @Test("a hub spinning after its last message takes the next ones without being woken; one that sleeps is woken")
+    func idleSpinSkipsWakeUps() async throws {
+        // The first message may find the thread asleep; the rest arrive within its 10 s of spinning.
+        #expect(try await wakeSignals(idleSpin: .seconds(10), count: 50) <= 1)
+        // Without spinning the thread sleeps between messages (the test waits for each to arrive).
+        #expect(try await wakeSignals(idleSpin: .zero, count: 50) >= 1)
+    }
+
     @Test("a socket with a send timestamp field carries, in each message, the moment it was sent")
     func sendTimestamp() async throws {
         var publisher = HubSocketSpec.publisher(name: "md", bind: ["inproc://stamped"])

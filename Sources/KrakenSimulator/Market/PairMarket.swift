@@ -5,7 +5,8 @@ import SeededRandom
 /// Every step changes the book in one of the ways a real book changes — a level added, resized
 /// or removed near the top, occasionally deep down, or a trade taking liquidity from the best
 /// level — and never crosses it. The book keeps `depth` levels per side so subscriptions at
-/// every Kraken depth (up to 1000) stay full.
+/// every Kraken depth (up to 1000) stay full, except where the bids would reach a price of zero
+/// (a cheap pair after a long fall): no exchange quotes a price ≤ 0, so that side is shallower.
 public struct PairMarket: Sendable {
     /// One public trade the step produced.
     public struct Trade: Sendable, Equatable {
@@ -32,6 +33,7 @@ public struct PairMarket: Sendable {
         var price = pair.initialMid
         for _ in 0..<depth {
             price -= 1 + Int64(random.next() % 3)
+            guard price > 0 else { break }
             bids.append(MarketLevel(price: price, quantity: randomQuantity()))
         }
         price = pair.initialMid
@@ -67,10 +69,11 @@ public struct PairMarket: Sendable {
         return max(1, (whole * 100_000_000 + fraction) / scaleDivisor)
     }
 
+    /// `index` is taken modulo the side's length (a cheap pair's bid side can be shorter).
     private mutating func resize(side: MarketSide, index: Int) {
         switch side {
-        case .bid: bids[index].quantity = randomQuantity()
-        case .ask: asks[index].quantity = randomQuantity()
+        case .bid: bids[index % bids.count].quantity = randomQuantity()
+        case .ask: asks[index % asks.count].quantity = randomQuantity()
         }
     }
 
@@ -109,11 +112,12 @@ public struct PairMarket: Sendable {
         switch side {
         case .bid:
             guard bids.count > 2 else { return }
-            bids.remove(at: index)
-            bids.append(MarketLevel(price: bids[bids.count - 1].price - 1 - Int64(random.next() % 3), quantity: randomQuantity()))
+            bids.remove(at: index % bids.count)
+            let deeper = bids[bids.count - 1].price - 1 - Int64(random.next() % 3)
+            if deeper > 0 { bids.append(MarketLevel(price: deeper, quantity: randomQuantity())) }
         case .ask:
             guard asks.count > 2 else { return }
-            asks.remove(at: index)
+            asks.remove(at: index % asks.count)
             asks.append(MarketLevel(price: asks[asks.count - 1].price + 1 + Int64(random.next() % 3), quantity: randomQuantity()))
         }
     }

@@ -136,7 +136,7 @@ def run_bridge(options, work: Path, ports: dict, protocol: str, expected: int, t
     sub = subprocess.Popen([str(options.project_python), str(HERE / "bus_sub.py"), endpoint],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=(work / f"{tag}-sub.log").open("w"), text=True)
     first_line(sub, "bus_sub.py", 30)
-    command = bridge_command(options.binary, ports, work / "tls", options.pairs, endpoint, protocol)
+    command = bridge_command(options.binary, ports, work / "tls", options.pairs, endpoint, protocol) + options.bridge_arg
     bridge = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=(work / f"{tag}-bridge.log").open("w"), text=True,
                               env=bridge_environment(), cwd=work)
     sampler = Sampler(bridge.pid)
@@ -273,6 +273,7 @@ def main() -> None:
     parser.add_argument("--capture", type=Path, help="reuse this expanded capture (with --shape)")
     parser.add_argument("--shape", type=Path)
     parser.add_argument("--markdown", type=Path)
+    parser.add_argument("--bridge-arg", action="append", default=[], help="one more argument for `krakenbridge run` (repeatable)")
     parser.add_argument("--bridge-only", action="store_true", help="v1 without cryptofeed (for profiling the bridge)")
     options = parser.parse_args()
     if options.protocol == "v1" and options.bench_python is None and not options.bridge_only:
