@@ -43,9 +43,8 @@ extension MarketSession {
         guard let message = link.parse(bytes, nowNs: now, { frame throws(WireError) in try v1Parser.parse(frame) }) else { return }
         switch message {
         case .book(let book):
-            // The depth is in the channel name: a book of another depth is an old subscription's.
-            guard let symbol = symbolMap?.symbol(forWebSocketName: book.pair), let topic = topics[symbol]?.book, books[symbol]?.depth == book.depth,
-                  let outcome = books[symbol]?.apply(book)
+            guard let symbol = symbolMap?.symbol(forWebSocketName: book.pair), let topic = bookTopic(of: symbol),
+                  let outcome = books.mutateValue(forKey: symbol, { $0.applyAtOwnDepth(book) }) ?? nil
             else {
                 link.counters.unexpectedMessages += 1
                 return
@@ -127,5 +126,14 @@ extension MarketSession {
         for level in book.bids where !level.isRepublished { latest = max(latest, level.timestampNs) }
         for level in book.asks where !level.isRepublished { latest = max(latest, level.timestampNs) }
         return latest
+    }
+}
+
+extension BookKeeper {
+    /// v1 names the depth in the channel: a message of another depth is an old subscription's
+    /// (nil). Checked inside the keeper: reading `depth` through the dictionary first would
+    /// copy the whole keeper on every message.
+    mutating func applyAtOwnDepth(_ message: V1BookMessage) -> Outcome? {
+        message.depth == depth ? apply(message) : nil
     }
 }

@@ -16,7 +16,7 @@ extension MarketSession {
         guard let message = link.parse(bytes, nowNs: now, { frame throws(WireError) in try parser.parse(frame) }) else { return }
         switch message {
         case .book(let book):
-            guard let topic = topics[book.symbol]?.book, let outcome = books[book.symbol]?.apply(book) else {
+            guard let topic = bookTopic(of: book.symbol), let outcome = books.mutateValue(forKey: book.symbol, { $0.apply(book) }) else {
                 link.counters.unexpectedMessages += 1
                 return
             }

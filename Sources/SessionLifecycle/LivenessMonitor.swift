@@ -79,7 +79,9 @@ public struct LivenessMonitor: Sendable {
     /// A data frame (snapshot or update) for `key` arrived.
     public mutating func dataReceived(_ key: SubscriptionKey, nowNs: Int64) {
         frameReceived(nowNs: nowNs)
-        if case .acknowledged = subscriptions[key] { subscriptions[key] = .acknowledged(lastDataNs: nowNs) }
+        // One hash per data message, not two: found once, written through its index.
+        guard let index = subscriptions.index(forKey: key), case .acknowledged = subscriptions.values[index] else { return }
+        subscriptions.values[index] = .acknowledged(lastDataNs: nowNs)
     }
 
     /// Unsubscribed, rejected or given up: stop watching `key`.

@@ -20,6 +20,8 @@ public enum PublishOutcome: Sendable, Equatable {
     case dropped(HubDropReason)
 }
 
+private let zeroBlock = [UInt8](repeating: 0, count: 16_384)
+
 /// Messages waiting for the owner thread, stored flat so a steady flow allocates nothing:
 /// frame bytes are appended to one buffer, frame boundaries and message boundaries to two
 /// index arrays. The thread swaps a whole batch out and sends it outside the lock.
@@ -67,11 +69,22 @@ struct OutboundBatch {
         bytes.append(contentsOf: header)
         frameEnds.append(bytes.count)
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: payloadCount))
+        appendZeros(payloadCount)
         bytes.withUnsafeMutableBytes { all in
             writePayload(UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + payloadCount)]))
         }
         frameEnds.append(bytes.count)
+    }
+
+    /// Room for a payload written in place: copied from a block of zeros (a `memcpy`), which
+    /// appending `repeatElement(0, count:)` is not — it goes element by element.
+    private mutating func appendZeros(_ count: Int) {
+        var remaining = count
+        while remaining > 0 {
+            let chunk = Swift.min(remaining, zeroBlock.count)
+            zeroBlock.withUnsafeBytes { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<chunk])) }
+            remaining -= chunk
+        }
     }
 
     mutating func append(socket: Int, frames: [[UInt8]]) {

@@ -281,4 +281,38 @@ struct FlowControlTests {
         #expect(published > 1_000)
         #expect(hub.counters().dropped[.hubStopped, default: 0] >= 1)
     }
+
+    @Test("while publishers keep the hub busy, a new subscription still arrives and the sent counter keeps up")
+    func busyHubStillServicesItsSockets() async throws {
+        let hub = try await ZMQHub.start(HubConfiguration(sockets: [
+            .publisher(name: "md", bind: ["tcp://127.0.0.1:*"]),
+        ]))
+        let endpoint = try #require(hub.endpoint(of: hub.socket(0)))
+        let events = InboundCollector(hub)
+        let producer = Task.detached {
+            var sequence: UInt64 = 0
+            while !Task.isCancelled {
+                sequence += 1
+                hub.publish(to: hub.socket(0), frames: testFrames(topic: "t:", sequence: sequence, payloadSize: 64))
+            }
+        }
+        #expect(await eventually { hub.counters().sent > 1_000 })
+        let sentBefore = hub.counters().sent
+
+        let context = try ZMQContext()
+        let late = try ZMQSocket(context: context, type: .sub)
+        try late.set(.subscribe, Array("t:"))
+        try late.connect(endpoint)
+        #expect(await events.wait { _ in events.subscriptions.contains(Array("t:")) }, "the subscription arrived while the hub was busy")
+        var got: ZMQMessage?
+        let deadline = ContinuousClock.now + .seconds(10)
+        while got == nil, ContinuousClock.now < deadline {
+            got = try late.receiveMessage(dontWait: true)
+            if got == nil { await Task.yield() }
+        }
+        #expect(got != nil, "the late subscriber receives the stream")
+        #expect(await eventually { hub.counters().sent > sentBefore + 1_000 }, "the counters are published while busy")
+        producer.cancel()
+        await hub.shutdown()
+    }
 }

@@ -47,6 +47,16 @@ final class InboundCollector: Sendable {
     deinit { task.cancel() }
 }
 
+/// Whether `condition` comes to hold within `timeout`, checked every 5 ms.
+func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return condition()
+}
+
 /// A unique ipc endpoint in a fresh temporary directory.
 func temporaryIPCEndpoint(_ name: String) -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kb-\(UUID().uuidString.prefix(8))")
