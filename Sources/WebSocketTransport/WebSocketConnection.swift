@@ -79,11 +79,11 @@ public final class WebSocketConnection {
             maxFrameSize: maxFrameSize,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        NIOWebSocketFrameAggregator(
-                            minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024, maxAccumulatedFrameSize: maxFrameSize),
-                        InlineFrameHandler(connection: bound.value),
-                    ])
+                    // Frames are read before NIO's decoder, which then never sees a byte: the
+                    // upgrader installs it, and removing a decoder may hand on decoded frames.
+                    let pipeline = channel.pipeline.syncOperations
+                    let decoder = try pipeline.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
+                    try pipeline.addHandler(FrameReader(sink: bound.value, maxFrameSize: maxFrameSize), position: .before(decoder))
                     upgraded.succeed()
                 }
             })
@@ -170,41 +170,6 @@ public final class WebSocketConnection {
         end(.closedLocally)
     }
 
-    fileprivate func received(_ frame: WebSocketFrame) {
-        guard !ended else { return }
-        switch frame.opcode {
-        case .text, .binary:
-            delegate?.connection(self, received: frame.unmaskedData)
-        case .ping:
-            channel?.writeAndFlush(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData), promise: nil)
-        case .pong:
-            delegate?.connectionReceivedPong(self)
-        case .connectionClose:
-            var data = frame.unmaskedData
-            let code = data.readInteger(as: UInt16.self)
-            if let channel {
-                var reply = channel.allocator.buffer(capacity: 2)
-                reply.write(webSocketErrorCode: .normalClosure)
-                channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: reply))
-                    .assumeIsolated().whenComplete { _ in channel.close(promise: nil) }
-            }
-            end(.closedByServer(code: code))
-        default:
-            break
-        }
-    }
-
-    fileprivate func failed(_ error: any Error) {
-        if let error = error as? NIOWebSocketError, case .invalidFrameLength = error {
-            end(.frameTooLarge)
-        } else if let error = error as? NIOWebSocketFrameAggregator.Error, error == .accumulatedFrameSizeIsTooLarge {
-            end(.frameTooLarge)
-        } else {
-            end(.protocolError(String(describing: error)))
-        }
-        channel?.close(promise: nil)
-    }
-
     /// Reports the end once, whatever happened first.
     private func end(_ reason: WebSocketCloseReason) {
         guard !ended else { return }
@@ -213,19 +178,41 @@ public final class WebSocketConnection {
     }
 }
 
-/// Hands every frame to its connection inline.
-private final class InlineFrameHandler: ChannelInboundHandler {
-    typealias InboundIn = WebSocketFrame
-
-    private let connection: WebSocketConnection
-
-    init(connection: WebSocketConnection) { self.connection = connection }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        connection.received(unwrapInboundIn(data))
+extension WebSocketConnection: FrameReaderSink {
+    func frameReader(receivedMessage message: ByteBuffer) {
+        guard !ended else { return }
+        delegate?.connection(self, received: message)
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        connection.failed(error)
+    func frameReader(receivedPing payload: ByteBuffer) {
+        guard !ended else { return }
+        channel?.writeAndFlush(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: payload), promise: nil)
+    }
+
+    func frameReaderReceivedPong() {
+        guard !ended else { return }
+        delegate?.connectionReceivedPong(self)
+    }
+
+    func frameReader(receivedClose payload: ByteBuffer) {
+        guard !ended else { return }
+        var data = payload
+        let code = data.readInteger(as: UInt16.self)
+        if let channel {
+            var reply = channel.allocator.buffer(capacity: 2)
+            reply.write(webSocketErrorCode: .normalClosure)
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: reply))
+                .assumeIsolated().whenComplete { _ in channel.close(promise: nil) }
+        }
+        end(.closedByServer(code: code))
+    }
+
+    func frameReader(failed error: any Error) {
+        switch error {
+        case FrameReadError.frameTooLarge: end(.frameTooLarge)
+        case FrameReadError.protocolViolation(let text): end(.protocolError(text))
+        default: end(.protocolError(String(describing: error)))
+        }
+        channel?.close(promise: nil)
     }
 }
