@@ -77,6 +77,8 @@ public final class WebSocketConnection {
         let upgraded = eventLoop.makePromise(of: Void.self)
         let upgrader = NIOWebSocketClientUpgrader(
             maxFrameSize: maxFrameSize,
+            // No error reaches NIO's handlers: `FrameReader` ends every error itself.
+            automaticErrorHandling: false,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
                     // Frames are read before NIO's decoder, which then never sees a byte: the

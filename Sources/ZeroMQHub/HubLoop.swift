@@ -126,7 +126,8 @@ final class HubLoop {
             if stopping { break }
             if gotWork, clock.now < servicedAt.advanced(by: Self.busyServiceInterval) { continue }
             servicedAt = clock.now
-            // What was sent is counted before the thread may sleep in the poll.
+            // Counters are published here, before the thread may sleep in the poll: what was
+            // sent, and what the previous pass's servicing counted.
             flushTally()
             do {
                 try poller.poll(timeoutMilliseconds: gotWork || spinning ? 0 : 1_000)
@@ -139,7 +140,6 @@ final class HubLoop {
             serviceMonitors()
             serviceInbound()
             trimMemoryIfDue()
-            flushTally()
         }
         flushTally()
     }
